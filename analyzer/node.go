@@ -1,0 +1,276 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	yamlv3 "sigs.k8s.io/yaml/goyaml.v3"
+
+	"github.com/kubeproof/kubeproof/bundle"
+)
+
+// Node is the evidence of one bundle, indexed for the checks' lookups.
+type Node struct {
+	Name     string // the host name
+	File     string // the bundle file as given
+	Digest   bundle.Digest
+	Manifest bundle.Manifest
+
+	b        *bundle.Bundle
+	procs    []bundle.Process
+	stats    map[string]*bundle.Stat
+	statList []bundle.Stat
+	problems []bundle.Problem
+	configs  map[string]*configDoc
+	digests  map[string]bundle.Digest
+}
+
+// NewNode indexes a verified bundle.
+func NewNode(file string, b *bundle.Bundle) (*Node, error) {
+	n := &Node{
+		Name: b.Manifest.Host.Hostname, File: file, Digest: b.Digest, Manifest: b.Manifest,
+		b: b, stats: map[string]*bundle.Stat{}, configs: map[string]*configDoc{}, digests: map[string]bundle.Digest{},
+	}
+	if n.Name == "" {
+		n.Name = b.Digest.Short()
+	}
+	for _, m := range b.Manifest.Members {
+		n.digests[m.Path] = m.SHA256
+	}
+	var procs bundle.Processes
+	var stats bundle.Stats
+	var probs bundle.Problems
+	for _, d := range []struct {
+		name string
+		v    any
+	}{{bundle.ProcessesPath, &procs}, {bundle.StatPath, &stats}, {bundle.ProblemsPath, &probs}} {
+		if err := b.DecodeJSON(d.name, d.v); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	n.procs = procs.Processes
+	n.statList = stats.Files
+	sort.Slice(n.statList, func(i, j int) bool { return n.statList[i].Path < n.statList[j].Path })
+	for i := range n.statList {
+		n.stats[n.statList[i].Path] = &n.statList[i]
+	}
+	n.problems = probs.Problems
+	return n, nil
+}
+
+// embedding maps the processes that run several components in one to the
+// flag that passes arguments to each embedded component.
+var embedding = map[string]map[string]string{
+	"k3s-server": {
+		"kube-apiserver": "kube-apiserver-arg", "kube-controller-manager": "kube-controller-manager-arg",
+		"kube-scheduler": "kube-scheduler-arg", "kubelet": "kubelet-arg", "kube-proxy": "kube-proxy-arg", "etcd": "etcd-arg",
+	},
+	"k3s-agent": {"kubelet": "kubelet-arg", "kube-proxy": "kube-proxy-arg"},
+}
+
+// process returns the process that runs the component, and the flag
+// through which an embedding process passes it arguments ("" for the
+// component's own process).
+func (n *Node) process(component string) (*bundle.Process, string) {
+	for i := range n.procs {
+		if n.procs[i].Component == component {
+			return &n.procs[i], ""
+		}
+	}
+	for i := range n.procs {
+		if via, ok := embedding[n.procs[i].Component][component]; ok {
+			return &n.procs[i], via
+		}
+	}
+	return nil, ""
+}
+
+// Runs reports whether the component runs on the node.
+func (n *Node) Runs(component string) bool {
+	if component == "none" {
+		return true
+	}
+	p, _ := n.process(component)
+	return p != nil
+}
+
+// flagOcc is one occurrence of a flag on a command line.
+type flagOcc struct {
+	value string
+	index int // argv index
+	bare  bool
+}
+
+// listFlags accumulate over repeated occurrences, as the components' flag
+// parser does for slice and map flags; other flags take their last value.
+var listFlags = map[string]bool{
+	"enable-admission-plugins":  true,
+	"disable-admission-plugins": true,
+	"authorization-mode":        true,
+	"tls-cipher-suites":         true,
+	"feature-gates":             true,
+	"admission-control":         true,
+}
+
+// flag returns the value of --name on the component's command line.
+func (n *Node) flag(component, name string) (value string, occ []flagOcc, p *bundle.Process) {
+	p, via := n.process(component)
+	if p == nil {
+		return "", nil, nil
+	}
+	for i := 1; i < len(p.Argv); i++ {
+		arg := p.Argv[i]
+		if via != "" {
+			// k3s: --kube-apiserver-arg=profiling=false or --kube-apiserver-arg profiling=false
+			v, ok := strings.CutPrefix(arg, "--"+via+"=")
+			if !ok && arg == "--"+via && i+1 < len(p.Argv) {
+				v, ok = p.Argv[i+1], true
+			}
+			if !ok {
+				continue
+			}
+			k, val, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")
+			if k == name {
+				occ = append(occ, flagOcc{value: val, index: i})
+			}
+			continue
+		}
+		if !strings.HasPrefix(arg, "-") {
+			continue
+		}
+		k, val, hasEq := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if k != name {
+			continue
+		}
+		o := flagOcc{value: val, index: i}
+		if !hasEq {
+			if i+1 < len(p.Argv) && !strings.HasPrefix(p.Argv[i+1], "-") {
+				o.value = p.Argv[i+1]
+			} else {
+				o.value, o.bare = "true", true
+			}
+		}
+		occ = append(occ, o)
+	}
+	if len(occ) == 0 {
+		return "", nil, p
+	}
+	if listFlags[name] {
+		vals := make([]string, len(occ))
+		for i, o := range occ {
+			vals[i] = o.value
+		}
+		return strings.Join(vals, ","), occ, p
+	}
+	return occ[len(occ)-1].value, occ, p
+}
+
+// configDoc is a parsed YAML copy of a node file.
+type configDoc struct {
+	path   string // node path
+	member string
+	root   *yamlv3.Node
+	err    error
+}
+
+func (n *Node) config(p string) *configDoc {
+	if d, ok := n.configs[p]; ok {
+		return d
+	}
+	d := &configDoc{path: p, member: bundle.FileMember(p)}
+	n.configs[p] = d
+	data, ok := n.b.Member(d.member)
+	if !ok {
+		d.err = fmt.Errorf("no copy of %s in the bundle", p)
+		if st := n.stats[p]; st != nil && st.Error != "" {
+			d.err = fmt.Errorf("%s could not be collected: %s", p, st.Error)
+		} else if st != nil && st.Content != "" {
+			d.err = fmt.Errorf("%s was not copied (%s)", p, st.Content)
+		}
+		return d
+	}
+	var root yamlv3.Node
+	if err := yamlv3.Unmarshal(data, &root); err != nil {
+		d.err = fmt.Errorf("%s is not valid YAML: %v", p, err)
+		return d
+	}
+	d.root = &root
+	return d
+}
+
+// lookup finds a dotted field; it returns the value as text (sequences
+// joined with commas), its line, and whether it is present.
+func (d *configDoc) lookup(field string) (string, int, bool) {
+	if d.root == nil {
+		return "", 0, false
+	}
+	node := d.root
+	if node.Kind == yamlv3.DocumentNode && len(node.Content) > 0 {
+		node = node.Content[0]
+	}
+	for _, key := range strings.Split(field, ".") {
+		if node.Kind != yamlv3.MappingNode {
+			return "", 0, false
+		}
+		var next *yamlv3.Node
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			if node.Content[i].Value == key {
+				next = node.Content[i+1]
+			}
+		}
+		if next == nil {
+			return "", 0, false
+		}
+		node = next
+	}
+	switch node.Kind {
+	case yamlv3.ScalarNode:
+		return node.Value, node.Line, true
+	case yamlv3.SequenceNode:
+		var vals []string
+		for _, c := range node.Content {
+			vals = append(vals, c.Value)
+		}
+		return strings.Join(vals, ","), node.Line, true
+	case yamlv3.MappingNode:
+		var vals []string
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			vals = append(vals, node.Content[i].Value+"="+node.Content[i+1].Value)
+		}
+		return strings.Join(vals, ","), node.Line, true
+	}
+	return "", node.Line, true
+}
+
+// stat returns the stat record of a path, following symlinks among the
+// collected records.
+func (n *Node) stat(p string) (*bundle.Stat, []*bundle.Stat) {
+	var chain []*bundle.Stat
+	for hops := 0; hops < 16; hops++ {
+		st := n.stats[p]
+		if st == nil {
+			return nil, chain
+		}
+		chain = append(chain, st)
+		if st.Type != bundle.TypeSymlink {
+			return st, chain
+		}
+		target := st.Link
+		if !strings.HasPrefix(target, "/") {
+			target = dirOf(p) + "/" + target
+		}
+		p = cleanPath(target)
+	}
+	return nil, chain
+}
+
+func dirOf(p string) string {
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// Member digest, for citations.
+func (n *Node) memberDigest(member string) bundle.Digest { return n.digests[member] }

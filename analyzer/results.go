@@ -1,0 +1,115 @@
+package analyzer
+
+import (
+	"time"
+
+	"github.com/kubeproof/kubeproof/bundle"
+)
+
+// Status is a verdict.
+type Status string
+
+// Verdicts, as the CIS tooling names them, and NA for a check whose
+// component does not run on the node.
+const (
+	Pass Status = "PASS"
+	Fail Status = "FAIL"
+	Warn Status = "WARN"
+	Info Status = "INFO"
+	NA   Status = "NA"
+)
+
+// Citation points at the exact evidence behind a verdict.
+type Citation struct {
+	Bundle       bundle.Digest `json:"bundle"`
+	Node         string        `json:"node"`
+	Member       string        `json:"member"`
+	MemberSHA256 bundle.Digest `json:"member_sha256"`
+	// Locator finds the byte within the member: "pid 1010 kube-apiserver
+	// argv[12]", "authentication.anonymous.enabled (line 7)",
+	// "/etc/kubernetes/admin.conf mode".
+	Locator  string `json:"locator"`
+	Observed string `json:"observed"`
+}
+
+// Result is the verdict of one check on one node. It refers to its Check
+// and never changes it.
+type Result struct {
+	Check     *Check     `json:"-"`
+	Status    Status     `json:"status"`
+	Expected  string     `json:"expected"`
+	Observed  string     `json:"observed"`
+	Reason    string     `json:"reason,omitempty"`
+	Citations []Citation `json:"citations"`
+}
+
+// Totals count verdicts.
+type Totals struct {
+	Pass int `json:"pass"`
+	Fail int `json:"fail"`
+	Warn int `json:"warn"`
+	Info int `json:"info"`
+	NA   int `json:"na"`
+}
+
+// Add counts one verdict.
+func (t *Totals) Add(s Status) {
+	switch s {
+	case Pass:
+		t.Pass++
+	case Fail:
+		t.Fail++
+	case Warn:
+		t.Warn++
+	case Info:
+		t.Info++
+	case NA:
+		t.NA++
+	}
+}
+
+// Merge adds other's counts.
+func (t *Totals) Merge(o Totals) {
+	t.Pass += o.Pass
+	t.Fail += o.Fail
+	t.Warn += o.Warn
+	t.Info += o.Info
+	t.NA += o.NA
+}
+
+// TargetResult holds the results of one target (catalog section) on one node.
+type TargetResult struct {
+	Section *Section
+	Results []Result
+	Totals  Totals
+}
+
+// BundleInfo describes the bundle a node's results came from.
+type BundleInfo struct {
+	File             string          `json:"file"`
+	Digest           bundle.Digest   `json:"digest"`
+	Host             bundle.Host     `json:"host"`
+	CollectedAt      time.Time       `json:"collected_at"`
+	CollectorVersion string          `json:"collector_version"`
+	FormatVersion    int             `json:"format_version"`
+	Partial          bool            `json:"partial"`
+	Verification     string          `json:"verification"`
+}
+
+// NodeResult holds every result for one node.
+type NodeResult struct {
+	Node    string
+	Bundle  BundleInfo
+	Targets []TargetResult
+	Totals  Totals
+}
+
+// Report is the results model every renderer takes.
+type Report struct {
+	Benchmark       string
+	AnalyzerVersion string
+	ReportTime      time.Time
+	Targets         []string // as asked, or empty for "by role"
+	Nodes           []NodeResult
+	Totals          Totals
+}

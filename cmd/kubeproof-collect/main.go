@@ -1,0 +1,169 @@
+// Command kubeproof-collect gathers the evidence of one Kubernetes node into
+// a bundle for offline CIS benchmark audits. It only reads, runs no other
+// program and writes nothing but its bundle.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kubeproof/kubeproof/collector"
+	"github.com/kubeproof/kubeproof/internal/atomicfile"
+	"github.com/kubeproof/kubeproof/internal/exit"
+	"github.com/kubeproof/kubeproof/internal/version"
+)
+
+func main() {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		var pe *exit.PartialError
+		if !errors.As(err, &pe) {
+			fmt.Fprintf(os.Stderr, "kubeproof-collect: %v\n", err)
+		}
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		err = nil
+	}
+	os.Exit(exit.Code(err))
+}
+
+const usage = `Usage: kubeproof-collect [flags]
+
+Collects the evidence of this node (processes, file stats, redacted
+configuration copies, certificate metadata) into one bundle,
+<hostname>-<UTC time>.kpb, and prints its digest: write the digest into
+the ticket. Run it as root to see everything; a less privileged run
+records what it could not read.
+
+Exit codes: 0 complete, 3 bundle written but partial, 2 usage, 4 malformed
+node spec, 1 other errors (no bundle written).
+
+Flags:
+`
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("kubeproof-collect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	var (
+		out         = fs.String("o", ".", "write the bundle to `FILE`, into DIR, or to standard output with -")
+		root        = fs.String("root", "", "collect from `DIR` as the node's root file system (a mounted disk image)")
+		spec        = fs.String("spec", "", "collect from the node spec in `DIR` (tests and demos)")
+		at          = fs.String("time", "", "record `RFC3339` as the collection time (reproducible fixtures)")
+		maxFileSize = fs.Int64("max-file-size", collector.DefaultMaxFileSize, "read at most `BYTES` of any file")
+		timeout     = fs.Duration("timeout", collector.DefaultTimeout, "stop discovery after `DURATION`")
+		quiet       = fs.Bool("q", false, "print only the bundle digest on standard error")
+		showVersion = fs.Bool("version", false, "print the version and exit")
+	)
+	fs.StringVar(out, "output", ".", "same as -o")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exit.UsageError{Err: err}
+	}
+	if fs.NArg() > 0 {
+		return &exit.UsageError{Err: fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "kubeproof-collect", version.Version)
+		return nil
+	}
+	opts := collector.Options{Root: *root, Spec: *spec, Version: version.Version, MaxFileSize: *maxFileSize, Timeout: *timeout}
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return &exit.UsageError{Err: fmt.Errorf("-time %q: want RFC 3339, like 2021-09-15T08:00:00Z", *at)}
+		}
+		opts.Time = t
+	}
+	if *spec != "" && *root != "" {
+		return &exit.UsageError{Err: errors.New("-spec and -root exclude each other")}
+	}
+	if *out == "-" && isTerminal(os.Stdout) {
+		return &exit.UsageError{Err: errors.New("refusing to write a binary bundle to a terminal; redirect standard output or use -o FILE")}
+	}
+	res, err := collector.Collect(context.Background(), opts)
+	if err != nil {
+		var se *collector.SpecError
+		if errors.As(err, &se) {
+			return &exit.InputError{Err: err}
+		}
+		return err
+	}
+	name := bundleName(res.Manifest.Host.Hostname, res.Manifest.Collection.Started)
+	dest := *out
+	if dest == "-" {
+		if _, err := stdout.Write(res.Bundle); err != nil {
+			return fmt.Errorf("writing the bundle to standard output: %w", err)
+		}
+		dest = "standard output"
+	} else {
+		if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
+			dest = filepath.Join(dest, name)
+		}
+		if err := atomicfile.WriteFile(dest, res.Bundle, 0o600); err != nil {
+			return err
+		}
+	}
+	h := res.Manifest.Host
+	if !*quiet {
+		fmt.Fprintf(stderr, "kubeproof-collect %s: %s (%s), %s mode\n", version.Version, h.Hostname, orNone(h.Roles), res.Manifest.Collection.Mode)
+		fmt.Fprintf(stderr, "  %d processes, %d paths, %d copies, %d certificates, %d problems\n",
+			res.Processes, res.Files, res.Copies, res.Certificates, len(res.Problems))
+		for i, p := range res.Problems {
+			if i == 10 {
+				fmt.Fprintf(stderr, "  … and %d more problems (facts/problems.json in the bundle)\n", len(res.Problems)-10)
+				break
+			}
+			fmt.Fprintf(stderr, "  problem: %s %s: %s (%s)\n", p.Op, p.Path, p.Message, p.Kind)
+		}
+		fmt.Fprintf(stderr, "  wrote %s (%d bytes)\n", dest, len(res.Bundle))
+	}
+	fmt.Fprintf(stderr, "bundle digest %s\n", res.Digest.Prefixed())
+	if res.Partial() {
+		return &exit.PartialError{Problems: len(res.Problems)}
+	}
+	return nil
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "no Kubernetes role found"
+	}
+	return strings.Join(s, ", ")
+}
+
+// bundleName is <hostname>-<UTC time>.kpb with the hostname made safe for
+// any file system.
+func bundleName(host string, t time.Time) string {
+	var b strings.Builder
+	for _, r := range host {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := strings.Trim(b.String(), ".")
+	if name == "" {
+		name = "node"
+	}
+	return name + "-" + t.UTC().Format("20060102T150405Z") + ".kpb"
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

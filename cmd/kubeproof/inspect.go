@@ -1,0 +1,162 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/internal/exit"
+)
+
+func inspectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "show what a bundle holds: host, components and their arguments, files, certificates",
+		ArgsUsage: "BUNDLE",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the manifest and fact documents as one JSON document"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return &exit.UsageError{Err: fmt.Errorf("inspect takes one bundle, got %d arguments", c.NArg())}
+			}
+			b, err := bundle.Open(c.Args().First(), bundle.DefaultLimits)
+			if err != nil {
+				return err
+			}
+			facts, err := loadFacts(b)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				data, err := bundle.EncodeJSON(facts)
+				if err != nil {
+					return err
+				}
+				_, err = c.App.Writer.Write(data)
+				return err
+			}
+			return printInspect(c.App.Writer, facts)
+		},
+	}
+}
+
+// inspection is the JSON form of inspect: the manifest and every fact document.
+type inspection struct {
+	Digest       bundle.Digest        `json:"digest"`
+	Manifest     bundle.Manifest      `json:"manifest"`
+	Processes    []bundle.Process     `json:"processes"`
+	Files        []bundle.Stat        `json:"files"`
+	Certificates []bundle.Certificate `json:"certificates"`
+	Problems     []bundle.Problem     `json:"problems"`
+}
+
+func loadFacts(b *bundle.Bundle) (*inspection, error) {
+	var (
+		procs bundle.Processes
+		stats bundle.Stats
+		pki   bundle.PKI
+		probs bundle.Problems
+	)
+	for _, d := range []struct {
+		name string
+		v    any
+	}{{bundle.ProcessesPath, &procs}, {bundle.StatPath, &stats}, {bundle.PKIPath, &pki}, {bundle.ProblemsPath, &probs}} {
+		if err := b.DecodeJSON(d.name, d.v); err != nil {
+			return nil, err
+		}
+	}
+	return &inspection{Digest: b.Digest, Manifest: b.Manifest, Processes: procs.Processes, Files: stats.Files, Certificates: pki.Certificates, Problems: probs.Problems}, nil
+}
+
+func printInspect(w io.Writer, in *inspection) error {
+	m := in.Manifest
+	h := m.Host
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	p("Bundle      %s\n", in.Digest.Prefixed())
+	p("Format      v%d, by %s %s\n", m.Format, m.Collector.Name, m.Collector.Version)
+	p("Host        %s\n", h.Hostname)
+	p("OS          %s (kernel %s, %s)\n", orDash(h.OS.PrettyName), orDash(h.Kernel), orDash(h.Architecture))
+	p("Roles       %s\n", orDash(strings.Join(h.Roles, ", ")))
+	p("Components  %s\n", orDash(strings.Join(h.Components, ", ")))
+	p("Runtimes    %s\n", orDash(strings.Join(h.Runtimes, ", ")))
+	for _, v := range h.Kubernetes {
+		p("Kubernetes  %s (%s, %s in %s)\n", v.Version, v.Component, v.Source, v.Path)
+	}
+	p("Collected   %s to %s as uid %d (%s), %s mode\n", m.Collection.Started.Format(time.RFC3339), m.Collection.Finished.Format(time.RFC3339),
+		m.Collection.User.UID, orDash(m.Collection.User.Name), m.Collection.Mode)
+	if m.Collection.Partial {
+		p("Partial     yes: %d problems\n", m.Collection.Problems)
+	}
+	p("\nProcesses\n")
+	for _, pr := range in.Processes {
+		p("  %-24s pid %-6d uid %-5d %s\n", pr.Component, pr.PID, pr.UID, orDash(pr.Executable))
+		for i, a := range pr.Argv {
+			p("      [%d] %s\n", i, a)
+		}
+	}
+	p("\nFiles\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, f := range in.Files {
+		if f.Error != "" {
+			fmt.Fprintf(tw, "  %s\t%s\t\t\t%s\n", f.Path, f.ErrorKind, f.Error)
+			continue
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s:%s\t%s\n", f.Path, f.Type, f.Mode, orID(f.User, f.UID), orID(f.Group, f.GID), contentNote(f))
+	}
+	tw.Flush()
+	p("\nCertificates (expiry relative to the collection)\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range in.Certificates {
+		days := int(c.NotAfter.Sub(m.Collection.Started).Hours() / 24)
+		state := fmt.Sprintf("%d days left", days)
+		if days < 0 {
+			state = "EXPIRED"
+		}
+		ca := ""
+		if c.IsCA {
+			ca = " CA"
+		}
+		fmt.Fprintf(tw, "  %s[%d]\t%s\t%s %d%s\tnot after %s\t%s\n", c.Path, c.Index, c.Subject, c.KeyAlgorithm, c.KeySize, ca, c.NotAfter.Format("2006-01-02"), state)
+	}
+	tw.Flush()
+	if len(in.Problems) > 0 {
+		p("\nProblems\n")
+		for _, pr := range in.Problems {
+			p("  %s %s: %s (%s)\n", pr.Op, pr.Path, pr.Message, pr.Kind)
+		}
+	}
+	return nil
+}
+
+func contentNote(f bundle.Stat) string {
+	switch {
+	case f.Member != "" && f.Redactions > 0:
+		return fmt.Sprintf("copy, %d redacted", f.Redactions)
+	case f.Link != "":
+		return "-> " + f.Link
+	}
+	return f.Content
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func orID(name string, id *int) string {
+	if name != "" {
+		return name
+	}
+	if id != nil {
+		return fmt.Sprint(*id)
+	}
+	return "?"
+}

@@ -1,0 +1,191 @@
+package collector
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// hint tells how a path's content is to be kept, from how it was found.
+type hint int
+
+const (
+	hintNone   hint = iota // decided by the file's name
+	hintConfig             // a configuration file: copied, redacted
+	hintSecret             // a key, token or password file: stat only
+)
+
+// configKeys are flags and config fields whose value names a configuration
+// file to copy, whatever its name.
+var configKeys = map[string]bool{
+	"config":                                   true,
+	"config-file":                              true,
+	"kubeconfig":                               true,
+	"bootstrap-kubeconfig":                     true,
+	"authentication-kubeconfig":                true,
+	"authorization-kubeconfig":                 true,
+	"encryption-provider-config":               true,
+	"admission-control-config-file":            true,
+	"audit-policy-file":                        true,
+	"audit-webhook-config-file":                true,
+	"authentication-token-webhook-config-file": true,
+	"authorization-webhook-config-file":        true,
+	"authentication-config":                    true,
+	"authorization-config":                     true,
+	"egress-selector-config-file":              true,
+	"tracing-config-file":                      true,
+	"resolv-conf":                              true,
+	"EnvironmentFile":                          true,
+	"kubeconfigFile":                           true,
+	"kubeConfigFile":                           true,
+	"configFile":                               true,
+	"path":                                     true, // admission plugin configurations
+}
+
+// secretKey reports whether a flag or field name says its file holds a
+// secret: private keys, tokens, passwords.
+func secretKey(key string) bool {
+	k := strings.ToLower(key)
+	if configKeys[key] || strings.Contains(k, "kubeconfig") {
+		return false
+	}
+	return strings.Contains(k, "key") || strings.Contains(k, "token") ||
+		strings.Contains(k, "password") || strings.Contains(k, "basic-auth") || strings.Contains(k, "secret")
+}
+
+// secretName reports whether a file's name says it holds a secret.
+func secretName(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	switch {
+	case strings.HasSuffix(base, ".key"), strings.HasSuffix(base, "key.pem"),
+		strings.HasSuffix(base, "_key"), strings.HasSuffix(base, "-key"),
+		strings.HasSuffix(base, ".p12"), strings.HasSuffix(base, ".pfx"),
+		strings.HasSuffix(base, ".jks"), strings.HasSuffix(base, ".token"),
+		strings.Contains(base, "token"), strings.Contains(base, "passw"),
+		strings.Contains(base, "basic_auth"), strings.Contains(base, "basic-auth"),
+		strings.Contains(base, "secret"):
+		return true
+	}
+	// kubelet-client-current.pem and friends hold the key beside the
+	// certificate; they are parsed for certificates only, never copied.
+	return false
+}
+
+var certExts = []string{".crt", ".cert", ".cer", ".pem"}
+
+func certName(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	for _, ext := range certExts {
+		if strings.HasSuffix(base, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+var configExts = []string{".yaml", ".yml", ".conf", ".json", ".conflist", ".kubeconfig", ".config", ".service", ".toml", ".env", ".cfg", ".ini"}
+
+var configDirs = []string{"/etc/default/", "/etc/sysconfig/", "/var/snap/microk8s/current/args/"}
+
+func configName(p string) bool {
+	if strings.HasPrefix(p, "/opt/cni/bin/") || strings.Contains(p, "/bin/") {
+		return false
+	}
+	base := strings.ToLower(path.Base(p))
+	if base == "kubeconfig" || base == "config" {
+		return true
+	}
+	for _, ext := range configExts {
+		if strings.HasSuffix(base, ext) {
+			return true
+		}
+	}
+	for _, d := range configDirs {
+		if strings.HasPrefix(p, d) && !strings.Contains(p[len(d):], "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// flagPath is an absolute path found in a command line or a file.
+type flagPath struct {
+	key  string // the flag or field name that gave it, without dashes
+	path string
+}
+
+// pathsInArgs returns the absolute paths in a command line: values of
+// --flag=value and --flag value, every element of comma lists, and
+// key=value items (k3s's --kube-apiserver-arg=tls-cert-file=/x).
+func pathsInArgs(argv []string) []flagPath {
+	var out []flagPath
+	for i := 1; i < len(argv); i++ {
+		arg := argv[i]
+		if !strings.HasPrefix(arg, "-") {
+			continue
+		}
+		name, val, ok := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if !ok {
+			if i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-") {
+				val = argv[i+1]
+			} else {
+				continue
+			}
+		}
+		for _, item := range strings.Split(val, ",") {
+			key := name
+			if k, v, ok := strings.Cut(item, "="); ok && strings.HasPrefix(v, "/") {
+				key, item = k, v
+			}
+			if p, ok := cleanAbs(item); ok {
+				out = append(out, flagPath{key: key, path: p})
+			}
+		}
+	}
+	return out
+}
+
+// pathInText matches an absolute path and what names it: a --flag=, a
+// YAML/JSON key, an environment or systemd KEY=, or a plain separator.
+var pathInText = regexp.MustCompile(`(?:--([A-Za-z0-9-]+)[= ]|"?([A-Za-z][A-Za-z0-9_.-]*)"?:[ \t]*["']?|([A-Za-z][A-Za-z0-9_]*)=-?["']?|(?:^|[\s"'=,(\[]))(/[A-Za-z0-9._@+~-]+(?:/[A-Za-z0-9._@+~-]+)*/?)`)
+
+// maxPathsPerFile bounds what one file can add to the collection.
+const maxPathsPerFile = 500
+
+// pathsInText returns the absolute paths in a configuration file's text,
+// each with the name of the flag or field it is the value of, if any.
+func pathsInText(text []byte) []flagPath {
+	var out []flagPath
+	for _, m := range pathInText.FindAllSubmatch(text, maxPathsPerFile) {
+		key := string(m[1])
+		if key == "" {
+			key = string(m[2])
+		}
+		if key == "" {
+			key = string(m[3])
+		}
+		if p, ok := cleanAbs(string(m[4])); ok {
+			out = append(out, flagPath{key: key, path: p})
+		}
+	}
+	return out
+}
+
+// cleanAbs accepts an absolute path worth a stat: not the root, not in a
+// pseudo file system, no glob.
+func cleanAbs(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "*?[]{}$\x00") {
+		return "", false
+	}
+	p := path.Clean(s)
+	if p == "/" || len(p) > 4096 {
+		return "", false
+	}
+	for _, pre := range skipPrefixes {
+		if strings.HasPrefix(p+"/", pre) {
+			return "", false
+		}
+	}
+	return p, true
+}

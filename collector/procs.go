@@ -1,0 +1,188 @@
+package collector
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// maxCmdline caps the bytes read of one /proc/PID/cmdline. The kernel's own
+// limit on arguments is far larger, but no Kubernetes component has a
+// command line near it.
+const maxCmdline = 1 << 20
+
+// maxProcs bounds how many /proc entries are examined.
+const maxProcs = 100000
+
+func (s *hostSource) processes() ([]rawProc, []problem) {
+	procDir := s.host("/proc")
+	entries, err := os.ReadDir(procDir)
+	if err != nil {
+		return nil, []problem{problemFor("/proc", "readdir", err)}
+	}
+	var procs []rawProc
+	var problems []problem
+	for i, e := range entries {
+		if i >= maxProcs {
+			problems = append(problems, problem{Path: "/proc", Op: "readdir", Kind: "limit", Message: "more than " + strconv.Itoa(maxProcs) + " entries; the rest were not examined"})
+			break
+		}
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid <= 0 {
+			continue
+		}
+		dir := procDir + "/" + e.Name()
+		raw, err := os.ReadFile(dir + "/cmdline")
+		if err != nil {
+			// The process may have exited since the directory was listed:
+			// not a problem unless it was one we would have kept, which we
+			// cannot know. Record only errors other than vanishing.
+			if !errors.Is(err, fs.ErrNotExist) && !isESRCH(err) {
+				problems = append(problems, problemFor("/proc/"+e.Name()+"/cmdline", "proc", err))
+			}
+			continue
+		}
+		if len(raw) > maxCmdline {
+			raw = raw[:maxCmdline]
+		}
+		argv := splitCmdline(raw)
+		if len(argv) == 0 {
+			continue // kernel thread or zombie
+		}
+		p := rawProc{pid: pid, argv: argv}
+		if comm, err := os.ReadFile(dir + "/comm"); err == nil {
+			p.comm = strings.TrimRight(string(comm), "\n")
+		}
+		if status, err := os.ReadFile(dir + "/status"); err == nil {
+			p.uid = statusUID(status)
+		}
+		if component, _ := identify(p.argv, "", p.comm); component == "" {
+			continue
+		}
+		if exe, err := os.Readlink(dir + "/exe"); err == nil {
+			p.exe = exe
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			problems = append(problems, problemFor("/proc/"+e.Name()+"/exe", "readlink", err))
+		}
+		procs = append(procs, p)
+	}
+	return procs, problems
+}
+
+func isESRCH(err error) bool { return strings.Contains(err.Error(), "no such process") }
+
+// splitCmdline splits a NUL-separated command line. A process that rewrote
+// its arguments into one space-separated string (some do) has no NUL but
+// the last: it is kept as one element, as the kernel shows it.
+func splitCmdline(raw []byte) []string {
+	raw = bytes.TrimSuffix(raw, []byte{0})
+	if len(raw) == 0 {
+		return nil
+	}
+	parts := bytes.Split(raw, []byte{0})
+	argv := make([]string, len(parts))
+	for i, p := range parts {
+		argv[i] = string(p)
+	}
+	return argv
+}
+
+func statusUID(status []byte) int {
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+			f := strings.Fields(rest)
+			if len(f) >= 2 {
+				if uid, err := strconv.Atoi(f[1]); err == nil { // effective uid
+					return uid
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// components maps the names under which a program runs to its canonical
+// component name. Hyperkube's subcommands use the short forms.
+var components = map[string]string{
+	"kube-apiserver":          "kube-apiserver",
+	"apiserver":               "kube-apiserver",
+	"kube-controller-manager": "kube-controller-manager",
+	"controller-manager":      "kube-controller-manager",
+	"kube-scheduler":          "kube-scheduler",
+	"scheduler":               "kube-scheduler",
+	"etcd":                    "etcd",
+	"kubelet":                 "kubelet",
+	"kube-proxy":              "kube-proxy",
+	"proxy":                   "kube-proxy",
+	"kubelite":                "kubelite", // microk8s: every component in one process
+}
+
+var runtimes = map[string]bool{
+	"containerd":  true,
+	"dockerd":     true,
+	"crio":        true,
+	"cri-dockerd": true,
+}
+
+// identify names the component or runtime a process is, or "". The name
+// comes from the first argument, then the executable, then comm.
+func identify(argv []string, exe, comm string) (name, kind string) {
+	if len(argv) == 0 {
+		return "", ""
+	}
+	cands := []string{path.Base(argv[0]), path.Base(exe), comm}
+	for _, base := range cands {
+		switch base {
+		case "hyperkube":
+			if len(argv) > 1 {
+				if c, ok := components[argv[1]]; ok && c != "kubelite" {
+					return c, "component"
+				}
+			}
+			return "", ""
+		case "k3s", "rke2":
+			if len(argv) > 1 && (argv[1] == "server" || argv[1] == "agent") {
+				return base + "-" + argv[1], "component"
+			}
+			return "", ""
+		case "k3s-server", "k3s-agent", "rke2-server", "rke2-agent":
+			return base, "component"
+		}
+		if c, ok := components[base]; ok && base != "apiserver" && base != "scheduler" && base != "proxy" && base != "controller-manager" {
+			return c, "component"
+		}
+		if runtimes[base] {
+			return base, "runtime"
+		}
+	}
+	return "", ""
+}
+
+// roles derives the node roles from the components found.
+func roles(found []string) []string {
+	set := map[string]bool{}
+	for _, c := range found {
+		switch c {
+		case "kube-apiserver", "kube-controller-manager", "kube-scheduler":
+			set["master"] = true
+		case "etcd":
+			set["etcd"] = true
+		case "kubelet", "k3s-agent", "rke2-agent":
+			set["node"] = true
+		case "k3s-server", "rke2-server", "kubelite":
+			set["master"] = true
+			set["node"] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for r := range set {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}

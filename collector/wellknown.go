@@ -1,0 +1,137 @@
+package collector
+
+// Well-known paths of the Kubernetes layouts the collector knows. They are
+// a starting point only: every absolute path in a component's flags, its
+// config file or its kubeconfig is followed too.
+
+// wellKnownFiles are stat'ed (and read, by their kind) wherever they exist.
+var wellKnownFiles = []string{
+	// kubeadm, TKEStack (kubeadm based) and most hand-made installs.
+	"/etc/kubernetes/manifests/kube-apiserver.yaml",
+	"/etc/kubernetes/manifests/kube-controller-manager.yaml",
+	"/etc/kubernetes/manifests/kube-scheduler.yaml",
+	"/etc/kubernetes/manifests/etcd.yaml",
+	"/etc/kubernetes/admin.conf",
+	"/etc/kubernetes/super-admin.conf",
+	"/etc/kubernetes/scheduler.conf",
+	"/etc/kubernetes/controller-manager.conf",
+	"/etc/kubernetes/kubelet.conf",
+	"/etc/kubernetes/bootstrap-kubelet.conf",
+	"/etc/kubernetes/kubelet.kubeconfig",
+	"/etc/kubernetes/kubelet-config.yaml",
+	"/etc/kubernetes/kubelet.env",
+	"/etc/kubernetes/kubeadm-config.yaml",
+	"/etc/kubernetes/known_tokens.csv",
+	"/etc/kubernetes/basic_auth.csv",
+	"/etc/kubernetes/audit-policy.yaml",
+	"/etc/kubernetes/encryption-config.yaml",
+	"/etc/kubernetes/admission-control-config.yaml",
+	"/etc/kubernetes/proxy.kubeconfig",
+	"/etc/kubernetes/kube-proxy.kubeconfig",
+	"/var/lib/kubelet/config.yaml",
+	"/var/lib/kubelet/kubeconfig",
+	"/var/lib/kubelet/kubeadm-flags.env",
+	"/var/lib/kube-proxy/kubeconfig.conf",
+	"/var/lib/kube-proxy/config.conf",
+	"/etc/systemd/system/kubelet.service",
+	"/lib/systemd/system/kubelet.service",
+	"/usr/lib/systemd/system/kubelet.service",
+	"/etc/systemd/system/etcd.service",
+	"/etc/systemd/system/kube-proxy.service",
+	"/etc/default/kubelet",
+	"/etc/sysconfig/kubelet",
+	"/etc/default/kube-proxy",
+	"/etc/sysconfig/kube-proxy",
+	"/etc/default/etcd",
+	"/etc/etcd.env",
+	"/etc/etcd/etcd.conf",
+	"/etc/etcd/etcd.conf.yml",
+	"/var/lib/etcd",
+	// kubespray
+	"/etc/kubernetes/kubelet-config.yaml",
+	"/etc/kubernetes/kubeadm-images.yaml",
+	// k3s
+	"/etc/rancher/k3s/config.yaml",
+	"/etc/rancher/k3s/k3s.yaml",
+	"/etc/systemd/system/k3s.service",
+	"/etc/systemd/system/k3s-agent.service",
+	"/var/lib/rancher/k3s/server/db/etcd",
+	"/var/lib/rancher/k3s/server/cred/admin.kubeconfig",
+	"/var/lib/rancher/k3s/server/cred/controller.kubeconfig",
+	"/var/lib/rancher/k3s/server/cred/scheduler.kubeconfig",
+	"/var/lib/rancher/k3s/agent/kubelet.kubeconfig",
+	"/var/lib/rancher/k3s/agent/kubeproxy.kubeconfig",
+	"/var/lib/rancher/k3s/agent/client-ca.crt",
+	"/var/lib/rancher/k3s/agent/server-ca.crt",
+	// rke2
+	"/etc/rancher/rke2/config.yaml",
+	"/etc/rancher/rke2/rke2.yaml",
+	"/usr/local/lib/systemd/system/rke2-server.service",
+	"/usr/local/lib/systemd/system/rke2-agent.service",
+	"/var/lib/rancher/rke2/server/db/etcd",
+	"/var/lib/rancher/rke2/agent/kubelet.kubeconfig",
+	"/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig",
+	"/var/lib/rancher/rke2/agent/client-ca.crt",
+	"/var/lib/rancher/rke2/agent/server-ca.crt",
+	// microk8s
+	"/var/snap/microk8s/current/var/kubernetes/backend",
+	"/var/snap/microk8s/current/credentials/client.config",
+	"/var/snap/microk8s/current/credentials/controller.config",
+	"/var/snap/microk8s/current/credentials/scheduler.config",
+	"/var/snap/microk8s/current/credentials/kubelet.config",
+	"/var/snap/microk8s/current/credentials/proxy.config",
+	// node identity
+	"/etc/os-release",
+}
+
+// walkDir is a directory whose entries are collected, to the given depth
+// (1: the entries themselves; 0 would be the directory alone).
+type walkDir struct {
+	path  string
+	depth int
+}
+
+// wellKnownDirs are walked wherever they exist.
+var wellKnownDirs = []walkDir{
+	{"/etc/kubernetes/manifests", 1},
+	{"/etc/kubernetes/pki", 3},
+	{"/etc/kubernetes/ssl", 2},
+	{"/etc/ssl/etcd/ssl", 2},
+	{"/etc/cni/net.d", 2},
+	{"/opt/cni/bin", 1},
+	{"/etc/systemd/system/kubelet.service.d", 1},
+	{"/lib/systemd/system/kubelet.service.d", 1},
+	{"/usr/lib/systemd/system/kubelet.service.d", 1},
+	{"/etc/systemd/system/etcd.service.d", 1},
+	{"/var/lib/kubelet/pki", 1},
+	{"/var/lib/etcd", 1},
+	{"/var/lib/rancher/k3s/server/tls", 2},
+	{"/var/lib/rancher/k3s/server/manifests", 1},
+	{"/var/lib/rancher/k3s/agent/etc/cni/net.d", 1},
+	{"/var/lib/rancher/rke2/server/tls", 2},
+	{"/var/lib/rancher/rke2/agent/pod-manifests", 1},
+	{"/var/lib/rancher/rke2/agent/etc/cni/net.d", 1},
+	{"/var/snap/microk8s/current/args", 1},
+	{"/var/snap/microk8s/current/certs", 1},
+	{"/var/snap/microk8s/current/args/cni-network", 1},
+}
+
+// walkFlags name the component flags whose value is a directory to walk,
+// with the depth.
+var walkFlags = map[string]int{
+	"cert-dir":          1,
+	"data-dir":          1,
+	"pod-manifest-path": 1,
+	"cni-conf-dir":      1,
+	"cni-bin-dir":       1,
+}
+
+// walkFields name config-file fields whose value is a directory to walk.
+var walkFields = map[string]int{
+	"staticPodPath": 1,
+	"data-dir":      1,
+}
+
+// skipPrefixes are never collected: pseudo file systems whose entries are
+// not configuration and may block or change under the reader.
+var skipPrefixes = []string{"/proc/", "/sys/", "/dev/"}

@@ -1,0 +1,71 @@
+// Package exit is the one place where errors become exit codes, for both
+// kubeproof binaries. The codes are documented in the README.
+package exit
+
+import (
+	"errors"
+
+	"github.com/kubeproof/kubeproof/bundle"
+)
+
+// Exit codes.
+const (
+	OK       = 0 // everything done, nothing failed
+	Failed   = 1 // analyze: checks failed (with --exit-code); other commands: an error not listed below
+	Usage    = 2 // bad flags or arguments
+	Partial  = 3 // collect: the bundle was written, but some evidence could not be collected
+	BadInput = 4 // a bundle, spec or catalog is malformed, tampered with or unsupported
+)
+
+// UsageError marks an error in how the command was called.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// InputError marks input that is malformed (a node spec, a catalog).
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// PartialError marks a collection that wrote its bundle with problems.
+type PartialError struct{ Problems int }
+
+func (e *PartialError) Error() string {
+	return "collection was partial: some evidence could not be collected (see the problems in the bundle)"
+}
+
+// CodeError carries an explicit exit code (analyze --exit-code).
+type CodeError struct {
+	Code int
+	Msg  string
+}
+
+func (e *CodeError) Error() string { return e.Msg }
+
+// Code maps an error to the process's exit code.
+func Code(err error) int {
+	if err == nil {
+		return OK
+	}
+	var ce *CodeError
+	var ue *UsageError
+	var ie *InputError
+	var pe *PartialError
+	switch {
+	case errors.As(err, &ce):
+		return ce.Code
+	case errors.As(err, &ue):
+		return Usage
+	case errors.As(err, &pe):
+		return Partial
+	case errors.As(err, &ie),
+		errors.Is(err, bundle.ErrFormat), errors.Is(err, bundle.ErrVersion),
+		errors.Is(err, bundle.ErrIntegrity), errors.Is(err, bundle.ErrInsecurePath),
+		errors.Is(err, bundle.ErrMemberType), errors.Is(err, bundle.ErrDuplicate),
+		errors.Is(err, bundle.ErrUnlisted), errors.Is(err, bundle.ErrLimit):
+		return BadInput
+	}
+	return Failed
+}

@@ -1,0 +1,59 @@
+// Package layering holds the test that keeps the dependency direction of
+// DESIGN.md: cmd → reports → analyzer → bundle, and cmd → collector → bundle.
+package layering
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/kubeproof/kubeproof"
+
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", pkg).Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("go list -deps %s: %v\n%s", pkg, err, stderr)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestLayering(t *testing.T) {
+	tests := []struct {
+		pkg       string
+		forbidden []string // import path prefixes
+	}{
+		{"./cmd/kubeproof-collect", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports"}},
+		{"./collector", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports", module + "/cmd"}},
+		{"./bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pkg, func(t *testing.T) {
+			for _, d := range deps(t, tt.pkg) {
+				for _, f := range tt.forbidden {
+					if d == f || strings.HasPrefix(d, f+"/") || strings.HasPrefix(d, f) && strings.HasPrefix(f, "github.com/") && !strings.HasPrefix(f, module) {
+						t.Errorf("%s depends on %s", tt.pkg, d)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestBundleImportsOnlyStdlibAndZstd keeps the format package small.
+func TestBundleImportsOnlyStdlibAndZstd(t *testing.T) {
+	for _, d := range deps(t, "./bundle") {
+		if !strings.Contains(strings.SplitN(d, "/", 2)[0], ".") {
+			continue // standard library
+		}
+		if strings.HasPrefix(d, "github.com/klauspost/compress") || d == module+"/bundle" {
+			continue
+		}
+		t.Errorf("bundle depends on %s", d)
+	}
+}

@@ -1,0 +1,138 @@
+package reports
+
+import (
+	"io"
+	"strings"
+	"time"
+
+	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/bundle"
+)
+
+// The JSON report follows kube-bench's --json output (Controls, tests,
+// results with test_number, test_desc, status, actual_value,
+// expected_result, remediation, scored, type …) so that existing importers
+// read it unchanged. Each control adds the node and bundle it is about;
+// each result adds its citations.
+
+type jsonReport struct {
+	Controls  []jsonControls `json:"Controls"`
+	Totals    jsonSummary    `json:"Totals"`
+	KubeProof jsonMeta       `json:"kubeproof"`
+}
+
+type jsonMeta struct {
+	AnalyzerVersion string                `json:"analyzer_version"`
+	Benchmark       string                `json:"benchmark"`
+	ReportTime      time.Time             `json:"report_time"`
+	Bundles         []analyzer.BundleInfo `json:"bundles"`
+	NotApplicable   int                   `json:"total_not_applicable"`
+}
+
+type jsonSummary struct {
+	Pass int `json:"total_pass"`
+	Fail int `json:"total_fail"`
+	Warn int `json:"total_warn"`
+	Info int `json:"total_info"`
+}
+
+type jsonControls struct {
+	ID              string      `json:"id"`
+	Version         string      `json:"version"`
+	DetectedVersion string      `json:"detected_version,omitempty"`
+	Text            string      `json:"text"`
+	NodeType        string      `json:"node_type"`
+	Tests           []jsonGroup `json:"tests"`
+	jsonSummary
+	Node   string        `json:"node"`
+	Bundle bundle.Digest `json:"bundle"`
+}
+
+type jsonGroup struct {
+	Section string       `json:"section"`
+	Type    string       `json:"type"`
+	Pass    int          `json:"pass"`
+	Fail    int          `json:"fail"`
+	Warn    int          `json:"warn"`
+	Info    int          `json:"info"`
+	Desc    string       `json:"desc"`
+	Results []jsonResult `json:"results"`
+}
+
+type jsonResult struct {
+	TestNumber     string              `json:"test_number"`
+	TestDesc       string              `json:"test_desc"`
+	Audit          string              `json:"audit"`
+	AuditEnv       string              `json:"AuditEnv"`
+	AuditConfig    string              `json:"AuditConfig"`
+	Type           string              `json:"type"`
+	Remediation    string              `json:"remediation"`
+	TestInfo       []string            `json:"test_info"`
+	Status         string              `json:"status"`
+	ActualValue    string              `json:"actual_value"`
+	Scored         bool                `json:"scored"`
+	IsMultiple     bool                `json:"IsMultiple"`
+	ExpectedResult string              `json:"expected_result"`
+	Reason         string              `json:"reason,omitempty"`
+	Citations      []analyzer.Citation `json:"citations"`
+}
+
+// JSON writes the kube-bench compatible report with citations.
+func JSON(w io.Writer, rep *analyzer.Report) error {
+	out := jsonReport{Controls: []jsonControls{}, KubeProof: jsonMeta{
+		AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []analyzer.BundleInfo{},
+	}}
+	for _, n := range rep.Nodes {
+		out.KubeProof.Bundles = append(out.KubeProof.Bundles, n.Bundle)
+		out.KubeProof.NotApplicable += n.Totals.NA
+		detected := ""
+		if len(n.Bundle.Host.Kubernetes) > 0 {
+			detected = strings.TrimPrefix(n.Bundle.Host.Kubernetes[0].Version, "v")
+		}
+		for _, tr := range n.Targets {
+			c := jsonControls{
+				ID: tr.Section.ID, Version: rep.Benchmark, DetectedVersion: detected, Text: tr.Section.Title,
+				NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Bundle: n.Bundle.Digest,
+				jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
+			}
+			for _, r := range tr.Results {
+				if len(c.Tests) == 0 || c.Tests[len(c.Tests)-1].Section != r.Check.Section {
+					c.Tests = append(c.Tests, jsonGroup{Section: r.Check.Section, Desc: groupTitle(tr.Section, r.Check.Section), Results: []jsonResult{}})
+				}
+				g := &c.Tests[len(c.Tests)-1]
+				status := string(r.Status)
+				switch r.Status {
+				case analyzer.Pass:
+					g.Pass++
+				case analyzer.Fail:
+					g.Fail++
+				case analyzer.Warn:
+					g.Warn++
+				case analyzer.Info:
+					g.Info++
+				}
+				typ := ""
+				if r.Check.Review {
+					typ = "manual"
+				}
+				if r.Status == analyzer.Info && r.Reason == "skipped by --skip" {
+					typ = "skip"
+				}
+				g.Results = append(g.Results, jsonResult{
+					TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
+					Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: status,
+					ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason,
+					Citations: r.Citations,
+				})
+			}
+			out.Controls = append(out.Controls, c)
+		}
+	}
+	out.Totals = jsonSummary{Pass: rep.Totals.Pass, Fail: rep.Totals.Fail, Warn: rep.Totals.Warn, Info: rep.Totals.Info}
+	data, err := bundle.EncodeJSON(out)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}

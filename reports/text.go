@@ -1,0 +1,122 @@
+// Package reports renders the analyzer's results model. Renderers only
+// lay out what the model holds: none re-evaluates a check, reads a
+// bundle, or looks at the clock, so the same report gives the same bytes.
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kubeproof/kubeproof/analyzer"
+)
+
+// TextOptions tune the console layout.
+type TextOptions struct {
+	Color bool // ANSI colours, for a terminal
+}
+
+var statusColor = map[analyzer.Status]string{
+	analyzer.Pass: "\x1b[32m", analyzer.Fail: "\x1b[31m", analyzer.Warn: "\x1b[33m", analyzer.Info: "\x1b[34m", analyzer.NA: "\x1b[90m",
+}
+
+// Text writes the layout kube-bench users know: [PASS] lines per target,
+// remediations for what failed or needs review with the evidence, and a
+// summary per target; then a summary per node and for the cluster.
+func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
+	ew := &errWriter{w: w}
+	tag := func(s analyzer.Status) string {
+		t := "[" + string(s) + "]"
+		if opts.Color {
+			return statusColor[s] + t + "\x1b[0m"
+		}
+		return t
+	}
+	info := tag(analyzer.Info)
+	for i, n := range rep.Nodes {
+		if i > 0 {
+			ew.printf("\n")
+		}
+		ew.printf("== Node %s (%s) · bundle %s · %s ==\n", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Prefixed(), rep.Benchmark)
+		if n.Bundle.Partial {
+			ew.printf("note: this bundle's collection was partial; checks that needed the missing evidence are WARN\n")
+		}
+		for _, tr := range n.Targets {
+			ew.printf("%s %s %s\n", info, tr.Section.ID, tr.Section.Title)
+			group := ""
+			for _, r := range tr.Results {
+				if r.Check.Section != group {
+					group = r.Check.Section
+					ew.printf("%s %s %s\n", info, group, groupTitle(tr.Section, group))
+				}
+				line := fmt.Sprintf("%s %s %s", tag(r.Status), r.Check.ID, r.Check.DisplayTitle())
+				if r.Status == analyzer.NA {
+					line += " — " + r.Reason
+				}
+				ew.printf("%s\n", line)
+			}
+			ew.printf("\n== Remediations %s ==\n", tr.Section.Target)
+			for _, r := range tr.Results {
+				if r.Status != analyzer.Fail && r.Status != analyzer.Warn {
+					continue
+				}
+				ew.printf("%s %s\n", r.Check.ID, strings.TrimRight(r.Check.Remediation, "\n"))
+				if r.Reason != "" {
+					ew.printf("  why %s: %s\n", r.Status, r.Reason)
+				}
+				for _, c := range r.Citations {
+					ew.printf("  evidence: %s %s: %s\n", c.Member, c.Locator, shorten(c.Observed, 160))
+				}
+				ew.printf("\n")
+			}
+			ew.printf("\n== Summary %s ==\n", tr.Section.Target)
+			summary(ew, tr.Totals)
+		}
+		if len(n.Targets) > 1 {
+			ew.printf("\n== Summary total (%s) ==\n", n.Node)
+			summary(ew, n.Totals)
+		}
+	}
+	if len(rep.Nodes) > 1 {
+		ew.printf("\n== Summary cluster: %d nodes ==\n", len(rep.Nodes))
+		summary(ew, rep.Totals)
+	}
+	return ew.err
+}
+
+func summary(ew *errWriter, t analyzer.Totals) {
+	ew.printf("%d checks PASS\n%d checks FAIL\n%d checks WARN\n%d checks INFO\n", t.Pass, t.Fail, t.Warn, t.Info)
+	if t.NA > 0 {
+		ew.printf("%d checks NOT APPLICABLE\n", t.NA)
+	}
+}
+
+func groupTitle(s *analyzer.Section, id string) string {
+	for _, g := range s.Groups {
+		if g.ID == id {
+			return g.Title
+		}
+	}
+	return ""
+}
+
+// shorten cuts s to at most n runes, marking the cut.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err != nil {
+		return
+	}
+	_, e.err = fmt.Fprintf(e.w, format, args...)
+}

@@ -807,7 +807,7 @@ func TestLimits(t *testing.T) {
 }
 
 // unlistedExtras returns the sample bundle with n unlisted members appended.
-func unlistedExtras(t *testing.T, n int) []byte {
+func unlistedExtras(t testing.TB, n int) []byte {
 	ents := append([]entry{file(bundle.ManifestPath, sampleManifestBytes(t, 1, sampleEntries(t)))}, sampleEntries(t)...)
 	for i := range n {
 		ents = append(ents, file(fmt.Sprintf("files/extra/%d", i), []byte("x")))

@@ -16,14 +16,20 @@ import (
 )
 
 func main() {
-	err := newApp(os.Stdout, os.Stderr).Run(os.Args)
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+// run runs the command line and returns the exit code; errors are
+// printed here, once, with a hint for the human.
+func run(args []string, stdout, stderr io.Writer) int {
+	err := newApp(stdout, stderr).Run(args)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "kubeproof: %v\n", err)
+		fmt.Fprintf(stderr, "kubeproof: %v\n", err)
 		if h := hint(err); h != "" {
-			fmt.Fprintf(os.Stderr, "hint: %s\n", h)
+			fmt.Fprintf(stderr, "hint: %s\n", h)
 		}
 	}
-	os.Exit(exit.Code(err))
+	return exit.Code(err)
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {

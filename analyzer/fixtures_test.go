@@ -1,0 +1,169 @@
+package analyzer
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubeproof/kubeproof/bundle"
+)
+
+const bundlesDir = "../fixtures/bundles"
+
+func fixtureBundles(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(bundlesDir, "*.kpb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 4 {
+		t.Fatalf("want at least 4 fixture bundles in %s, found %d (run `make fixtures`)", bundlesDir, len(files))
+	}
+	return files
+}
+
+func cis16(t testing.TB) *Catalog {
+	t.Helper()
+	cat, err := LoadEmbedded("cis-1.6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+func TestEmbeddedCatalogs(t *testing.T) {
+	for _, b := range Benchmarks() {
+		cat, err := LoadEmbedded(b)
+		if err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		var targets []string
+		checks := 0
+		for _, s := range cat.Sections {
+			targets = append(targets, s.Target)
+			for _, g := range s.Groups {
+				checks += len(g.Checks)
+			}
+		}
+		if len(cat.Sections) != len(Targets) {
+			t.Errorf("%s has targets %v, want all of %v", b, targets, Targets)
+		}
+		if checks < 100 {
+			t.Errorf("%s has only %d checks", b, checks)
+		}
+	}
+}
+
+// reference reads fixtures/expected/tkestack-cis-1.6.tsv: target → id → status.
+func reference(t *testing.T) map[string]map[string]Status {
+	f, err := os.Open("../fixtures/expected/tkestack-cis-1.6.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ref := map[string]map[string]Status{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if ref[f[0]] == nil {
+			ref[f[0]] = map[string]Status{}
+		}
+		ref[f[0]][f[1]] = Status(f[2])
+	}
+	return ref
+}
+
+// TestReferenceScan: on the TKEStack fixtures the analyzer gives the
+// verdicts of the reference kube-bench scan, check by check: master 43
+// PASS / 11 FAIL / 11 WARN, node 18 / 1 / 4, on the master (which runs a
+// kubelet too) and on the worker.
+func TestReferenceScan(t *testing.T) {
+	ref := reference(t)
+	cat := cis16(t)
+	for _, tc := range []struct {
+		bundle  string
+		targets []string
+	}{
+		{"tkestack-master.kpb", []string{"master", "node"}},
+		{"tkestack-worker.kpb", []string{"node"}},
+	} {
+		t.Run(tc.bundle, func(t *testing.T) {
+			rep, err := Analyze([]string{filepath.Join(bundlesDir, tc.bundle)}, Options{Catalog: cat, Targets: tc.targets})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range rep.Nodes[0].Targets {
+				want := ref[tr.Section.Target]
+				var wantTotals, gotTotals Totals
+				for _, s := range want {
+					wantTotals.Add(s)
+				}
+				seen := map[string]bool{}
+				for _, r := range tr.Results {
+					seen[r.Check.ID] = true
+					gotTotals.Add(r.Status)
+					if w, ok := want[r.Check.ID]; !ok {
+						t.Errorf("%s %s: not in the reference scan", tr.Section.Target, r.Check.ID)
+					} else if r.Status != w {
+						t.Errorf("%s %s: %s, reference %s (expected %q, observed %q, reason %q)", tr.Section.Target, r.Check.ID, r.Status, w, r.Expected, r.Observed, r.Reason)
+					}
+				}
+				for id := range want {
+					if !seen[id] {
+						t.Errorf("%s %s: in the reference, missing from our results", tr.Section.Target, id)
+					}
+				}
+				if gotTotals != wantTotals {
+					t.Errorf("%s totals %+v, want %+v", tr.Section.Target, gotTotals, wantTotals)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryVerdictCited walks every result of every fixture: each verdict
+// has a citation, and each citation's member exists in its bundle with the
+// cited digest.
+func TestEveryVerdictCited(t *testing.T) {
+	cat := cis16(t)
+	for _, file := range fixtureBundles(t) {
+		b, err := bundle.Open(file, bundle.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Analyze([]string{file}, Options{Catalog: cat, Targets: Targets})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results := 0
+		for _, tr := range rep.Nodes[0].Targets {
+			for _, r := range tr.Results {
+				results++
+				if len(r.Citations) == 0 {
+					t.Errorf("%s %s: %s without a citation", file, r.Check.ID, r.Status)
+				}
+				for _, c := range r.Citations {
+					if c.Bundle != b.Digest {
+						t.Errorf("%s %s: citation of bundle %s", file, r.Check.ID, c.Bundle)
+					}
+					want, ok := b.MemberDigest(c.Member)
+					if c.Member == bundle.ManifestPath {
+						want, ok = b.Digest, true
+					}
+					if !ok || want != c.MemberSHA256 {
+						t.Errorf("%s %s: citation of member %q with digest %s: not in the bundle", file, r.Check.ID, c.Member, c.MemberSHA256.Short())
+					}
+				}
+			}
+		}
+		if results < 100 {
+			t.Errorf("%s: only %d results", file, results)
+		}
+	}
+}

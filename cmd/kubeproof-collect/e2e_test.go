@@ -1,0 +1,364 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/collector"
+)
+
+// The end-to-end test lays a node spec out on this machine, inside a
+// private mount, PID and UTS namespace (so the host sees nothing of it),
+// starts fake component processes with the spec's command lines, runs the
+// real static collector binary, and compares its bundle with a collection
+// of the same spec through --spec.
+//
+// The test binary plays three parts, chosen by environment variables: the
+// test itself; the driver inside the namespaces (KUBEPROOF_E2E_DRIVER); and
+// a fake component process that only waits (KUBEPROOF_FAKEPROC).
+
+func TestMain(m *testing.M) {
+	switch {
+	case os.Getenv("KUBEPROOF_FAKEPROC") == "1":
+		time.Sleep(2 * time.Minute) // killed by the driver long before
+		os.Exit(0)
+	case os.Getenv("KUBEPROOF_E2E_DRIVER") != "":
+		if err := drive(os.Getenv("KUBEPROOF_E2E_DRIVER"), os.Getenv("KUBEPROOF_E2E_COLLECTOR"), os.Getenv("KUBEPROOF_E2E_OUT")); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e driver:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// mountPoints are the directories replaced by empty tmpfs in the private
+// namespace before the spec is laid out: every spec path lies below one.
+var mountPoints = []string{"/etc", "/var/lib", "/opt", "/usr/lib/systemd", "/lib/systemd", "/usr/local/lib"}
+
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("end-to-end test needs root (private mount and PID namespaces); skipped")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("end-to-end test needs unshare(1) from util-linux; skipped")
+	}
+	if out, err := exec.Command(unshare, "--mount", "--pid", "--fork", "--uts", "--mount-proc", "true").CombinedOutput(); err != nil {
+		t.Skipf("this machine does not allow private namespaces (%v: %s); skipped", err, out)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kubeproof-collect")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the static collector: %v\n%s", err, out)
+	}
+	for _, name := range []string{"tkestack-master", "tkestack-worker"} {
+		t.Run(name, func(t *testing.T) {
+			spec, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "specs", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, name+".kpb")
+			self, err := os.Executable()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, unshare, "--mount", "--pid", "--fork", "--uts", "--mount-proc", "--propagation", "private", self, "-test.run=^$")
+			cmd.Env = append(os.Environ(), "KUBEPROOF_E2E_DRIVER="+spec, "KUBEPROOF_E2E_COLLECTOR="+bin, "KUBEPROOF_E2E_OUT="+out)
+			if output, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("driver: %v\n%s", err, output)
+			}
+			live, err := bundle.Open(out, bundle.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := collector.Collect(context.Background(), collector.Options{Spec: spec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := bundle.Read(bytes.NewReader(res.Bundle), bundle.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareBundles(t, live, want)
+		})
+	}
+}
+
+// compareBundles checks that the live collection found what the spec
+// describes: the same components with the same arguments, the same stat
+// records for every file of the spec, the same redacted copies, the same
+// certificates, and the same host name and roles.
+func compareBundles(t *testing.T, live, spec *bundle.Bundle) {
+	t.Helper()
+	lh, sh := live.Manifest.Host, spec.Manifest.Host
+	if lh.Hostname != sh.Hostname || !reflect.DeepEqual(lh.Roles, sh.Roles) || !reflect.DeepEqual(lh.Components, sh.Components) {
+		t.Errorf("host: live %s %v %v, spec %s %v %v", lh.Hostname, lh.Roles, lh.Components, sh.Hostname, sh.Roles, sh.Components)
+	}
+	if live.Manifest.Collection.Mode != "live" {
+		t.Errorf("mode %q, want live", live.Manifest.Collection.Mode)
+	}
+	var lp, sp bundle.Processes
+	decode(t, live, bundle.ProcessesPath, &lp)
+	decode(t, spec, bundle.ProcessesPath, &sp)
+	argv := func(ps bundle.Processes) map[string][]string {
+		m := map[string][]string{}
+		for _, p := range ps.Processes {
+			m[p.Component] = p.Argv
+		}
+		return m
+	}
+	if la, sa := argv(lp), argv(sp); !reflect.DeepEqual(la, sa) {
+		t.Errorf("processes differ:\nlive %q\nspec %q", la, sa)
+	}
+	var ls, ss bundle.Stats
+	decode(t, live, bundle.StatPath, &ls)
+	decode(t, spec, bundle.StatPath, &ss)
+	lstats := map[string]bundle.Stat{}
+	for _, s := range ls.Files {
+		lstats[s.Path] = s
+	}
+	compared := 0
+	for _, s := range ss.Files {
+		if s.Error != "" || !underMount(s.Path) {
+			continue
+		}
+		l, ok := lstats[s.Path]
+		if !ok {
+			t.Errorf("%s: in the spec's bundle, not found live", s.Path)
+			continue
+		}
+		compared++
+		if l.Type != s.Type || l.Mode != s.Mode || *l.UID != *s.UID || *l.GID != *s.GID || l.User != s.User || l.Group != s.Group ||
+			(s.Type == bundle.TypeFile && l.Size != s.Size) || l.Member != s.Member || l.Content != s.Content || l.Redactions != s.Redactions {
+			t.Errorf("%s differs:\nlive %+v\nspec %+v", s.Path, l, s)
+		}
+		if s.Member != "" {
+			ld, _ := live.Member(s.Member)
+			sd, _ := spec.Member(s.Member)
+			if !bytes.Equal(ld, sd) {
+				t.Errorf("copy %s differs", s.Member)
+			}
+		}
+	}
+	if compared < 20 {
+		t.Errorf("only %d stat records compared", compared)
+	}
+	var lc, sc bundle.PKI
+	decode(t, live, bundle.PKIPath, &lc)
+	decode(t, spec, bundle.PKIPath, &sc)
+	if !reflect.DeepEqual(lc, sc) {
+		t.Errorf("certificates differ: live %d, spec %d", len(lc.Certificates), len(sc.Certificates))
+	}
+}
+
+func underMount(p string) bool {
+	for _, m := range mountPoints {
+		if strings.HasPrefix(p, m+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func decode(t *testing.T, b *bundle.Bundle, name string, v any) {
+	t.Helper()
+	if err := b.DecodeJSON(name, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// drive runs inside the namespaces: it lays the spec out, starts the fake
+// processes, runs the collector and stops the processes.
+func drive(spec, collectorBin, out string) error {
+	for _, m := range mountPoints {
+		if fi, err := os.Stat(m); err != nil || !fi.IsDir() {
+			continue
+		}
+		if err := syscall.Mount("tmpfs", m, "tmpfs", 0, "mode=0755"); err != nil {
+			return fmt.Errorf("mounting tmpfs on %s: %w", m, err)
+		}
+	}
+	users := map[string][2]int{"root": {0, 0}}
+	passwd := "root:x:0:0:root:/root:/bin/sh\n"
+	group := "root:x:0:\n"
+	if err := eachSpecLine(filepath.Join(spec, "users.tsv"), func(f []string) error {
+		uid, _ := strconv.Atoi(f[1])
+		gid, _ := strconv.Atoi(f[2])
+		users[f[0]] = [2]int{uid, gid}
+		passwd += fmt.Sprintf("%s:x:%d:%d::/nonexistent:/sbin/nologin\n", f[0], uid, gid)
+		group += fmt.Sprintf("%s:x:%d:\n", f[0], gid)
+		return nil
+	}); err != nil {
+		return err
+	}
+	files := filepath.Join(spec, "files")
+	err := filepath.WalkDir(files, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(files, p)
+		dst := "/" + rel
+		// Only below the tmpfs mounts: anything else would be written to
+		// the real file system of this machine.
+		if !underMount(dst) {
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, _ := d.Info()
+		mode := os.FileMode(0o644)
+		if info.Mode().Perm()&0o111 != 0 {
+			mode = 0o755
+		}
+		if err := os.WriteFile(dst, data, mode); err != nil {
+			return err
+		}
+		return os.Chmod(dst, mode)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(files, "etc", "passwd")); err != nil {
+		if err := os.WriteFile("/etc/passwd", []byte(passwd), 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile("/etc/group", []byte(group), 0o644); err != nil {
+			return err
+		}
+	}
+	if err := eachSpecLine(filepath.Join(spec, "attrs.tsv"), func(f []string) error {
+		p := f[0]
+		if !underMount(p) {
+			return nil
+		}
+		if len(f) == 5 {
+			if _, err := os.Lstat(p); err != nil {
+				if err := os.MkdirAll(path.Dir(p), 0o755); err != nil {
+					return err
+				}
+				if f[4] == "dir" {
+					if err := os.Mkdir(p, 0o755); err != nil {
+						return err
+					}
+				} else if err := os.WriteFile(p, nil, 0o644); err != nil {
+					return err
+				}
+			}
+		}
+		if f[1] != "-" {
+			m, _ := strconv.ParseUint(f[1], 8, 32)
+			if err := os.Chmod(p, os.FileMode(m&0o777)|specialBits(m)); err != nil {
+				return err
+			}
+		}
+		uid, gid := -1, -1
+		if f[2] != "-" {
+			uid = users[f[2]][0]
+		}
+		if f[3] != "-" {
+			gid = users[f[3]][1]
+		}
+		return os.Lchown(p, uid, gid)
+	}); err != nil {
+		return err
+	}
+	if host, err := os.ReadFile("/etc/hostname"); err == nil {
+		if err := syscall.Sethostname(bytes.TrimSpace(host)); err != nil {
+			return err
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var procs []*exec.Cmd
+	defer func() {
+		for _, p := range procs {
+			p.Process.Kill()
+			p.Wait()
+		}
+	}()
+	if err := eachSpecRaw(filepath.Join(spec, "procs.tsv"), func(line string) error {
+		argv0, args, _ := strings.Cut(line, "\t")
+		cmd := &exec.Cmd{Path: self, Args: append([]string{strings.TrimSpace(argv0)}, strings.Fields(args)...), Env: []string{"KUBEPROOF_FAKEPROC=1"}}
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		procs = append(procs, cmd)
+		return nil
+	}); err != nil {
+		return err
+	}
+	time.Sleep(200 * time.Millisecond) // let every process reach its wait
+	col := exec.Command(collectorBin, "-o", out, "-q")
+	output, err := col.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("collector: %v\n%s", err, output)
+	}
+	return nil
+}
+
+func specialBits(m uint64) os.FileMode {
+	var fm os.FileMode
+	if m&0o4000 != 0 {
+		fm |= os.ModeSetuid
+	}
+	if m&0o2000 != 0 {
+		fm |= os.ModeSetgid
+	}
+	if m&0o1000 != 0 {
+		fm |= os.ModeSticky
+	}
+	return fm
+}
+
+func eachSpecRaw(file string, fn func(line string) error) error {
+	data, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func eachSpecLine(file string, fn func(fields []string) error) error {
+	return eachSpecRaw(file, func(line string) error { return fn(strings.Fields(line)) })
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestCLI runs command lines in-process and checks exit codes, and
+// compares output with golden files where one is named.
+func TestCLI(t *testing.T) {
+	const fx = "../../fixtures/bundles/"
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		golden string // compared with standard output
+		stderr string // substring
+	}{
+		{"verify fixtures", []string{"verify", fx}, 0, "", ""},
+		{"inspect master", []string{"inspect", fx + "tkestack-master.kpb"}, 0, "inspect-tkestack-master.txt", ""},
+		{"analyze tkestack text", []string{"analyze", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.txt", ""},
+		{"analyze tkestack json", []string{"analyze", "--format", "json", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.json", ""},
+		{"analyze kubeadm text", []string{"analyze", fx + "kubeadm-master.kpb", fx + "kubeadm-worker.kpb"}, 0, "analyze-kubeadm.txt", ""},
+		{"exit code on failures", []string{"analyze", "--exit-code", "7", "--check", "1.2.21", fx + "tkestack-master.kpb"}, 7, "", "checks failed"},
+		{"only some checks", []string{"analyze", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-check-4.2.6.txt", ""},
+		{"unknown flag", []string{"analyze", "--frobnicate", fx}, 2, "", "flag provided but not defined"},
+		{"unknown target", []string{"analyze", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
+		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},
+		{"no bundle", []string{"analyze"}, 2, "", "no bundle given"},
+		{"missing file", []string{"verify", "nope.kpb"}, 4, "", "nope.kpb"},
+		{"not a bundle", []string{"verify", "main.go"}, 4, "", "not a zstd stream"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"kubeproof"}, tt.args...), &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstderr: %s", code, tt.code, stderr.String())
+			}
+			if tt.stderr != "" && !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.stderr)
+			}
+			if tt.golden != "" {
+				golden(t, filepath.Join("testdata", tt.golden), stdout.Bytes())
+			}
+		})
+	}
+}
+
+func golden(t *testing.T, file string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/kubeproof -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test ./cmd/kubeproof -update if intended)\n%s", file, firstDiff(want, got))
+	}
+}
+
+func firstDiff(want, got []byte) string {
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\n  want: %s\n  got:  %s", i+1, w, g)
+		}
+	}
+	return ""
+}

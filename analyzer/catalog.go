@@ -274,8 +274,10 @@ func (s *Section) validate() error {
 		return bad("", "groups", "no groups")
 	}
 	for _, g := range s.Groups {
-		if !validID(g.ID) || !strings.HasPrefix(g.ID, s.ID+".") {
-			return bad("", "groups.id", "%q: want a dotted number under %s", g.ID, s.ID)
+		// A section without subsections (etcd's "2") has one group of
+		// the section's own id.
+		if !validID(g.ID) || g.ID != s.ID && !strings.HasPrefix(g.ID, s.ID+".") {
+			return bad("", "groups.id", "%q: want %s or a dotted number under it", g.ID, s.ID)
 		}
 		if g.Title == "" {
 			return bad("", "groups.title", "group %s has no title", g.ID)

@@ -57,6 +57,11 @@ func Evaluate(check *Check, n *Node) Result {
 		r.Reason = "manual review: the evidence below is for the reviewer, it decides nothing alone"
 	case o.state == passed:
 		r.Status = Pass
+	case o.state == failed && !check.Scored:
+		// As kube-bench does: an unscored recommendation that fails its
+		// test asks for review rather than failing the audit.
+		r.Status = Warn
+		r.Reason = "not scored: the test failed, review whether it applies"
 	case o.state == failed:
 		r.Status = Fail
 	default:
@@ -181,7 +186,11 @@ func (n *Node) setting(component, flagName, field string) setting {
 	if len(occ) == 0 {
 		// No config file: the setting is unset; the command line shows it.
 		if p != nil {
-			s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("neither --%s nor --config in: %s", flagName, strings.Join(p.Argv, " "))))
+			what := "no --config"
+			if flagName != "" {
+				what = fmt.Sprintf("neither --%s nor --config", flagName)
+			}
+			s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("%s in: %s", what, strings.Join(p.Argv, " "))))
 		}
 		return s
 	}

@@ -119,11 +119,11 @@ func TestOperators(t *testing.T) {
 		{"flag: authorization-mode\nop: has\nvalue: RBAC", passed},
 		{"flag: authorization-mode\nop: has\nvalue: AlwaysAllow", failed},
 		{"flag: authorization-mode\nop: nothave\nvalue: AlwaysAllow", passed},
-		{"flag: audit-log-maxage\nop: gte\nvalue: \"30\"", passed},   // --flag value form
+		{"flag: audit-log-maxage\nop: gte\nvalue: \"30\"", passed}, // --flag value form
 		{"flag: audit-log-maxage\nop: gt\nvalue: \"30\"", failed},
 		{"flag: audit-log-maxage\nop: lte\nvalue: \"30\"", passed},
 		{"flag: audit-log-maxage\nop: lt\nvalue: \"31\"", passed},
-		{"flag: request-timeout\nop: gte\nvalue: 5m", passed},       // durations compare as durations
+		{"flag: request-timeout\nop: gte\nvalue: 5m", passed}, // durations compare as durations
 		{"flag: request-timeout\nop: gt\nvalue: 5m", failed},
 		{"flag: audit-log-maxbackup\nop: gte\nvalue: \"10\"", failed}, // unset fails a value test
 		{"flag: kubelet-https\nop: eq\nvalue: \"true\"\nunset: pass", passed},
@@ -268,8 +268,8 @@ func TestFileOperators(t *testing.T) {
 		{"file: {under: /etc/kubernetes/pki, name: \"*.crt\"}\nop: mode\nvalue: \"644\"", passed}, // the symlink is left out
 		{"file: {under: /etc/kubernetes/pki, name: \"*.key\"}\nop: mode\nvalue: \"600\"", failed},
 		{"file: {under: /etc/kubernetes/pki, self: true}\nop: owner\nvalue: root:root", passed},
-		{"file: {paths: [/etc/kubernetes/secret.conf]}\nop: mode\nvalue: \"644\"", undecided},       // permission denied: missing evidence
-		{"file: {paths: [/etc/kubernetes/gone.conf]}\nop: mode\nvalue: \"644\"", undecided},         // absent: warn by default
+		{"file: {paths: [/etc/kubernetes/secret.conf]}\nop: mode\nvalue: \"644\"", undecided}, // permission denied: missing evidence
+		{"file: {paths: [/etc/kubernetes/gone.conf]}\nop: mode\nvalue: \"644\"", undecided},   // absent: warn by default
 		{"file: {paths: [/etc/kubernetes/gone.conf]}\nop: mode\nvalue: \"644\"\nabsent: pass", passed},
 		{"file: {paths: [/etc/kubernetes/gone.conf]}\nop: mode\nvalue: \"644\"\nabsent: fail", failed},
 		{"file: {paths: [/etc/kubernetes/never-collected.conf]}\nop: mode\nvalue: \"644\"", undecided},
@@ -293,7 +293,7 @@ func TestFileOperators(t *testing.T) {
 func TestEvaluateStatuses(t *testing.T) {
 	n := testNode(t, []bundle.Process{proc("kube-apiserver", "--profiling=true")}, nil, nil)
 	mk := func(review bool, component, test string) *Check {
-		c := &Check{ID: "1.2.21", Title: "T", Assessment: "automated", Component: component, Review: review, Remediation: "r"}
+		c := &Check{ID: "1.2.21", Title: "T", Assessment: "automated", Component: component, Review: review, Scored: true, Remediation: "r"}
 		if test != "" {
 			c.Test = leaf(t, test)
 		}
@@ -309,6 +309,8 @@ func TestEvaluateStatuses(t *testing.T) {
 		{mk(true, "kube-apiserver", ""), Warn},
 		{mk(false, "kube-proxy", "flag: profiling\nop: eq\nvalue: \"true\""), NA},
 		{mk(true, "none", ""), Warn},
+		{unscored(mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"false\"")), Warn}, // unscored failure asks for review
+		{unscored(mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\"")), Pass},
 	}
 	for _, tt := range tests {
 		r := Evaluate(tt.check, n)
@@ -334,4 +336,9 @@ func TestCompareIDs(t *testing.T) {
 			}
 		}
 	}
+}
+
+func unscored(c *Check) *Check {
+	c.Scored = false
+	return c
 }

@@ -86,14 +86,14 @@ type TargetResult struct {
 
 // BundleInfo describes the bundle a node's results came from.
 type BundleInfo struct {
-	File             string          `json:"file"`
-	Digest           bundle.Digest   `json:"digest"`
-	Host             bundle.Host     `json:"host"`
-	CollectedAt      time.Time       `json:"collected_at"`
-	CollectorVersion string          `json:"collector_version"`
-	FormatVersion    int             `json:"format_version"`
-	Partial          bool            `json:"partial"`
-	Verification     string          `json:"verification"`
+	File             string        `json:"file"`
+	Digest           bundle.Digest `json:"digest"`
+	Host             bundle.Host   `json:"host"`
+	CollectedAt      time.Time     `json:"collected_at"`
+	CollectorVersion string        `json:"collector_version"`
+	FormatVersion    int           `json:"format_version"`
+	Partial          bool          `json:"partial"`
+	Verification     string        `json:"verification"`
 }
 
 // NodeResult holds every result for one node.

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // specSource reads a node spec (DESIGN.md, "Node specs"): a files/ tree
@@ -238,7 +239,7 @@ func (s *specSource) mode() string { return "spec" }
 func (s *specSource) lstat(p string) (fileInfo, error) {
 	e, ok := s.entries[path.Clean(p)]
 	if !ok {
-		return fileInfo{}, &fs.PathError{Op: "lstat", Path: p, Err: fs.ErrNotExist}
+		return fileInfo{}, &fs.PathError{Op: "lstat", Path: p, Err: syscall.ENOENT}
 	}
 	return e.info, nil
 }
@@ -246,7 +247,7 @@ func (s *specSource) lstat(p string) (fileInfo, error) {
 func (s *specSource) readFile(p string, max int64) ([]byte, error) {
 	e, ok := s.entries[path.Clean(p)]
 	if !ok {
-		return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "open", Path: p, Err: syscall.ENOENT}
 	}
 	if e.info.typ != "file" {
 		return nil, &fs.PathError{Op: "read", Path: p, Err: errNotRegular}
@@ -266,7 +267,7 @@ func (s *specSource) readDir(p string) ([]string, error) {
 	p = path.Clean(p)
 	e, ok := s.entries[p]
 	if !ok {
-		return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		return nil, &fs.PathError{Op: "open", Path: p, Err: syscall.ENOENT}
 	}
 	if e.info.typ != "dir" {
 		return nil, &fs.PathError{Op: "readdirent", Path: p, Err: fmt.Errorf("not a directory")}

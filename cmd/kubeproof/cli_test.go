@@ -29,13 +29,14 @@ func TestCLI(t *testing.T) {
 		{"analyze tkestack json", []string{"analyze", "--format", "json", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.json", ""},
 		{"analyze kubeadm text", []string{"analyze", fx + "kubeadm-master.kpb", fx + "kubeadm-worker.kpb"}, 0, "analyze-kubeadm.txt", ""},
 		{"exit code on failures", []string{"analyze", "--exit-code", "7", "--check", "1.2.21", fx + "tkestack-master.kpb"}, 7, "", "checks failed"},
+		{"verify reports the problem", []string{"verify", "main.go"}, 4, "verify-not-a-bundle.txt", ""},
 		{"only some checks", []string{"analyze", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-check-4.2.6.txt", ""},
 		{"unknown flag", []string{"analyze", "--frobnicate", fx}, 2, "", "flag provided but not defined"},
 		{"unknown target", []string{"analyze", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
 		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},
 		{"no bundle", []string{"analyze"}, 2, "", "no bundle given"},
 		{"missing file", []string{"verify", "nope.kpb"}, 4, "", "nope.kpb"},
-		{"not a bundle", []string{"verify", "main.go"}, 4, "", "not a zstd stream"},
+		{"not a bundle", []string{"verify", "main.go"}, 4, "", "1 of 1 bundles failed verification"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

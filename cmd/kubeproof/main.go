@@ -11,6 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/kubeproof/kubeproof/analyzer"
+
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 )
@@ -33,7 +35,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	onUsage := func(_ *cli.Context, err error, _ bool) error { return &exit.UsageError{Err: err} }
+	app := &cli.App{
 		Name:      "kubeproof",
 		Usage:     "offline CIS Kubernetes benchmark audits from evidence bundles",
 		Version:   version.Version,
@@ -41,9 +44,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ErrWriter: stderr,
 		// Errors are printed once, by main, with the exit code mapped there.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return &exit.UsageError{Err: err}
-		},
+		OnUsageError:   onUsage,
 		Commands: []*cli.Command{
 			verifyCommand(),
 			inspectCommand(),
@@ -53,14 +54,21 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			fmt.Fprintf(stderr, "kubeproof: unknown command %q\n", name)
 		},
 	}
+	for _, c := range app.Commands {
+		c.OnUsageError = onUsage
+	}
+	return app
 }
 
 // hint adds advice for a human to an error.
 func hint(err error) string {
 	var ue *exit.UsageError
+	var ce *analyzer.CatalogError
 	switch {
 	case errors.As(err, &ue):
 		return "run 'kubeproof help' for the commands and their flags"
+	case errors.As(err, &ce):
+		return "fix the catalog file named above; docs/catalog-format.md specifies the format"
 	case exit.Code(err) == exit.BadInput:
 		return "the bundle is damaged or was changed after collection: compare its digest with the one the collector printed, and collect again if they differ"
 	}

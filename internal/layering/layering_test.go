@@ -28,9 +28,9 @@ func TestLayering(t *testing.T) {
 		pkg       string
 		forbidden []string // import path prefixes
 	}{
-		{"./cmd/kubeproof-collect", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports"}},
-		{"./collector", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports", module + "/cmd"}},
-		{"./bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
+		{module + "/cmd/kubeproof-collect", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports"}},
+		{module + "/collector", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports", module + "/cmd"}},
+		{module + "/bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {
@@ -47,7 +47,7 @@ func TestLayering(t *testing.T) {
 
 // TestBundleImportsOnlyStdlibAndZstd keeps the format package small.
 func TestBundleImportsOnlyStdlibAndZstd(t *testing.T) {
-	for _, d := range deps(t, "./bundle") {
+	for _, d := range deps(t, module+"/bundle") {
 		if !strings.Contains(strings.SplitN(d, "/", 2)[0], ".") {
 			continue // standard library
 		}

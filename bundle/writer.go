@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -104,18 +105,23 @@ func (w *Writer) Finish(m Manifest) (data []byte, manifest Manifest, digest Dige
 	if err := tw.Close(); err != nil {
 		return nil, m, Digest{}, err
 	}
-	enc, err := zstd.NewWriter(nil,
+	enc, err := encoder()
+	if err != nil {
+		return nil, m, Digest{}, fmt.Errorf("bundle: zstd encoder: %w", err)
+	}
+	return enc.EncodeAll(raw.Bytes(), nil), m, Hash(mb), nil
+}
+
+// encoder returns the one zstd encoder of the process: its tables take
+// megabytes, and EncodeAll may be called concurrently on one encoder.
+var encoder = sync.OnceValues(func() (*zstd.Encoder, error) {
+	return zstd.NewWriter(nil,
 		zstd.WithEncoderLevel(zstd.SpeedBetterCompression),
 		zstd.WithEncoderConcurrency(1),
 		zstd.WithEncoderCRC(true),
 		zstd.WithWindowSize(encoderWindow),
 	)
-	if err != nil {
-		return nil, m, Digest{}, fmt.Errorf("bundle: zstd encoder: %w", err)
-	}
-	defer enc.Close()
-	return enc.EncodeAll(raw.Bytes(), nil), m, Hash(mb), nil
-}
+})
 
 // encoderWindow is the zstd window the Writer uses; readers accept windows
 // up to maxDecoderWindow, so memory stays bounded on hostile input.

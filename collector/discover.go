@@ -1,8 +1,8 @@
 package collector
 
 import (
+	"bytes"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -145,30 +145,107 @@ func pathsInArgs(argv []string) []flagPath {
 	return out
 }
 
-// pathInText matches an absolute path and what names it: a --flag=, a
-// YAML/JSON key, an environment or systemd KEY=, or a plain separator.
-var pathInText = regexp.MustCompile(`(?:--([A-Za-z0-9-]+)[= ]|"?([A-Za-z][A-Za-z0-9_.-]*)"?:[ \t]*["']?|([A-Za-z][A-Za-z0-9_]*)=-?["']?|(?:^|[\s"'=,(\[]))(/[A-Za-z0-9._@+~-]+(?:/[A-Za-z0-9._@+~-]+)*/?)`)
-
 // maxPathsPerFile bounds what one file can add to the collection.
 const maxPathsPerFile = 500
 
 // pathsInText returns the absolute paths in a configuration file's text,
-// each with the name of the flag or field it is the value of, if any.
+// each with the name of the flag or field it is the value of, if any: a
+// --flag= or --flag value, a YAML or JSON key, an environment or systemd
+// KEY= (also systemd's KEY=-/optional/path). A path must start a token:
+// the slashes inside a URL or an image name are not paths.
 func pathsInText(text []byte) []flagPath {
 	var out []flagPath
-	for _, m := range pathInText.FindAllSubmatch(text, maxPathsPerFile) {
-		key := string(m[1])
-		if key == "" {
-			key = string(m[2])
-		}
-		if key == "" {
-			key = string(m[3])
-		}
-		if p, ok := cleanAbs(string(m[4])); ok {
-			out = append(out, flagPath{key: key, path: p})
+	for _, line := range bytes.Split(text, []byte{'\n'}) {
+		for i := 0; i < len(line) && len(out) < maxPathsPerFile; i++ {
+			if line[i] != '/' {
+				continue
+			}
+			if i > 0 && !pathStart(line, i) {
+				// Inside a token (a URL, an image name): skip the token.
+				for i < len(line) && !isSpace(line[i]) {
+					i++
+				}
+				continue
+			}
+			j := i + 1
+			for j < len(line) && (isPathByte(line[j]) || line[j] == '/') {
+				j++
+			}
+			if j == i+1 || line[i+1] == '/' {
+				for i < len(line) && !isSpace(line[i]) {
+					i++
+				}
+				continue
+			}
+			if p, ok := cleanAbs(string(line[i:j])); ok {
+				out = append(out, flagPath{key: keyBefore(line[:i]), path: p})
+			}
+			i = j
 		}
 	}
 	return out
+}
+
+// pathStart reports whether the '/' at line[i] may start a path.
+func pathStart(line []byte, i int) bool {
+	switch c := line[i-1]; {
+	case isSpace(c), c == '"', c == '\'', c == '=', c == ',', c == '(', c == '[', c == ':':
+		return true
+	case c == '-':
+		return i >= 2 && line[i-2] == '=' // systemd's EnvironmentFile=-/path
+	}
+	return false
+}
+
+// keyBefore names what the value starting at the end of s belongs to.
+func keyBefore(s []byte) string {
+	s = bytes.TrimRight(s, "\"'")
+	switch {
+	case bytes.HasSuffix(s, []byte("=-")):
+		return identBefore(s[:len(s)-2])
+	case bytes.HasSuffix(s, []byte("=")):
+		return identBefore(s[:len(s)-1])
+	case len(bytes.TrimRight(s, " \t")) < len(s):
+		t := bytes.TrimRight(s, " \t")
+		if bytes.HasSuffix(t, []byte(":")) {
+			return identBefore(bytes.TrimRight(t[:len(t)-1], "\""))
+		}
+		// "--flag /path": the flag is the previous token.
+		if k := identBefore(t); strings.HasPrefix(lastToken(t), "--") {
+			return k
+		}
+	case bytes.HasSuffix(s, []byte(":")):
+		return identBefore(bytes.TrimRight(s[:len(s)-1], "\""))
+	}
+	return ""
+}
+
+// identBefore returns the name that ends s: letters, digits, '_', '-'
+// and '.', without leading dashes.
+func identBefore(s []byte) string {
+	i := len(s)
+	for i > 0 {
+		c := s[i-1]
+		if c == '_' || c == '-' || c == '.' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' {
+			i--
+			continue
+		}
+		break
+	}
+	return strings.TrimLeft(string(s[i:]), "-")
+}
+
+func lastToken(s []byte) string {
+	if i := bytes.LastIndexAny(s, " \t"); i >= 0 {
+		return string(s[i+1:])
+	}
+	return string(s)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
+
+func isPathByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._@+~-", c) >= 0
 }
 
 // cleanAbs accepts an absolute path worth a stat: not the root, not in a

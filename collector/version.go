@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"bytes"
 	"debug/buildinfo"
 	"regexp"
 	"strings"
@@ -14,6 +15,9 @@ var imageTag = regexp.MustCompile(`(?m)^\s*-?\s*image:\s*["']?\S*?/?(kube-apiser
 // versionsInManifest returns the component versions named by image tags.
 func versionsInManifest(p string, text []byte) []bundle.VersionEvidence {
 	var out []bundle.VersionEvidence
+	if !bytes.Contains(text, []byte("image:")) {
+		return nil
+	}
 	for _, m := range imageTag.FindAllSubmatch(text, -1) {
 		out = append(out, bundle.VersionEvidence{Version: string(m[2]), Component: string(m[1]), Source: "image-tag", Path: p})
 	}

@@ -394,6 +394,10 @@ func TestContainerLayout(t *testing.T) {
 	members := sampleMembers(t)
 	long := "files/" + strings.Repeat("x", 300)
 	members[long] = []byte("long")
+	split := "files/" + strings.Repeat("d", 120) + "/" + strings.Repeat("f", 90) // fits ustar's prefix and name fields
+	members[split] = []byte("split")
+	utf := "files/etc/kubernetes/конфиг.yaml"
+	members[utf] = []byte("utf")
 	w := bundle.NewWriter()
 	for name, data := range members {
 		if err := w.Add(name, data); err != nil {
@@ -442,9 +446,9 @@ func TestContainerLayout(t *testing.T) {
 			!hdr.AccessTime.IsZero() || !hdr.ChangeTime.IsZero() || hdr.Linkname != "" {
 			t.Errorf("header of %q: %+v", hdr.Name, hdr)
 		}
-		if hdr.Name == long {
-			if hdr.PAXRecords["path"] != long {
-				t.Errorf("long name not in a PAX record: %v", hdr.PAXRecords)
+		if hdr.Name == long || hdr.Name == utf {
+			if hdr.PAXRecords["path"] != hdr.Name || len(hdr.PAXRecords) != 1 {
+				t.Errorf("name %q not in a PAX record of its own: %v", hdr.Name, hdr.PAXRecords)
 			}
 		} else if len(hdr.PAXRecords) != 0 {
 			t.Errorf("header of %q has PAX records %v", hdr.Name, hdr.PAXRecords)
@@ -758,12 +762,18 @@ func TestLimits(t *testing.T) {
 	raw := tarOf(t, append([]entry{file(bundle.ManifestPath, b.ManifestBytes)}, sampleEntries(t)...)...)
 	streamed := zstdStream(t, raw, zstd.WithWindowSize(zstd.MinWindowSize))
 
+	// One member larger than the total limit, seen at its header, before
+	// anything is allocated for it.
+	big := file("files/big", bytes.Repeat([]byte("0123456789\n"), 600))
+	bigStream := zstdStream(t, tarOf(t, file(bundle.ManifestPath, sampleManifestBytes(t, 1, []entry{big})), big), zstd.WithWindowSize(zstd.MinWindowSize))
+
 	tests := []struct {
 		name string
 		data []byte
 		lim  bundle.Limits
 		what string
 	}{
+		{"total size of the members kept", bigStream, bundle.Limits{MaxTotalSize: 5000}, "total size"},
 		{"member count", data, bundle.Limits{MaxMembers: 3}, "member count"},
 		{"member count of the stream", unlistedExtras(t, 5), bundle.Limits{MaxMembers: len(m.Members) + 3}, "member count"},
 		{"member size", data, bundle.Limits{MaxMemberSize: largest - 1}, "member size"},

@@ -99,7 +99,7 @@ func (e *MemberError) Unwrap() error { return e.Err }
 
 // LimitError reports a limit exceeded while reading.
 type LimitError struct {
-	What  string // "members", "member size", "total size", "manifest size"
+	What  string // "member count", "member size", "manifest size", "decompressed size", "total size", "zstd window or frame size"
 	Path  string // the member concerned, if any
 	Limit int64
 }

@@ -556,6 +556,22 @@ var hostiles = []hostile{
 		is: []error{bundle.ErrFormat}, msg: "data after the zstd frame",
 	},
 	{
+		// A window larger than the reader accepts: decoding would need
+		// that much memory.
+		file: "window.kpb",
+		build: func(t testing.TB) []byte {
+			data := validBundle(t)
+			// The Writer's frame is single-segment (window = content size)
+			// with a 2-byte content size: clear the single-segment flag and
+			// insert a window descriptor of 2^(10+16) bytes = 64 MiB.
+			if data[4] != 0x64 {
+				t.Fatalf("frame header descriptor %#x, want 0x64", data[4])
+			}
+			return slices.Concat(data[:4], []byte{0x44, 16 << 3}, data[5:])
+		},
+		is: []error{bundle.ErrLimit}, msg: "zstd window or frame size exceeds the limit",
+	},
+	{
 		file:  "empty.kpb",
 		build: func(t testing.TB) []byte { return []byte{} },
 		is:    []error{bundle.ErrFormat}, msg: "empty archive, no manifest",

@@ -22,8 +22,6 @@ import (
 	"syscall"
 	"time"
 
-	"debug/buildinfo"
-
 	"github.com/kubeproof/kubeproof/bundle"
 )
 
@@ -356,11 +354,11 @@ func (c *collector) buildVersion(p bundle.Process) {
 		return
 	}
 	defer closer.Close()
-	bi, err := buildinfo.Read(ra)
+	info, err := goModInfo(ra)
 	if err != nil {
-		return // not a Go binary, or stripped of build info: no evidence either way
+		return // not a Go ELF binary, or no build info: no evidence either way
 	}
-	if v := versionFromBuildSettings(bi); v != "" {
+	if v := versionFromModInfo(info); v != "" {
 		where := p.Executable
 		if where == "" {
 			where = fmt.Sprintf("/proc/%d/exe", p.PID)

@@ -2,26 +2,78 @@ package collector
 
 import (
 	"bytes"
-	"debug/buildinfo"
-	"regexp"
 	"strings"
 
 	"github.com/kubeproof/kubeproof/bundle"
 )
 
-// imageTag matches the image of a Kubernetes component in a pod manifest.
-var imageTag = regexp.MustCompile(`(?m)^\s*-?\s*image:\s*["']?\S*?/?(kube-apiserver|kube-controller-manager|kube-scheduler|kube-proxy|hyperkube)(?:-amd64|-arm64|-arm|-ppc64le|-s390x)?:(v\d+\.\d+\.\d+[0-9A-Za-z.+-]*)`)
+// imageComponents are the images whose tag is a Kubernetes version.
+var imageComponents = map[string]bool{
+	"kube-apiserver": true, "kube-controller-manager": true, "kube-scheduler": true, "kube-proxy": true, "hyperkube": true,
+}
 
-// versionsInManifest returns the component versions named by image tags.
+var archSuffixes = []string{"-amd64", "-arm64", "-arm", "-ppc64le", "-s390x"}
+
+// versionsInManifest returns the component versions named by the image
+// tags of a pod manifest ("image: registry/kube-apiserver:v1.20.4").
 func versionsInManifest(p string, text []byte) []bundle.VersionEvidence {
-	var out []bundle.VersionEvidence
 	if !bytes.Contains(text, []byte("image:")) {
 		return nil
 	}
-	for _, m := range imageTag.FindAllSubmatch(text, -1) {
-		out = append(out, bundle.VersionEvidence{Version: string(m[2]), Component: string(m[1]), Source: "image-tag", Path: p})
+	var out []bundle.VersionEvidence
+	for _, line := range strings.Split(string(text), "\n") {
+		l := strings.TrimSpace(line)
+		l = strings.TrimSpace(strings.TrimPrefix(l, "- "))
+		v, ok := strings.CutPrefix(l, "image:")
+		if !ok {
+			continue
+		}
+		v = strings.Trim(strings.TrimSpace(v), `"'`)
+		if i := strings.LastIndexByte(v, '/'); i >= 0 {
+			v = v[i+1:]
+		}
+		name, tag, ok := strings.Cut(v, ":")
+		if !ok {
+			continue
+		}
+		for _, a := range archSuffixes {
+			name = strings.TrimSuffix(name, a)
+		}
+		if imageComponents[name] && isVersion(tag) {
+			out = append(out, bundle.VersionEvidence{Version: tag, Component: name, Source: "image-tag", Path: p})
+		}
 	}
 	return out
+}
+
+// isVersion accepts vMAJOR.MINOR.PATCH with an optional suffix.
+func isVersion(s string) bool {
+	rest, ok := strings.CutPrefix(s, "v")
+	if !ok {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+		rest = rest[n:]
+		if i < 2 {
+			if !strings.HasPrefix(rest, ".") {
+				return false
+			}
+			rest = rest[1:]
+		}
+	}
+	for _, c := range rest {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // gitVersionVars are the linker variables that hold a Kubernetes binary's
@@ -32,18 +84,17 @@ var gitVersionVars = []string{
 	"k8s.io/kubernetes/pkg/version.gitVersion=",
 }
 
-// versionFromBuildSettings finds the Kubernetes version in the -ldflags
-// build setting of a Go binary.
-func versionFromBuildSettings(bi *buildinfo.BuildInfo) string {
-	for _, s := range bi.Settings {
-		if s.Key != "-ldflags" {
+// versionFromModInfo finds the Kubernetes version in the -ldflags build
+// setting of a Go binary's module information.
+func versionFromModInfo(modinfo string) string {
+	for _, line := range strings.Split(modinfo, "\n") {
+		if !strings.HasPrefix(line, "build\t-ldflags=") {
 			continue
 		}
 		for _, v := range gitVersionVars {
-			if i := strings.Index(s.Value, v); i >= 0 {
-				rest := s.Value[i+len(v):]
-				rest = strings.Trim(rest, `'"`)
-				if j := strings.IndexAny(rest, ` '"`); j >= 0 {
+			if i := strings.Index(line, v); i >= 0 {
+				rest := line[i+len(v):]
+				if j := strings.IndexAny(rest, " '\"\\"); j >= 0 {
 					rest = rest[:j]
 				}
 				if strings.HasPrefix(rest, "v") {

@@ -4,6 +4,9 @@ GO      ?= go
 BIN     ?= bin
 LDFLAGS := -s -w
 STATIC  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+# The collector is built without inlining: it is I/O bound, and this keeps
+# it under its 4 MiB budget (cmd/kubeproof-collect/size_test.go checks it).
+COLLECTOR_GCFLAGS := all=-l
 
 .PHONY: all build static test fixtures bench fuzz clean
 
@@ -14,8 +17,8 @@ build:
 
 # Static, stripped binaries for the nodes (amd64 and arm64) and the analyzer.
 static:
-	GOOS=linux GOARCH=amd64 $(STATIC) -o $(BIN)/kubeproof-collect-linux-amd64 ./cmd/kubeproof-collect
-	GOOS=linux GOARCH=arm64 $(STATIC) -o $(BIN)/kubeproof-collect-linux-arm64 ./cmd/kubeproof-collect
+	GOOS=linux GOARCH=amd64 $(STATIC) -gcflags '$(COLLECTOR_GCFLAGS)' -o $(BIN)/kubeproof-collect-linux-amd64 ./cmd/kubeproof-collect
+	GOOS=linux GOARCH=arm64 $(STATIC) -gcflags '$(COLLECTOR_GCFLAGS)' -o $(BIN)/kubeproof-collect-linux-arm64 ./cmd/kubeproof-collect
 	GOOS=linux GOARCH=amd64 $(STATIC) -o $(BIN)/kubeproof-linux-amd64 ./cmd/kubeproof
 	@ls -l $(BIN)/kubeproof-collect-linux-amd64 $(BIN)/kubeproof-collect-linux-arm64 $(BIN)/kubeproof-linux-amd64
 
@@ -32,8 +35,10 @@ bench:
 # Each fuzz target for FUZZTIME (Go runs one target per invocation).
 FUZZTIME ?= 60s
 fuzz:
-	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzReadTar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseManifest$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzGoModInfo$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseCertificates$$' -fuzztime $(FUZZTIME)
 

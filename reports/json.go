@@ -1,6 +1,9 @@
 package reports
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"io"
 	"strings"
 	"time"
@@ -77,62 +80,95 @@ type jsonResult struct {
 	Citations      []analyzer.Citation `json:"citations"`
 }
 
-// JSON writes the kube-bench compatible report with citations.
+// JSON writes the kube-bench compatible report with citations. It streams
+// one control at a time, so a large cluster's report is never held twice.
 func JSON(w io.Writer, rep *analyzer.Report) error {
-	out := jsonReport{Controls: []jsonControls{}, KubeProof: jsonMeta{
-		AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []analyzer.BundleInfo{},
-	}}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []analyzer.BundleInfo{}}
+	bw.WriteString("{\n  \"Controls\": [")
+	first := true
 	for _, n := range rep.Nodes {
-		out.KubeProof.Bundles = append(out.KubeProof.Bundles, n.Bundle)
-		out.KubeProof.NotApplicable += n.Totals.NA
-		detected := ""
-		if len(n.Bundle.Host.Kubernetes) > 0 {
-			detected = strings.TrimPrefix(n.Bundle.Host.Kubernetes[0].Version, "v")
-		}
+		meta.Bundles = append(meta.Bundles, n.Bundle)
+		meta.NotApplicable += n.Totals.NA
 		for _, tr := range n.Targets {
-			c := jsonControls{
-				ID: tr.Section.ID, Version: rep.Benchmark, DetectedVersion: detected, Text: tr.Section.Title,
-				NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Bundle: n.Bundle.Digest,
-				jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
+			if first {
+				bw.WriteString("\n    ")
+			} else {
+				bw.WriteString(",\n    ")
 			}
-			for _, r := range tr.Results {
-				if len(c.Tests) == 0 || c.Tests[len(c.Tests)-1].Section != r.Check.Section {
-					c.Tests = append(c.Tests, jsonGroup{Section: r.Check.Section, Desc: groupTitle(tr.Section, r.Check.Section), Results: []jsonResult{}})
-				}
-				g := &c.Tests[len(c.Tests)-1]
-				status := string(r.Status)
-				switch r.Status {
-				case analyzer.Pass:
-					g.Pass++
-				case analyzer.Fail:
-					g.Fail++
-				case analyzer.Warn:
-					g.Warn++
-				case analyzer.Info:
-					g.Info++
-				}
-				typ := ""
-				if r.Check.Review {
-					typ = "manual"
-				}
-				if r.Status == analyzer.Info && r.Reason == "skipped by --skip" {
-					typ = "skip"
-				}
-				g.Results = append(g.Results, jsonResult{
-					TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
-					Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: status,
-					ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason,
-					Citations: r.Citations,
-				})
+			first = false
+			if err := encodeIndented(bw, control(rep, n, tr), "    "); err != nil {
+				return err
 			}
-			out.Controls = append(out.Controls, c)
 		}
 	}
-	out.Totals = jsonSummary{Pass: rep.Totals.Pass, Fail: rep.Totals.Fail, Warn: rep.Totals.Warn, Info: rep.Totals.Info}
-	data, err := bundle.EncodeJSON(out)
-	if err != nil {
+	if !first {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("],\n  \"Totals\": ")
+	if err := encodeIndented(bw, jsonSummary{Pass: rep.Totals.Pass, Fail: rep.Totals.Fail, Warn: rep.Totals.Warn, Info: rep.Totals.Info}, "  "); err != nil {
 		return err
 	}
-	_, err = w.Write(data)
+	bw.WriteString(",\n  \"kubeproof\": ")
+	if err := encodeIndented(bw, meta, "  "); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// encodeIndented writes v as indented JSON whose lines after the first
+// start with prefix, without HTML escaping or a final newline.
+func encodeIndented(w *bufio.Writer, v any, prefix string) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 	return err
+}
+
+func control(rep *analyzer.Report, n analyzer.NodeResult, tr analyzer.TargetResult) jsonControls {
+	detected := ""
+	if len(n.Bundle.Host.Kubernetes) > 0 {
+		detected = strings.TrimPrefix(n.Bundle.Host.Kubernetes[0].Version, "v")
+	}
+	c := jsonControls{
+		ID: tr.Section.ID, Version: rep.Benchmark, DetectedVersion: detected, Text: tr.Section.Title,
+		NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Bundle: n.Bundle.Digest,
+		jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
+	}
+	for _, r := range tr.Results {
+		if len(c.Tests) == 0 || c.Tests[len(c.Tests)-1].Section != r.Check.Section {
+			c.Tests = append(c.Tests, jsonGroup{Section: r.Check.Section, Desc: groupTitle(tr.Section, r.Check.Section), Results: []jsonResult{}})
+		}
+		g := &c.Tests[len(c.Tests)-1]
+		switch r.Status {
+		case analyzer.Pass:
+			g.Pass++
+		case analyzer.Fail:
+			g.Fail++
+		case analyzer.Warn:
+			g.Warn++
+		case analyzer.Info:
+			g.Info++
+		}
+		typ := ""
+		if r.Check.Review {
+			typ = "manual"
+		}
+		if r.Status == analyzer.Info && r.Reason == "skipped by --skip" {
+			typ = "skip"
+		}
+		g.Results = append(g.Results, jsonResult{
+			TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
+			Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: string(r.Status),
+			ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason,
+			Citations: r.Citations,
+		})
+	}
+	return c
 }

@@ -4,6 +4,7 @@
 package reports
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,8 @@ var statusColor = map[analyzer.Status]string{
 // remediations for what failed or needs review with the evidence, and a
 // summary per target; then a summary per node and for the cluster.
 func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
-	ew := &errWriter{w: w}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	ew := &errWriter{w: bw}
 	tag := func(s analyzer.Status) string {
 		t := "[" + string(s) + "]"
 		if opts.Color {
@@ -81,7 +83,10 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 		ew.printf("\n== Summary cluster: %d nodes ==\n", len(rep.Nodes))
 		summary(ew, rep.Totals)
 	}
-	return ew.err
+	if ew.err != nil {
+		return ew.err
+	}
+	return bw.Flush()
 }
 
 func summary(ew *errWriter, t analyzer.Totals) {

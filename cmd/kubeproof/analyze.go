@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -89,23 +88,27 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
 	out := c.String("output")
 	color := out == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
-	switch format {
-	case "json":
-		err = reports.JSON(&buf, rep)
-	default:
-		err = reports.Text(&buf, rep, reports.TextOptions{Color: color})
-	}
-	if err != nil {
-		return err
+	render := func(w io.Writer) error {
+		if format == "json" {
+			return reports.JSON(w, rep)
+		}
+		return reports.Text(w, rep, reports.TextOptions{Color: color})
 	}
 	if out != "" {
-		if err := atomicfile.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		f, err := atomicfile.Create(out, 0o644)
+		if err != nil {
 			return err
 		}
-	} else if _, err := io.Copy(c.App.Writer, &buf); err != nil {
+		defer f.Abort()
+		if err := render(f); err != nil {
+			return fmt.Errorf("writing %s: %w", out, err)
+		}
+		if err := f.Commit(); err != nil {
+			return err
+		}
+	} else if err := render(c.App.Writer); err != nil {
 		return err
 	}
 	if code := c.Int("exit-code"); code != 0 && rep.Totals.Fail > 0 {

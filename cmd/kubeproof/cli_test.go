@@ -31,6 +31,7 @@ func TestCLI(t *testing.T) {
 		{"exit code on failures", []string{"analyze", "--exit-code", "7", "--check", "1.2.21", fx + "tkestack-master.kpb"}, 7, "", "checks failed"},
 		{"verify reports the problem", []string{"verify", "main.go"}, 4, "verify-not-a-bundle.txt", ""},
 		{"only some checks", []string{"analyze", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-check-4.2.6.txt", ""},
+		{"flags after arguments", []string{"analyze", fx + "tkestack-worker.kpb", "--targets", "node", "--check=4.2.6"}, 0, "analyze-check-4.2.6.txt", ""},
 		{"unknown flag", []string{"analyze", "--frobnicate", fx}, 2, "", "flag provided but not defined"},
 		{"unknown target", []string{"analyze", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
 		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},

@@ -24,7 +24,8 @@ func main() {
 // run runs the command line and returns the exit code; errors are
 // printed here, once, with a hint for the human.
 func run(args []string, stdout, stderr io.Writer) int {
-	err := newApp(stdout, stderr).Run(args)
+	app := newApp(stdout, stderr)
+	err := app.Run(interspersed(app, args))
 	if err != nil {
 		fmt.Fprintf(stderr, "kubeproof: %v\n", err)
 		if h := hint(err); h != "" {

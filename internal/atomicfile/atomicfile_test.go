@@ -45,3 +45,35 @@ func TestWriteFileErrorLeavesNothing(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
 }
+
+func TestCreateCommitAbort(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "report.json")
+	f, err := Create(name, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("half"))
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Fatalf("the file appeared before Commit: %v", err)
+	}
+	f.Abort()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("Abort left %v", entries)
+	}
+	f, err = Create(name, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("whole"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.Abort() // no effect after Commit
+	if got, _ := os.ReadFile(name); string(got) != "whole" {
+		t.Errorf("content %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}

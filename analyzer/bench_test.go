@@ -1,0 +1,70 @@
+package analyzer_test
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/internal/fixturegen"
+	"github.com/kubeproof/kubeproof/reports"
+)
+
+// BenchmarkAnalyze1000Nodes analyzes a 1,000-node cluster (bundles varied
+// from the fixtures) and renders text and JSON, as `kubeproof analyze`
+// does. It reports the peak resident memory of the analysis (VmHWM, reset
+// before each run where the kernel allows).
+func BenchmarkAnalyze1000Nodes(b *testing.B) {
+	fixtures, _ := filepath.Glob("../fixtures/bundles/*.kpb")
+	files, err := fixturegen.Cluster(b.TempDir(), fixtures, 1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := analyzer.LoadEmbedded("cis-1.6")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var peak int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resetPeakRSS()
+		rep, err := analyzer.Analyze(files, analyzer.Options{Catalog: cat, Version: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := reports.Text(io.Discard, rep, reports.TextOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		if err := reports.JSON(io.Discard, rep); err != nil {
+			b.Fatal(err)
+		}
+		if len(rep.Nodes) != 1000 {
+			b.Fatalf("%d nodes in the report", len(rep.Nodes))
+		}
+		peak = max(peak, peakRSS())
+	}
+	if peak > 0 {
+		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+	}
+}
+
+// resetPeakRSS resets the kernel's high-water mark of this process's
+// resident memory (Linux: write 5 to /proc/self/clear_refs).
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

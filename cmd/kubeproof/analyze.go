@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,8 +30,9 @@ func analyzeCommand() *cli.Command {
 			&cli.StringFlag{Name: "targets", Usage: "comma list of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
 			&cli.StringFlag{Name: "skip", Usage: "comma list of check or group `IDS` to skip (reported as INFO)"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of standard output"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "comma list of `FORMATS`: text, json, xlsx, pdf"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report (one format) to `FILE`, atomically, instead of standard output"},
+			&cli.StringFlag{Name: "output-dir", Usage: "write report.<format> for every format into `DIR`, atomically"},
 			&cli.IntFlag{Name: "exit-code", Value: 0, Usage: "exit with `CODE` when any check fails"},
 			&cli.StringFlag{Name: "report-time", Usage: "report date as `RFC3339` (default: the latest collection time among the bundles)"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours, even on a terminal"},
@@ -73,9 +75,23 @@ func runAnalyze(c *cli.Context) error {
 		}
 		opts.ReportTime = t
 	}
-	format := c.String("format")
-	if format != "text" && format != "json" {
-		return &exit.UsageError{Err: fmt.Errorf("--format %q: want text or json", format)}
+	formats := splitList(c.String("format"))
+	if len(formats) == 0 {
+		return &exit.UsageError{Err: errors.New("--format: no format given")}
+	}
+	for _, f := range formats {
+		if _, ok := renderers[f]; !ok {
+			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of text, json, xlsx, pdf", f)}
+		}
+	}
+	out, outDir := c.String("output"), c.String("output-dir")
+	switch {
+	case out != "" && outDir != "":
+		return &exit.UsageError{Err: errors.New("--output and --output-dir exclude each other")}
+	case out != "" && len(formats) > 1:
+		return &exit.UsageError{Err: errors.New("--output takes one format; use --output-dir for several")}
+	case out == "" && outDir == "" && (len(formats) > 1 || formats[0] == "xlsx" || formats[0] == "pdf"):
+		return &exit.UsageError{Err: fmt.Errorf("--format %s: give --output-dir DIR (or --output FILE for one format)", c.String("format"))}
 	}
 	stderr := c.App.ErrWriter
 	if len(files) >= 20 && isTerminal(os.Stderr) {
@@ -88,34 +104,60 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out := c.String("output")
-	color := out == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
-	render := func(w io.Writer) error {
-		if format == "json" {
-			return reports.JSON(w, rep)
-		}
-		return reports.Text(w, rep, reports.TextOptions{Color: color})
-	}
-	if out != "" {
-		f, err := atomicfile.Create(out, 0o644)
-		if err != nil {
+	color := out == "" && outDir == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
+	if out == "" && outDir == "" {
+		if err := renderers[formats[0]](c.App.Writer, rep, color); err != nil {
 			return err
 		}
-		defer f.Abort()
-		if err := render(f); err != nil {
-			return fmt.Errorf("writing %s: %w", out, err)
+	} else {
+		// Every format is written from the same results, each file
+		// atomically; on an error none of the files of this run is left.
+		var done []*atomicfile.File
+		defer func() {
+			for _, f := range done {
+				f.Abort()
+			}
+		}()
+		for _, format := range formats {
+			name := out
+			if outDir != "" {
+				if err := os.MkdirAll(outDir, 0o755); err != nil {
+					return err
+				}
+				name = filepath.Join(outDir, "report."+extensions[format])
+			}
+			f, err := atomicfile.Create(name, 0o644)
+			if err != nil {
+				return err
+			}
+			done = append(done, f)
+			if err := renderers[format](f, rep, false); err != nil {
+				return fmt.Errorf("writing %s: %w", name, err)
+			}
 		}
-		if err := f.Commit(); err != nil {
-			return err
+		for _, f := range done {
+			if err := f.Commit(); err != nil {
+				return err
+			}
 		}
-	} else if err := render(c.App.Writer); err != nil {
-		return err
 	}
 	if code := c.Int("exit-code"); code != 0 && rep.Totals.Fail > 0 {
 		return &exit.CodeError{Code: code, Msg: fmt.Sprintf("%d checks failed", rep.Totals.Fail)}
 	}
 	return nil
 }
+
+// renderers write one format of the report; all take the same results.
+var renderers = map[string]func(io.Writer, *analyzer.Report, bool) error{
+	"text": func(w io.Writer, rep *analyzer.Report, color bool) error {
+		return reports.Text(w, rep, reports.TextOptions{Color: color})
+	},
+	"json": func(w io.Writer, rep *analyzer.Report, _ bool) error { return reports.JSON(w, rep) },
+	"xlsx": func(w io.Writer, rep *analyzer.Report, _ bool) error { return reports.XLSX(w, rep) },
+	"pdf":  func(w io.Writer, rep *analyzer.Report, _ bool) error { return reports.PDF(w, rep) },
+}
+
+var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf"}
 
 func splitList(s string) []string {
 	var out []string

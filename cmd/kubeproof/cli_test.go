@@ -32,6 +32,9 @@ func TestCLI(t *testing.T) {
 		{"verify reports the problem", []string{"verify", "main.go"}, 4, "verify-not-a-bundle.txt", ""},
 		{"only some checks", []string{"analyze", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-check-4.2.6.txt", ""},
 		{"flags after arguments", []string{"analyze", fx + "tkestack-worker.kpb", "--targets", "node", "--check=4.2.6"}, 0, "analyze-check-4.2.6.txt", ""},
+		{"pdf needs a file", []string{"analyze", "--format", "pdf", fx}, 2, "", "give --output-dir"},
+		{"one file, two formats", []string{"analyze", "--format", "text,json", "-o", "x", fx}, 2, "", "--output takes one format"},
+		{"unknown format", []string{"analyze", "--format", "html", fx}, 2, "", `--format "html"`},
 		{"unknown flag", []string{"analyze", "--frobnicate", fx}, 2, "", "flag provided but not defined"},
 		{"unknown target", []string{"analyze", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
 		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},
@@ -91,4 +94,45 @@ func firstDiff(want, got []byte) string {
 		}
 	}
 	return ""
+}
+
+// TestOutputDir writes all four formats from one run and checks that a
+// second run gives the same bytes.
+func TestOutputDir(t *testing.T) {
+	fx := "../../fixtures/bundles/"
+	read := func(dir string) map[string][]byte {
+		out := map[string][]byte{}
+		for _, ext := range []string{"txt", "json", "xlsx", "pdf"} {
+			data, err := os.ReadFile(filepath.Join(dir, "report."+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(data) == 0 {
+				t.Errorf("report.%s is empty", ext)
+			}
+			out[ext] = data
+		}
+		return out
+	}
+	var runs []map[string][]byte
+	for i := 0; i < 2; i++ {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"kubeproof", "analyze", "--format", "text,json,xlsx,pdf", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 4 {
+			t.Errorf("%d files in the output directory, want 4 (no temporary files left)", len(entries))
+		}
+		runs = append(runs, read(dir))
+	}
+	for ext := range runs[0] {
+		if !bytes.Equal(runs[0][ext], runs[1][ext]) {
+			t.Errorf("report.%s differs between two runs", ext)
+		}
+	}
+	if !bytes.HasPrefix(runs[0]["pdf"], []byte("%PDF-")) || !bytes.HasPrefix(runs[0]["xlsx"], []byte("PK")) {
+		t.Error("report.pdf or report.xlsx is not what its name says")
+	}
 }

@@ -1,0 +1,531 @@
+package reports
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/bundle"
+)
+
+// Values the report fixture holds and the tests look for.
+const (
+	hostileObserved = "=cmd|' /C calc'!A0"
+	hostileNoise    = "+SUM(1,1) @here -x \x1b[31mred\x00 \xff 😀 \u202eevil " + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	chineseNode     = "工作节点-2"
+	chineseTitle    = "确保 API 服务器的审计日志已启用"
+	longTitle       = "Ensure that the --tls-cipher-suites argument is set to a strong, modern set of cipher suites that " +
+		"excludes every CBC-mode, RC4 and 3DES suite, a title long enough to wrap in every table cell it is set in"
+)
+
+var fixtureTime = time.Date(2024, 5, 1, 10, 30, 0, 0, time.UTC)
+
+func digestOf(s string) bundle.Digest { return bundle.Digest(sha256.Sum256([]byte(s))) }
+
+type checkSpec struct {
+	id, title, assessment string
+}
+
+// testCatalog builds two sections: master with a custom group whose check
+// has a Chinese title, and node.
+func testCatalog() (master, node *analyzer.Section) {
+	mk := func(target, id, title, component string, groups map[string]string, order []string, checks []checkSpec) *analyzer.Section {
+		s := &analyzer.Section{Benchmark: "cis-1.6", Target: target, ID: id, Title: title, Component: component}
+		for _, gid := range order {
+			g := &analyzer.Group{ID: gid, Title: groups[gid]}
+			for _, c := range checks {
+				if strings.HasPrefix(c.id, gid+".") {
+					g.Checks = append(g.Checks, &analyzer.Check{
+						ID: c.id, Title: c.title, Assessment: c.assessment, Scored: c.assessment == "automated",
+						Component: component, Target: target, Section: gid,
+						Remediation: "Edit the " + component + " configuration on the node and set the value the check expects.\n" +
+							"Then restart the " + component + " and run the collector again.\n",
+					})
+				}
+			}
+			s.Groups = append(s.Groups, g)
+		}
+		return s
+	}
+	master = mk("master", "1", "Control Plane Security Configuration", "kube-apiserver",
+		map[string]string{"1.1": "Control Plane Node Configuration Files", "1.2": "API Server", "1.9": "自定义检查 (custom checks)"},
+		[]string{"1.1", "1.2", "1.9"},
+		[]checkSpec{
+			{"1.1.1", "Ensure that the API server pod specification file permissions are set to 600 or more restrictive", "automated"},
+			{"1.1.12", "Ensure that the etcd data directory ownership is set to etcd:etcd", "automated"},
+			{"1.2.1", "Ensure that the --anonymous-auth argument is set to false", "manual"},
+			{"1.2.6", "Ensure that the --kubelet-certificate-authority argument is set as appropriate", "automated"},
+			{"1.2.22", "Ensure that the --audit-log-path argument is set", "automated"},
+			{"1.2.30", longTitle, "automated"},
+			{"1.9.1", chineseTitle, "automated"},
+		})
+	node = mk("node", "4", "Worker Node Security Configuration", "kubelet",
+		map[string]string{"4.1": "Worker Node Configuration Files", "4.2": "Kubelet"},
+		[]string{"4.1", "4.2"},
+		[]checkSpec{
+			{"4.1.1", "Ensure that the kubelet service file permissions are set to 600 or more restrictive", "automated"},
+			{"4.2.1", "Ensure that the --anonymous-auth argument is set to false", "automated"},
+			{"4.2.6", "Ensure that the --protect-kernel-defaults argument is set to true", "automated"},
+			{"4.2.10", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate", "manual"},
+		})
+	return master, node
+}
+
+// testReport builds a realistic report: four nodes (one named in Chinese,
+// one partial), every status, long titles, citations, and hostile observed
+// values. Every call builds new values, equal to the last call's.
+func testReport() *analyzer.Report {
+	master, node := testCatalog()
+	statuses := []analyzer.Status{analyzer.Pass, analyzer.Fail, analyzer.Warn, analyzer.Pass, analyzer.Info, analyzer.NA, analyzer.Fail, analyzer.Pass}
+	type nodeSpec struct {
+		name  string
+		roles []string
+		secs  []*analyzer.Section
+	}
+	specs := []nodeSpec{
+		{"control-plane-1", []string{"master", "node"}, []*analyzer.Section{master, node}},
+		{"worker-1", []string{"node"}, []*analyzer.Section{node}},
+		{chineseNode, []string{"node"}, []*analyzer.Section{node}},
+		{"worker-3", []string{"node"}, []*analyzer.Section{node}},
+	}
+	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0.3.0-test", ReportTime: fixtureTime}
+	k := 0
+	for ni, sp := range specs {
+		bd := digestOf("bundle " + sp.name)
+		n := analyzer.NodeResult{Node: sp.name, Bundle: analyzer.BundleInfo{
+			File:   "bundles/" + sp.name + ".kpb",
+			Digest: bd,
+			Host: bundle.Host{Hostname: sp.name, Roles: sp.roles, Components: []string{"kubelet"},
+				Kubernetes: []bundle.VersionEvidence{{Version: "v1.29.4", Component: "kubelet"}}},
+			CollectedAt:      fixtureTime.Add(-time.Duration(ni+1) * time.Hour),
+			CollectorVersion: "v0.3.0",
+			FormatVersion:    1,
+			Partial:          sp.name == "worker-3",
+			Verification:     "verified",
+		}}
+		for _, sec := range sp.secs {
+			tr := analyzer.TargetResult{Section: sec}
+			for _, g := range sec.Groups {
+				for _, c := range g.Checks {
+					st := statuses[k%len(statuses)]
+					k++
+					r := analyzer.Result{Check: c, Status: st, Expected: "'" + c.ID + "' is set to the recommended value"}
+					member := "files/etc/kubernetes/manifests/kube-apiserver.yaml"
+					if sec.Target == "node" {
+						member = "files/var/lib/kubelet/config.yaml"
+					}
+					switch st {
+					case analyzer.NA:
+						r.Reason = "kube-scheduler does not run on this node"
+						r.Observed = "not running"
+					default:
+						r.Observed = "--flag-" + c.ID + "=value"
+						r.Citations = []analyzer.Citation{
+							{Bundle: bd, Node: sp.name, Member: bundle.ProcessesPath, MemberSHA256: digestOf(sp.name + c.ID + "processes"),
+								Locator: fmt.Sprintf("pid %d %s argv[%d]", 1000+ni, c.Component, 3+k%9), Observed: r.Observed},
+						}
+						if st != analyzer.Pass {
+							r.Citations = append(r.Citations, analyzer.Citation{Bundle: bd, Node: sp.name, Member: member,
+								MemberSHA256: digestOf(sp.name + c.ID + member), Locator: "authentication.anonymous.enabled (line 7)", Observed: "true"})
+						}
+					}
+					if st == analyzer.Warn {
+						r.Reason = "the value could not be read from the evidence"
+					}
+					tr.Results = append(tr.Results, r)
+					tr.Totals.Add(st)
+				}
+			}
+			n.Targets = append(n.Targets, tr)
+			n.Totals.Merge(tr.Totals)
+		}
+		rep.Nodes = append(rep.Nodes, n)
+		rep.Totals.Merge(n.Totals)
+	}
+	// Hostile values, as a compromised node could report them, on the first
+	// FAIL and the first WARN.
+	cp := &rep.Nodes[0].Targets[0]
+	for _, h := range []struct {
+		status   analyzer.Status
+		observed string
+	}{{analyzer.Fail, hostileObserved}, {analyzer.Warn, hostileNoise}} {
+		for i := range cp.Results {
+			if r := &cp.Results[i]; r.Status == h.status {
+				r.Observed = h.observed
+				r.Citations[0].Observed = h.observed
+				break
+			}
+		}
+	}
+	return rep
+}
+
+func mustStatus(t *testing.T, rep *analyzer.Report, want ...analyzer.Status) {
+	t.Helper()
+	for _, s := range want {
+		if count(rep.Totals, s) == 0 {
+			t.Fatalf("fixture has no %s result", s)
+		}
+	}
+}
+
+func renderXLSX(t testing.TB, rep *analyzer.Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := XLSX(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestXLSXContents(t *testing.T) {
+	rep := testReport()
+	mustStatus(t, rep, analyzer.Pass, analyzer.Fail, analyzer.Warn, analyzer.Info, analyzer.NA)
+	data := renderXLSX(t, rep)
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	if got, want := strings.Join(f.GetSheetList(), ","), "Summary,Results,Evidence,Bundles"; got != want {
+		t.Fatalf("sheets %s, want %s", got, want)
+	}
+
+	rows, err := f.GetRows(sheetResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHeader := "Node|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations"
+	if got := strings.Join(rows[0], "|"); got != wantHeader {
+		t.Errorf("results header %s, want %s", got, wantHeader)
+	}
+	var results []analyzer.Result
+	var nodes []string
+	var citations int
+	for _, n := range rep.Nodes {
+		for _, tr := range n.Targets {
+			for _, r := range tr.Results {
+				results = append(results, r)
+				nodes = append(nodes, n.Node)
+				citations += len(r.Citations)
+			}
+		}
+	}
+	if len(rows)-1 != len(results) {
+		t.Fatalf("results sheet has %d rows, want %d", len(rows)-1, len(results))
+	}
+	hostileRow := 0
+	for i, r := range results {
+		row := append(rows[i+1], make([]string, 12)...)
+		if row[0] != nodes[i] || row[3] != r.Check.ID || row[4] != r.Check.DisplayTitle() || row[6] != string(r.Status) {
+			t.Errorf("row %d = %q, want node %s check %s status %s", i+2, row[:7], nodes[i], r.Check.ID, r.Status)
+		}
+		if want := cellText(citationLines(r.Citations)); row[11] != want {
+			t.Errorf("row %d citations %.200q, want %.200q", i+2, row[11], want)
+		}
+		if r.Observed == hostileObserved {
+			hostileRow = i + 2
+			if row[8] != hostileObserved {
+				t.Errorf("hostile observed value read back as %q", row[8])
+			}
+		}
+	}
+	if hostileRow == 0 {
+		t.Fatal("the hostile value is not in the results sheet")
+	}
+	for _, c := range []string{fmt.Sprintf("I%d", hostileRow), fmt.Sprintf("L%d", hostileRow)} {
+		if formula, err := f.GetCellFormula(sheetResults, c); err != nil || formula != "" {
+			t.Errorf("cell %s holds formula %q (%v), want a string", c, formula, err)
+		}
+		if typ, _ := f.GetCellType(sheetResults, c); typ != excelize.CellTypeInlineString {
+			t.Errorf("cell %s has type %v, want an inline string", c, typ)
+		}
+	}
+
+	ev, err := f.GetRows(sheetEvidence)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(ev[0], "|"), "Node|Check|Status|Bundle digest|Member|Member SHA-256|Locator|Observed"; got != want {
+		t.Errorf("evidence header %s, want %s", got, want)
+	}
+	if len(ev)-1 != citations {
+		t.Fatalf("evidence sheet has %d rows, want %d citations", len(ev)-1, citations)
+	}
+	i := 1
+	for _, n := range rep.Nodes {
+		for _, tr := range n.Targets {
+			for _, r := range tr.Results {
+				for _, c := range r.Citations {
+					row := append(ev[i], make([]string, 8)...)
+					want := []string{n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member, c.MemberSHA256.String(), c.Locator, cellText(c.Observed)}
+					if got, want := strings.Join(row[:8], "|"), strings.Join(want, "|"); got != want {
+						t.Errorf("evidence row %d = %.300q, want %.300q", i+1, got, want)
+					}
+					i++
+				}
+			}
+		}
+	}
+
+	bs, err := f.GetRows(sheetBundles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs)-1 != len(rep.Nodes) {
+		t.Fatalf("bundles sheet has %d rows, want %d", len(bs)-1, len(rep.Nodes))
+	}
+	for i, n := range rep.Nodes {
+		row := bs[i+1]
+		if row[1] != n.Bundle.Digest.String() || row[2] != n.Bundle.Host.Hostname || row[7] != yesNo(n.Bundle.Partial) {
+			t.Errorf("bundle row %d = %q", i+2, row)
+		}
+	}
+
+	// Summary: metadata, and the per-node counts.
+	summaryRows, err := f.GetRows(sheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(rows [][]string) string {
+		var b strings.Builder
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "|") + "\n")
+		}
+		return b.String()
+	}(summaryRows)
+	for _, want := range []string{"Benchmark|cis-1.6", "Scope|4 nodes, 4 bundles", "Report time|2024-05-01 10:30:00 UTC",
+		"Analyzer version|v0.3.0-test", "Report ID|" + ReportID(rep)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+	for _, n := range rep.Nodes {
+		c := n.Totals
+		want := fmt.Sprintf("%s|%s|%s|%d|%d|%d|%d|%d|%d", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Short(), c.Pass, c.Fail, c.Warn, c.Info, c.NA, sum(c))
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+
+	// Frozen headers, filters, status colours.
+	for _, sh := range []string{sheetResults, sheetEvidence, sheetBundles} {
+		panes, err := f.GetPanes(sh)
+		if err != nil || !panes.Freeze || panes.YSplit != 1 {
+			t.Errorf("%s: panes %+v (%v), want the header row frozen", sh, panes, err)
+		}
+	}
+	cf, err := f.GetConditionalFormats(sheetResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := fmt.Sprintf("G2:G%d", len(results)+1)
+	if len(cf[ref]) != 5 {
+		t.Errorf("results conditional formats %v, want 5 on %s", cf, ref)
+	}
+
+	// The raw parts: the chart, the filter, and no formula anywhere.
+	parts := unzip(t, data)
+	chart := parts["xl/charts/chart1.xml"]
+	if !strings.Contains(chart, "<barChart><barDir val=\"bar\"></barDir><grouping val=\"stacked\">") ||
+		!strings.Contains(chart, "Summary!$D$") {
+		t.Errorf("no stacked bar chart of the summary: %.300s", chart)
+	}
+	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$L$%d"`, len(results)+1)) {
+		t.Error("results sheet has no autofilter over all rows")
+	}
+	for name, p := range parts {
+		if strings.HasPrefix(name, "xl/worksheets/") && (strings.Contains(p, "<f>") || strings.Contains(p, "<f ")) {
+			t.Errorf("%s holds a formula", name)
+		}
+	}
+	props, err := f.GetDocProps()
+	if err != nil || props.Created != "2024-05-01T10:30:00Z" || props.Modified != "2024-05-01T10:30:00Z" {
+		t.Errorf("document properties %+v (%v)", props, err)
+	}
+}
+
+func unzip(t *testing.T, data []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	prev := ""
+	for _, f := range zr.File {
+		if f.Name <= prev {
+			t.Errorf("zip entry %s after %s: entries are not sorted", f.Name, prev)
+		}
+		prev = f.Name
+		if !f.Modified.Equal(fixtureTime) {
+			t.Errorf("zip entry %s modified %s, want the report time", f.Name, f.Modified)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		parts[f.Name] = string(b)
+	}
+	return parts
+}
+
+func TestCellText(t *testing.T) {
+	for in, want := range map[string]string{
+		hostileObserved:     hostileObserved,
+		"+SUM(1,1)":         "+SUM(1,1)",
+		"a\x00b\x1bc":       "a\uFFFDb\uFFFDc",
+		"\xff":              "\uFFFD",
+		"x\u202eevil\u2066": "x\uFFFDevil\uFFFD",
+		"tab\tnl\ncr\r":     "tab\tnl\ncr\r",
+		chineseTitle:        chineseTitle,
+	} {
+		if got := cellText(in); got != want {
+			t.Errorf("cellText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	long := cellText(strings.Repeat("é", 40000))
+	if !strings.HasSuffix(long, "… (truncated)") || utf8.RuneCountInString(long) > 32767 {
+		t.Errorf("a long value is not cut to fit a cell: %d characters", utf8.RuneCountInString(long))
+	}
+}
+
+func TestXLSXManyNodesChartsTargets(t *testing.T) {
+	rep := bigReport(chartNodeLimit+5, 10, 1)
+	data := renderXLSX(t, rep)
+	if !bytes.Equal(data, renderXLSX(t, rep)) {
+		t.Error("a larger workbook differs from one render to the next")
+	}
+	parts := unzip(t, data)
+	chart := parts["xl/charts/chart1.xml"]
+	if !strings.Contains(chart, "Verdicts per target") || !strings.Contains(chart, "Summary!$B$") {
+		t.Errorf("a large cluster should be charted per target: %.400s", chart)
+	}
+}
+
+func TestXLSXDeterministic(t *testing.T) {
+	a := renderXLSX(t, testReport())
+	for i := 0; i < 5; i++ {
+		if b := renderXLSX(t, testReport()); !bytes.Equal(a, b) {
+			t.Fatalf("render %d differs from the first (%d and %d bytes)", i+2, len(a), len(b))
+		}
+	}
+	rep := testReport()
+	if b := renderXLSX(t, rep); !bytes.Equal(renderXLSX(t, rep), b) {
+		t.Fatal("the same report rendered twice differs")
+	}
+}
+
+// failWriter fails once more than n bytes were written.
+type failWriter struct{ n int }
+
+var errWrite = errors.New("disk full")
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		n := w.n
+		w.n = 0
+		return n, errWrite
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestXLSXWriteError(t *testing.T) {
+	for _, n := range []int{0, 100, 5000} {
+		if err := XLSX(&failWriter{n: n}, testReport()); !errors.Is(err, errWrite) {
+			t.Errorf("after %d bytes: error %v, want %v", n, err, errWrite)
+		}
+	}
+}
+
+func TestXLSXEmptyReport(t *testing.T) {
+	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0", ReportTime: fixtureTime}
+	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(sheetResults)
+	if len(rows) != 1 {
+		t.Errorf("empty report: %d result rows, want the header only", len(rows))
+	}
+}
+
+// bigReport builds nodes nodes with checks checks each (half master, half
+// node) and cites citations pieces of evidence per result.
+func bigReport(nodes, checks, citations int) *analyzer.Report {
+	var secs []*analyzer.Section
+	for si, target := range []string{"master", "node"} {
+		sid := fmt.Sprint(1 + 3*si)
+		s := &analyzer.Section{Benchmark: "cis-1.6", Target: target, ID: sid, Title: target + " security configuration"}
+		per := checks / 2
+		for gi := 0; gi < 4; gi++ {
+			g := &analyzer.Group{ID: fmt.Sprintf("%s.%d", sid, gi+1), Title: fmt.Sprintf("Group %d of %s", gi+1, target)}
+			for ci := 0; ci < per/4+boolInt(gi < per%4); ci++ {
+				id := fmt.Sprintf("%s.%d", g.ID, ci+1)
+				g.Checks = append(g.Checks, &analyzer.Check{ID: id, Title: "Ensure that the --setting-" + id +
+					" argument is set to a value that the benchmark recommends for production clusters",
+					Assessment: "automated", Target: target, Section: g.ID, Component: "kubelet",
+					Remediation: "Edit /var/lib/kubelet/config.yaml and set the setting, then restart the kubelet."})
+			}
+			s.Groups = append(s.Groups, g)
+		}
+		secs = append(secs, s)
+	}
+	mix := []analyzer.Status{analyzer.Pass, analyzer.Pass, analyzer.Pass, analyzer.Fail, analyzer.Pass, analyzer.Pass,
+		analyzer.Warn, analyzer.Pass, analyzer.Info, analyzer.Pass, analyzer.NA, analyzer.Pass, analyzer.Pass, analyzer.Fail, analyzer.Pass}
+	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0.3.0-bench", ReportTime: fixtureTime}
+	k := 0
+	for i := 0; i < nodes; i++ {
+		name := fmt.Sprintf("node-%04d.cluster.example.com", i)
+		bd := digestOf(name)
+		n := analyzer.NodeResult{Node: name, Bundle: analyzer.BundleInfo{File: name + ".kpb", Digest: bd,
+			Host: bundle.Host{Hostname: name, Roles: []string{"master", "node"}}, CollectedAt: fixtureTime,
+			CollectorVersion: "v0.3.0", FormatVersion: 1, Verification: "verified"}}
+		for _, s := range secs {
+			tr := analyzer.TargetResult{Section: s}
+			for _, g := range s.Groups {
+				for _, c := range g.Checks {
+					st := mix[k%len(mix)]
+					k++
+					r := analyzer.Result{Check: c, Status: st, Expected: "'--setting' is 'true'", Observed: "--setting=false"}
+					for j := 0; j < citations; j++ {
+						r.Citations = append(r.Citations, analyzer.Citation{Bundle: bd, Node: name, Member: bundle.ProcessesPath,
+							MemberSHA256: digestOf(fmt.Sprint(name, c.ID, j)), Locator: fmt.Sprintf("pid 1010 kubelet argv[%d]", j+3),
+							Observed: "--setting=false"})
+					}
+					tr.Results = append(tr.Results, r)
+					tr.Totals.Add(st)
+				}
+			}
+			n.Targets = append(n.Targets, tr)
+			n.Totals.Merge(tr.Totals)
+		}
+		rep.Nodes = append(rep.Nodes, n)
+		rep.Totals.Merge(n.Totals)
+	}
+	return rep
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -140,6 +140,12 @@ func runAnalyze(c *cli.Context) error {
 				return err
 			}
 		}
+		t := rep.Totals
+		fmt.Fprintf(stderr, "%d nodes: %d PASS, %d FAIL, %d WARN, %d INFO, %d not applicable; report id %s\n",
+			len(rep.Nodes), t.Pass, t.Fail, t.Warn, t.Info, t.NA, reports.ReportID(rep))
+		for _, f := range done {
+			fmt.Fprintf(stderr, "wrote %s\n", f.Name())
+		}
 	}
 	if code := c.Int("exit-code"); code != 0 && rep.Totals.Fail > 0 {
 		return &exit.CodeError{Code: code, Msg: fmt.Sprintf("%d checks failed", rep.Totals.Fail)}

@@ -69,6 +69,9 @@ func Create(name string, perm os.FileMode) (*File, error) {
 	return &File{f: f, name: name}, nil
 }
 
+// Name is the file's final name.
+func (a *File) Name() string { return a.name }
+
 // Write writes to the temporary file.
 func (a *File) Write(p []byte) (int, error) { return a.f.Write(p) }
 

@@ -30,6 +30,8 @@ func TestLayering(t *testing.T) {
 	}{
 		{module + "/cmd/kubeproof-collect", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports"}},
 		{module + "/collector", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports", module + "/cmd"}},
+		{module + "/analyzer", []string{module + "/collector", module + "/reports", module + "/cmd", "github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli"}},
+		{module + "/reports", []string{module + "/collector", module + "/cmd", "github.com/urfave/cli"}},
 		{module + "/bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
 	}
 	for _, tt := range tests {

@@ -169,7 +169,8 @@ func keyInfo(c *x509.Certificate) (string, int) {
 // linkIssuers sets IssuerSHA256 of each certificate to the fingerprint of
 // another certificate in certs that issued it: its subject equals the
 // certificate's issuer (raw bytes) and its key verifies the certificate's
-// signature (x509 CheckSignatureFrom, which also requires it to be a CA).
+// signature (x509 CheckSignatureFrom, which also requires it to be a CA;
+// SHA-1 signatures are accepted, see issuedBy).
 // A self-signed certificate gets none: a root has no issuer, and another
 // copy of the same certificate (same fingerprint) is never its issuer.
 // Where several certificates qualify (a CA renewed with the same key), the
@@ -202,13 +203,28 @@ func linkIssuers(certs []parsedCert) {
 			if p.SHA256 == c.SHA256 || (best != nil && bytes.Compare(p.SHA256[:], best[:]) >= 0) {
 				continue
 			}
-			if c.cert.CheckSignatureFrom(p.cert) == nil {
+			if issuedBy(c.cert, p.cert) {
 				best = cloneDigest(&p.SHA256)
 			}
 		}
 		done[c.SHA256] = best
 		c.IssuerSHA256 = cloneDigest(best)
 	}
+}
+
+// issuedBy reports whether parent may issue certificates and its key
+// verifies c's signature. A SHA-1 signature, which x509 no longer trusts,
+// is checked all the same: the link is evidence of what signed what, and
+// the signature algorithm is reported beside it.
+func issuedBy(c, parent *x509.Certificate) bool {
+	err := c.CheckSignatureFrom(parent)
+	var insecure x509.InsecureAlgorithmError
+	if errors.As(err, &insecure) {
+		// CheckSignatureFrom checked that parent is a CA before it met
+		// the algorithm.
+		return parent.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+	}
+	return err == nil
 }
 
 func cloneDigest(d *bundle.Digest) *bundle.Digest {
@@ -253,7 +269,7 @@ var (
 func containsFold(s, w []byte) bool {
 	for i := 0; i+len(w) <= len(s); i++ {
 		j := 0
-		for j < len(w) && upper(s[i+j]) == w[j] {
+		for j < len(w) && upperASCII(s[i+j]) == w[j] {
 			j++
 		}
 		if j == len(w) {
@@ -263,7 +279,7 @@ func containsFold(s, w []byte) bool {
 	return false
 }
 
-func upper(c byte) byte {
+func upperASCII(c byte) byte {
 	if 'a' <= c && c <= 'z' {
 		return c - 'a' + 'A'
 	}

@@ -48,24 +48,37 @@ func Redact(name string, data []byte) (out []byte, n int) {
 	}
 	for off := 0; off < len(data); {
 		ln := r.lineAt(off)
-		if ln.start < r.consumed && ln.end <= r.consumed {
-			off = ln.next // inside a multi-line secret already found
+		off = ln.next
+		if ln.start >= r.consumed {
+			r.scanLine(ln)
 			continue
 		}
+		if ln.end <= r.consumed {
+			continue // inside a multi-line secret already found
+		}
+		// The last line of a multi-line secret is read whole, so that a
+		// broken quote cannot hide a secret, and as the line it becomes
+		// once the secret is replaced, so that redacting the output
+		// finds nothing new.
+		rest := ln
+		rest.start = r.consumed
 		r.scanLine(ln)
-		off = ln.next
+		if r.consumed < rest.end {
+			rest.start = max(rest.start, r.consumed)
+			r.scanLine(rest)
+		}
 	}
 	return r.apply()
 }
 
-// fileKind is how a file's lines are read.
-type fileKind int
+// redactKind is how a file's lines are read.
+type redactKind int
 
 const (
-	kindYAML  fileKind = iota // YAML, kubeconfigs, PEM and unknown text
-	kindJSON                  // JSON: CNI configs, docker config.json
-	kindShell                 // systemd units, env files, TOML and INI, flag files
-	kindCSV                   // token and basic-auth CSV: the first column is the secret
+	kindYAML  redactKind = iota // YAML, kubeconfigs, PEM and unknown text
+	kindJSON                    // JSON: CNI configs, docker config.json
+	kindShell                   // systemd units, env files, TOML and INI, flag files
+	kindCSV                     // token and basic-auth CSV: the first column is the secret
 )
 
 var shellExts = map[string]bool{
@@ -78,7 +91,7 @@ var shellDirs = []string{"/etc/default/", "/etc/sysconfig/", "/var/snap/microk8s
 // kindOf guesses a file's kind from its name, then from its first
 // meaningful line: .conf is a kubeconfig, a systemd drop-in, a CNI config
 // or a TOML file depending on the distribution.
-func kindOf(name string, data []byte) fileKind {
+func kindOf(name string, data []byte) redactKind {
 	base := strings.ToLower(path.Base(name))
 	ext := path.Ext(base)
 	switch {
@@ -112,8 +125,11 @@ func kindOf(name string, data []byte) fileKind {
 		}
 		t := bytes.TrimSpace(data[off:end])
 		off = end + 1
-		// Skip what redaction may rewrite: PEM armor, markers.
-		if len(t) == 0 || t[0] == '#' || t[0] == ';' || bytes.HasPrefix(t, dashes) || markerAt(t, 0) > 0 {
+		// Skip the lines whose start redaction may rewrite, so that the
+		// output is read as the input was: PEM armor, markers, keys in
+		// base64, bootstrap tokens.
+		if len(t) == 0 || t[0] == '#' || t[0] == ';' || bytes.HasPrefix(t, dashes) || markerAt(t, 0) > 0 ||
+			bytes.Contains(t, b64PEM) || nextBootstrapToken(t, 0) >= 0 {
 			continue
 		}
 		switch {
@@ -149,18 +165,18 @@ func isSection(t []byte) bool {
 	return true
 }
 
-// class is what a value is, for redaction.
-type class uint8
+// secretClass is what a value is, for redaction.
+type secretClass uint8
 
 const (
-	notSecret class = iota
+	notSecret secretClass = iota
 	secretHashed
 	secretPassword // no hash in the marker
 )
 
 // exactNames are key, flag and variable names (normalized: lower case, no
 // "-", "_", "." or space) whose value is a secret whatever it looks like.
-var exactNames = map[string]class{
+var exactNames = map[string]secretClass{
 	"password": secretPassword, "passwd": secretPassword, "pwd": secretPassword,
 	"auth": secretPassword, // docker config: base64 of user:password
 
@@ -176,7 +192,7 @@ var exactNames = map[string]class{
 // one of nonSecretSuffixes.
 var secretWords = []struct {
 	word string
-	cls  class
+	cls  secretClass
 }{
 	{"password", secretPassword}, {"passwd", secretPassword},
 	{"secret", secretHashed}, {"token", secretHashed}, {"privatekey", secretHashed},
@@ -196,13 +212,10 @@ var nonSecretSuffixes = []string{
 	"webhook", "issuer", "length", "policy", "duration", "period", "request",
 }
 
-// classify tells whether the value of a key, flag or variable of this name
+// classifyName tells whether the value of a key, flag or variable of this name
 // is secret; exact is set when the name is one of exactNames, whose values
 // are redacted even when they look like booleans.
-func classify(name []byte) (cls class, exact bool) {
-	if len(name) > 64 {
-		return notSecret, false
-	}
+func classifyName(name []byte) (cls secretClass, exact bool) {
 	var buf [64]byte
 	n := buf[:0]
 	for _, c := range name {
@@ -246,7 +259,7 @@ func redactable(v []byte, exact bool) bool {
 // span is a secret found in the data: bytes [start, end) are replaced by a
 // marker, inside quote when it is not 0, then as many line breaks as the
 // span held.
-type span struct {
+type secretSpan struct {
 	start, end int
 	value      []byte // what the marker describes; nil: data[start:end]
 	password   bool   // the marker has no hash
@@ -254,12 +267,12 @@ type span struct {
 	syntax     bool // found by a rule that knows the file's syntax: wins a tie
 }
 
-type line struct{ start, end, next int } // end excludes "\n" and a "\r" before it
+type textLine struct{ start, end, next int } // end excludes "\n" and a "\r" before it
 
 type redactor struct {
 	data     []byte
-	kind     fileKind
-	spans    []span
+	kind     redactKind
+	spans    []secretSpan
 	regions  [][2]int // plain YAML scalars, quoted whole if a secret inside them is redacted
 	consumed int      // lines ending before this offset are inside a multi-line secret
 
@@ -268,33 +281,33 @@ type redactor struct {
 	doc        int
 	inData     bool // under the data: or stringData: of a Secret
 	dataCol    int
-	podEnv     pending // "- name: SOME_TOKEN" was seen: its "value:" is secret
-	seqFlag    pending // "- --token" was seen: the next item is its value
+	podEnv     pendingValue // "- name: SOME_TOKEN" was seen: its "value:" is secret
+	seqFlag    pendingValue // "- --token" was seen: the next item is its value
 
-	wordFlag pending // a flag ended a line ("--token \"): the next line's first word is its value
-	pairEnv  class   // a JSON "name" of a secret variable was seen: the next "value" is secret
+	wordFlag pendingValue // a flag ended a line ("--token \"): the next line's first word is its value
+	pairEnv  secretClass  // a JSON "name" of a secret variable was seen: the next "value" is secret
 }
 
-type pending struct {
+type pendingValue struct {
 	col   int
-	cls   class
+	cls   secretClass
 	exact bool
 	set   bool
 }
 
-func (r *redactor) add(s span) {
+func (r *redactor) add(s secretSpan) {
 	if s.start < s.end {
 		r.spans = append(r.spans, s)
 	}
 }
 
 // addValue adds the secret value data[start:end] of class cls.
-func (r *redactor) addValue(start, end int, cls class, quote byte, syntax bool) {
-	r.add(span{start: start, end: end, password: cls == secretPassword, quote: quote, syntax: syntax})
+func (r *redactor) addValue(start, end int, cls secretClass, quote byte, syntax bool) {
+	r.add(secretSpan{start: start, end: end, password: cls == secretPassword, quote: quote, syntax: syntax})
 }
 
-func (r *redactor) lineAt(off int) line {
-	l := line{start: off, end: len(r.data), next: len(r.data)}
+func (r *redactor) lineAt(off int) textLine {
+	l := textLine{start: off, end: len(r.data), next: len(r.data)}
 	if i := bytes.IndexByte(r.data[off:], '\n'); i >= 0 {
 		l.end, l.next = off+i, off+i+1
 	}
@@ -304,10 +317,10 @@ func (r *redactor) lineAt(off int) line {
 	return l
 }
 
-func (r *redactor) text(l line) []byte { return r.data[l.start:l.end] }
+func (r *redactor) text(l textLine) []byte { return r.data[l.start:l.end] }
 
-// indent returns the width of a line's leading blanks, and whether the line
-// is blank.
+// indentOf returns the width of a line's leading blanks, and whether the
+// line is blank.
 func indentOf(t []byte) (int, bool) {
 	i := 0
 	for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
@@ -316,7 +329,7 @@ func indentOf(t []byte) (int, bool) {
 	return i, i == len(t)
 }
 
-func (r *redactor) scanLine(ln line) {
+func (r *redactor) scanLine(ln textLine) {
 	t := r.text(ln)
 	ind, blank := indentOf(t)
 	if blank {
@@ -325,32 +338,49 @@ func (r *redactor) scanLine(ln line) {
 	if t[ind] != '#' {
 		r.takePending(ln)
 	}
-	r.pem(ln)
-	r.base64Key(ln)
+	// In YAML, the key of a line is structure: the rules for values in
+	// free text read what follows it.
+	vl := ln
 	if r.kind == kindYAML {
 		r.yamlLine(ln)
+		y := parseYAML(t)
+		if y.isKey {
+			vl.start += y.val
+		}
+		if y.val < len(t) && (t[y.val] == '{' || t[y.val] == '[') {
+			// In YAML, pairs are read in flow collections only:
+			// elsewhere `"k": v` is the text of a plain scalar.
+			r.pairs(ln, y.val)
+		}
+	} else {
+		r.pairs(ln, 0)
 	}
-	if r.kind != kindJSON {
+	if vl.start == ln.start && r.kind != kindJSON && r.kind != kindCSV {
 		r.assignment(ln)
 	}
 	if r.kind == kindCSV {
 		r.csvLine(ln)
 	}
-	r.pairs(ln)
-	r.words(ln)
-	r.urls(ln)
-	r.bootstrapTokens(ln)
+	r.pem(vl)
+	r.base64Key(vl)
+	r.words(vl)
+	r.urls(vl)
+	r.bootstrapTokens(vl)
 }
 
 // takePending redacts the first word of a line that follows a flag given
 // without its value at the end of the previous line.
-func (r *redactor) takePending(ln line) {
+func (r *redactor) takePending(ln textLine) {
 	t := r.text(ln)
 	if r.seqFlag.set {
 		p := r.seqFlag
 		r.seqFlag.set = false
 		y := parseYAML(t)
-		if y.dash == p.col && !y.isKey && y.val < len(t) && t[y.val] != '-' {
+		v := y.val
+		if v < len(t) && (t[v] == '"' || t[v] == '\'') {
+			v++ // the value is what is inside the quotes
+		}
+		if y.dash == p.col && !y.isKey && v < len(t) && t[v] != '-' {
 			r.yamlScalar(ln, y.val, y.dash, p, false)
 		}
 	}
@@ -369,7 +399,7 @@ func (r *redactor) takePending(ln line) {
 // pem redacts every PEM block whose type says PRIVATE KEY starting on this
 // line, through its END line (or up to the next BEGIN, or the end of the
 // data, when the END line is missing).
-func (r *redactor) pem(ln line) {
+func (r *redactor) pem(ln textLine) {
 	t := r.text(ln)
 	for from := 0; ; {
 		i := bytes.Index(t[from:], pemBegin)
@@ -405,7 +435,7 @@ func (r *redactor) pem(ln line) {
 
 // pemLines redacts a key block that starts at offset i of line ln and
 // ends on a later line.
-func (r *redactor) pemLines(ln line, i int) {
+func (r *redactor) pemLines(ln textLine, i int) {
 	var canon bytes.Buffer
 	canon.Write(bytes.TrimSpace(r.text(ln)[i:]))
 	canon.WriteByte('\n')
@@ -433,7 +463,7 @@ func (r *redactor) pemLines(ln line, i int) {
 		end = l.end
 		off = l.next
 	}
-	r.add(span{start: ln.start + i, end: end, value: canon.Bytes()})
+	r.add(secretSpan{start: ln.start + i, end: end, value: canon.Bytes()})
 	r.consumed = max(r.consumed, end)
 }
 
@@ -447,7 +477,7 @@ func isB64(c byte) bool {
 
 // base64Key redacts base64 text that decodes to a PEM private key, whatever
 // the key it is found under, with the lines it is wrapped onto.
-func (r *redactor) base64Key(ln line) {
+func (r *redactor) base64Key(ln textLine) {
 	t := r.text(ln)
 	for from := 0; ; {
 		i := bytes.Index(t[from:], b64PEM)
@@ -500,7 +530,7 @@ func (r *redactor) base64Key(ln line) {
 			}
 			off = l.next
 		}
-		r.add(span{start: ln.start + i, end: end, value: value})
+		r.add(secretSpan{start: ln.start + i, end: end, value: value})
 		if end > ln.end {
 			r.consumed = max(r.consumed, end)
 			return
@@ -510,7 +540,7 @@ func (r *redactor) base64Key(ln line) {
 
 // b64Line returns the line at off, trimmed, if it is base64 text no longer
 // than width: the continuation of a wrapped base64 value.
-func (r *redactor) b64Line(off, width int) ([]byte, line, bool) {
+func (r *redactor) b64Line(off, width int) ([]byte, textLine, bool) {
 	l := r.lineAt(off)
 	w := bytes.TrimSpace(r.text(l))
 	if len(w) == 0 || len(w) > width || !allB64(w) {
@@ -532,7 +562,6 @@ func allB64(b []byte) bool {
 
 // yamlShape is what the start of a YAML line says.
 type yamlShape struct {
-	indent int
 	dash   int    // column of the last "- " of a sequence entry, -1 if none
 	keyCol int    // column where the key or entry starts
 	key    []byte // the key, unquoted; nil if the line is not "key: …"
@@ -544,7 +573,6 @@ type yamlShape struct {
 func parseYAML(t []byte) yamlShape {
 	y := yamlShape{dash: -1}
 	p, _ := indentOf(t)
-	y.indent = p
 	for p < len(t) && t[p] == '-' && (p+1 == len(t) || t[p+1] == ' ' || t[p+1] == '\t') {
 		y.dash = p
 		p++
@@ -593,9 +621,9 @@ func parseYAML(t []byte) yamlShape {
 	for y.val < len(t) && (t[y.val] == '!' || t[y.val] == '&') {
 		v := y.val
 		for v < len(t) && t[v] != ' ' && t[v] != '\t' {
-			v++
+			v += max(1, markerAt(t, v))
 		}
-		y.val = skipBlanks(t, v)
+		y.val = skipBlanks(t, min(v, len(t)))
 	}
 	return y
 }
@@ -641,7 +669,7 @@ func plainEnd(t []byte, v int) int {
 	return e
 }
 
-func (r *redactor) yamlLine(ln line) {
+func (r *redactor) yamlLine(ln textLine) {
 	t := r.text(ln)
 	if (bytes.HasPrefix(t, []byte("---")) || bytes.HasPrefix(t, []byte("..."))) && (len(t) == 3 || t[3] == ' ' || t[3] == '\t') {
 		r.doc++
@@ -662,14 +690,14 @@ func (r *redactor) yamlLine(ln line) {
 		}
 		// A sequence entry: "- --token" waits for its value in the next entry.
 		if v := scalarAt(t, y.val); v != nil && bytes.HasPrefix(v, []byte("--")) && !bytes.Contains(v, []byte("=")) {
-			if cls, exact := classify(v[2:]); cls != notSecret {
-				r.seqFlag = pending{col: y.dash, cls: cls, exact: exact, set: true}
+			if cls, exact := classifyName(v[2:]); cls != notSecret {
+				r.seqFlag = pendingValue{col: y.dash, cls: cls, exact: exact, set: true}
 			}
 		}
 		r.plainRegion(ln, y.val)
 		return
 	}
-	p := pending{col: y.keyCol}
+	p := pendingValue{col: y.keyCol}
 	// The data of a Secret manifest.
 	if y.dash < 0 && y.keyCol == 0 {
 		k := string(y.key)
@@ -693,13 +721,13 @@ func (r *redactor) yamlLine(ln line) {
 	case "name":
 		r.podEnv.set = false
 		if v := scalarAt(t, y.val); v != nil {
-			if cls, exact := classify(v); cls != notSecret {
-				r.podEnv = pending{col: y.keyCol, cls: cls, exact: exact, set: true}
+			if cls, exact := classifyName(v); cls != notSecret {
+				r.podEnv = pendingValue{col: y.keyCol, cls: cls, exact: exact, set: true}
 			}
 		}
 	}
 	if p.cls == notSecret {
-		p.cls, p.exact = classify(y.key)
+		p.cls, p.exact = classifyName(y.key)
 	}
 	if p.cls == notSecret {
 		r.plainRegion(ln, y.val)
@@ -729,7 +757,7 @@ func scalarAt(t []byte, v int) []byte {
 // plainRegion records the plain scalar at t[v], which must be quoted whole
 // if a secret inside it is redacted: a marker holds ": ", which ends a plain
 // scalar.
-func (r *redactor) plainRegion(ln line, v int) {
+func (r *redactor) plainRegion(ln textLine, v int) {
 	t := r.text(ln)
 	if v >= len(t) {
 		return
@@ -747,7 +775,7 @@ func (r *redactor) plainRegion(ln line, v int) {
 // p.cls under a key at column col: a plain, quoted or block scalar, on
 // this line, on the following more indented lines, or (key lines only)
 // starting on the next line.
-func (r *redactor) yamlScalar(ln line, v, col int, p pending, keyLine bool) {
+func (r *redactor) yamlScalar(ln textLine, v, col int, p pendingValue, keyLine bool) {
 	t := r.text(ln)
 	if v >= len(t) || t[v] == '#' {
 		if keyLine {
@@ -805,7 +833,7 @@ func (r *redactor) continuation(off, col int) int {
 
 // nextLineScalar redacts the value of "key:" when it is a scalar on the
 // following, more indented lines rather than a nested collection.
-func (r *redactor) nextLineScalar(ln line, col int, p pending) {
+func (r *redactor) nextLineScalar(ln textLine, col int, p pendingValue) {
 	for off := ln.next; off < len(r.data); {
 		l := r.lineAt(off)
 		t := r.text(l)
@@ -843,7 +871,7 @@ func (r *redactor) nextLineScalar(ln line, col int, p pending) {
 
 // blockScalar redacts the content of a "|" or ">" block scalar whose
 // header ends line ln.
-func (r *redactor) blockScalar(ln line, col int, p pending, strip bool) {
+func (r *redactor) blockScalar(ln textLine, col int, p pendingValue, strip bool) {
 	// The content: from the first to the last non-blank line indented
 	// more than the key.
 	first, last, contentIndent := -1, -1, 0
@@ -881,13 +909,13 @@ func (r *redactor) blockScalar(ln line, col int, p pending, strip bool) {
 	if !redactable(bytes.TrimSpace(value.Bytes()), true) {
 		return
 	}
-	r.add(span{start: first + contentIndent, end: last, value: value.Bytes(), password: p.cls == secretPassword, syntax: true})
+	r.add(secretSpan{start: first + contentIndent, end: last, value: value.Bytes(), password: p.cls == secretPassword, syntax: true})
 	r.consumed = max(r.consumed, last)
 }
 
 // quoted redacts the quoted value opening at offset o; in YAML it may run
 // over several lines, elsewhere it ends with its line.
-func (r *redactor) quoted(o int, ln line, p pending) {
+func (r *redactor) quoted(o int, ln textLine, p pendingValue) {
 	q := r.data[o]
 	limit := ln.end
 	if r.kind == kindYAML {
@@ -921,7 +949,7 @@ func (r *redactor) quoted(o int, ln line, p pending) {
 	if !redactable(inner, p.exact) {
 		return
 	}
-	r.add(span{start: o, end: spanEnd, value: inner, password: p.cls == secretPassword, quote: q, syntax: true})
+	r.add(secretSpan{start: o, end: spanEnd, value: inner, password: p.cls == secretPassword, quote: q, syntax: true})
 	if spanEnd > ln.end {
 		r.consumed = max(r.consumed, spanEnd)
 	}
@@ -974,7 +1002,7 @@ func secretDocuments(data []byte) []bool {
 // assignment redacts the value of a line "KEY=value", "KEY = value" or
 // "export KEY=value" whose key names a secret. An unquoted value runs to
 // the end of the line.
-func (r *redactor) assignment(ln line) {
+func (r *redactor) assignment(ln textLine) {
 	t := r.text(ln)
 	p := skipBlanks(t, 0)
 	if bytes.HasPrefix(t[p:], []byte("export ")) {
@@ -1001,13 +1029,13 @@ func (r *redactor) assignment(ln line) {
 	if k >= len(t) || t[k] != '=' || k+1 < len(t) && t[k+1] == '=' {
 		return
 	}
-	cls, exact := classify(key)
+	cls, exact := classifyName(key)
 	if cls == notSecret {
 		return
 	}
 	v := skipBlanks(t, k+1)
 	if v < len(t) && (t[v] == '"' || t[v] == '\'') {
-		r.quoted(ln.start+v, ln, pending{cls: cls, exact: exact})
+		r.quoted(ln.start+v, ln, pendingValue{cls: cls, exact: exact})
 		return
 	}
 	e := len(t)
@@ -1036,7 +1064,7 @@ func isIdentChar(c byte) bool {
 
 // csvLine redacts the first column of a token or basic-auth CSV line: the
 // token or the password.
-func (r *redactor) csvLine(ln line) {
+func (r *redactor) csvLine(ln textLine) {
 	t := r.text(ln)
 	p := skipBlanks(t, 0)
 	if p >= len(t) || t[p] == '#' {
@@ -1054,30 +1082,28 @@ func (r *redactor) csvLine(ln line) {
 			}
 			e++
 		}
-		if e > len(t)-1 {
-			e = len(t)
-		}
 		if redactable(t[p+1:e], true) {
-			r.add(span{start: ln.start + p + 1, end: ln.start + e, password: true, syntax: true})
+			r.add(secretSpan{start: ln.start + p + 1, end: ln.start + e, password: true, syntax: true})
 		}
 		return
 	}
 	e := p
 	for e < len(t) && t[e] != ',' {
-		e++
+		e += max(1, markerAt(t, e))
 	}
 	if redactable(t[p:e], true) {
-		r.add(span{start: ln.start + p, end: ln.start + e, password: true, syntax: true})
+		r.add(secretSpan{start: ln.start + p, end: ln.start + e, password: true, syntax: true})
 	}
 }
 
 // --- JSON and flow-mapping pairs ---
 
-// pairs redacts the values of `"key": value` anywhere in a line, and of
-// `key: value` right after "{" or "," (YAML flow mappings).
-func (r *redactor) pairs(ln line) {
+// pairs redacts the values of `"key": value` anywhere in a line from
+// offset from, and of `key: value` right after "{" or "," (YAML flow
+// mappings).
+func (r *redactor) pairs(ln textLine, from int) {
 	t := r.text(ln)
-	for p := 0; p < len(t); {
+	for p := from; p < len(t); {
 		switch t[p] {
 		case '"':
 			e := quoteEnd(t, p)
@@ -1110,10 +1136,10 @@ func (r *redactor) pairs(ln line) {
 
 // pairValue handles the value after "key:" at t[v] and returns where the
 // scan goes on.
-func (r *redactor) pairValue(ln line, key []byte, v int) int {
+func (r *redactor) pairValue(ln textLine, key []byte, v int) int {
 	t := r.text(ln)
 	v = skipBlanks(t, v)
-	cls, exact := classify(key)
+	cls, exact := classifyName(key)
 	if string(key) == "value" && r.pairEnv != notSecret && cls == notSecret {
 		cls = r.pairEnv
 	}
@@ -1121,28 +1147,31 @@ func (r *redactor) pairValue(ln line, key []byte, v int) int {
 	if v >= len(t) {
 		return v
 	}
+	if m := markerAt(t, v); m > 0 {
+		return v + m
+	}
 	switch t[v] {
 	case '{', '[':
 		return v // a nested collection: its pairs are scanned in turn
 	case '"', '\'':
 		e, inner := quotedWord(t, v)
 		if string(key) == "name" {
-			r.pairEnv, _ = classify(inner)
+			r.pairEnv, _ = classifyName(inner)
 		}
 		if cls != notSecret && redactable(inner, exact) {
-			r.add(span{start: ln.start + v, end: ln.start + e, value: inner, password: cls == secretPassword, quote: t[v], syntax: true})
+			r.add(secretSpan{start: ln.start + v, end: ln.start + e, value: inner, password: cls == secretPassword, quote: t[v], syntax: true})
 		}
 		return e
 	}
 	e := v
 	for e < len(t) && t[e] != ',' && t[e] != '}' && t[e] != ']' {
-		e++
+		e += max(1, markerAt(t, e))
 	}
 	for e > v && (t[e-1] == ' ' || t[e-1] == '\t') {
 		e--
 	}
 	if string(key) == "name" {
-		r.pairEnv, _ = classify(t[v:e])
+		r.pairEnv, _ = classifyName(t[v:e])
 	}
 	if cls != notSecret && redactable(t[v:e], exact) {
 		r.addValue(ln.start+v, ln.start+e, cls, '"', true)
@@ -1154,7 +1183,7 @@ func (r *redactor) pairValue(ln line, key []byte, v int) int {
 
 // words redacts the values of secret flags (--token=v, --token v) and of
 // secret variables (NAME=v) anywhere in a line, following shell quoting.
-func (r *redactor) words(ln line) {
+func (r *redactor) words(ln textLine) {
 	t := r.text(ln)
 	var q byte // the quote we are inside
 	for p := 0; p < len(t); p++ {
@@ -1181,7 +1210,7 @@ func (r *redactor) words(ln line) {
 				p = e - 1
 				continue
 			}
-			if cls, exact := classify(t[p:e]); cls != notSecret {
+			if cls, exact := classifyName(t[p:e]); cls != notSecret {
 				stopAmp := p > 0 && (t[p-1] == '?' || t[p-1] == '&')
 				p = r.wordValue(ln, e+1, q, cls, exact, stopAmp) - 1
 				continue
@@ -1213,13 +1242,13 @@ func varBoundary(c byte) bool {
 
 // flag handles "--name" at t[p], inside quote q; it returns where the scan
 // goes on and the quote it is then inside.
-func (r *redactor) flag(ln line, p int, q byte) (int, byte) {
+func (r *redactor) flag(ln textLine, p int, q byte) (int, byte) {
 	t := r.text(ln)
 	e := p + 2
 	for e < len(t) && (isAlnum(t[e]) || t[e] == '-' || t[e] == '_') {
 		e++
 	}
-	cls, exact := classify(t[p+2 : e])
+	cls, exact := classifyName(t[p+2 : e])
 	if cls == notSecret {
 		return e, q
 	}
@@ -1239,11 +1268,11 @@ func (r *redactor) flag(ln line, p int, q byte) (int, byte) {
 	switch {
 	case k >= len(t):
 		if r.kind == kindJSON {
-			r.wordFlag = pending{cls: cls, exact: exact, set: true}
+			r.wordFlag = pendingValue{cls: cls, exact: exact, set: true}
 		}
 		return k, q
 	case t[k] == '\\' && skipBlanks(t, k+1) == len(t):
-		r.wordFlag = pending{cls: cls, exact: exact, set: true}
+		r.wordFlag = pendingValue{cls: cls, exact: exact, set: true}
 		return len(t), q
 	case t[k] == '-' || t[k] == ']' || t[k] == '}' || t[k] == '#':
 		return k, q
@@ -1258,7 +1287,7 @@ func (r *redactor) flag(ln line, p int, q byte) (int, byte) {
 
 // wordValue redacts the unquoted or quoted word value at t[v], inside quote
 // q, and returns its end.
-func (r *redactor) wordValue(ln line, v int, q byte, cls class, exact, stopAmp bool) int {
+func (r *redactor) wordValue(ln textLine, v int, q byte, cls secretClass, exact, stopAmp bool) int {
 	t := r.text(ln)
 	if v >= len(t) || q != 0 && t[v] == q {
 		return v
@@ -1269,12 +1298,16 @@ func (r *redactor) wordValue(ln line, v int, q byte, cls class, exact, stopAmp b
 	if (t[v] == '"' || t[v] == '\'') && t[v] != q {
 		e, inner := quotedWord(t, v)
 		if redactable(inner, exact) {
-			r.add(span{start: ln.start + v, end: ln.start + e, value: inner, password: cls == secretPassword, quote: t[v]})
+			r.add(secretSpan{start: ln.start + v, end: ln.start + e, value: inner, password: cls == secretPassword, quote: t[v]})
 		}
 		return e
 	}
 	e := v
 	for e < len(t) {
+		if m := markerAt(t, e); m > 0 {
+			e += m // a marker stands for a word
+			continue
+		}
 		c := t[e]
 		if c == ' ' || c == '\t' || stopAmp && (c == '&' || c == ';') {
 			break
@@ -1283,7 +1316,7 @@ func (r *redactor) wordValue(ln line, v int, q byte, cls class, exact, stopAmp b
 			e += 2
 			continue
 		}
-		if c == q && (e+1 == len(t) || wordEnd(t[e+1])) {
+		if q != 0 && c == q && (e+1 == len(t) || wordEnd(t[e+1])) {
 			break
 		}
 		e++
@@ -1321,7 +1354,7 @@ func wordEnd(c byte) bool {
 
 // urls redacts the password of scheme://user:password@host, or the whole
 // user part when it has no password (a token used as the user name).
-func (r *redactor) urls(ln line) {
+func (r *redactor) urls(ln textLine) {
 	t := r.text(ln)
 	for from := 0; ; {
 		i := bytes.Index(t[from:], []byte("://"))
@@ -1330,7 +1363,14 @@ func (r *redactor) urls(ln line) {
 		}
 		a := from + i + 3
 		e := a
-		for e < len(t) && !urlStop(t[e]) {
+		for e < len(t) {
+			if m := markerAt(t, e); m > 0 {
+				e += m
+				continue
+			}
+			if urlStop(t[e]) {
+				break
+			}
 			e++
 		}
 		from = e
@@ -1340,8 +1380,11 @@ func (r *redactor) urls(ln line) {
 		}
 		ui := t[a : a+at]
 		start, cls := a, secretHashed
-		if c := bytes.IndexByte(ui, ':'); c >= 0 {
-			start, cls = a+c+1, secretPassword
+		for c := 0; c < len(ui); c += max(1, markerAt(ui, c)) {
+			if ui[c] == ':' {
+				start, cls = a+c+1, secretPassword
+				break
+			}
 		}
 		if redactable(t[start:a+at], true) && markerAt(t, start) == 0 {
 			r.addValue(ln.start+start, ln.start+a+at, cls, 0, false)
@@ -1359,12 +1402,24 @@ func urlStop(c byte) bool {
 
 // --- kubeadm bootstrap tokens: [a-z0-9]{6}.[a-z0-9]{16} ---
 
-func (r *redactor) bootstrapTokens(ln line) {
+func (r *redactor) bootstrapTokens(ln textLine) {
 	t := r.text(ln)
-	for from := 0; ; {
+	for from := 0; ; from += 23 {
+		from = nextBootstrapToken(t, from)
+		if from < 0 {
+			return
+		}
+		r.addValue(ln.start+from, ln.start+from+23, secretHashed, 0, false)
+	}
+}
+
+// nextBootstrapToken returns the offset of the first bootstrap token in
+// t[from:], or -1.
+func nextBootstrapToken(t []byte, from int) int {
+	for {
 		i := bytes.IndexByte(t[from:], '.')
 		if i < 0 {
-			return
+			return -1
 		}
 		d := from + i
 		from = d + 1
@@ -1373,8 +1428,7 @@ func (r *redactor) bootstrapTokens(ln line) {
 			continue
 		}
 		if lowerAlnum(t[s:d]) && lowerAlnum(t[d+1:e]) {
-			r.addValue(ln.start+s, ln.start+e, secretHashed, 0, false)
-			from = e
+			return s
 		}
 	}
 }
@@ -1395,7 +1449,7 @@ func tokenChar(c byte) bool { return isAlnum(c) || c == '.' || c == '_' || c == 
 const markerPrefix = "<redacted: "
 
 // marker returns the marker of a secret value.
-func marker(value []byte, password bool) string {
+func redactionMarker(value []byte, password bool) string {
 	m := markerPrefix + strconv.Itoa(len(value)) + " bytes"
 	if !password {
 		sum := sha256.Sum256(value)
@@ -1450,15 +1504,15 @@ func isMarker(v []byte) bool { return len(v) > 0 && markerAt(v, 0) == len(v) }
 
 // --- applying the spans ---
 
-type edit struct {
+type redaction struct {
 	start, end int
 	repl       string
 }
 
-// merge sorts the spans and resolves overlaps: where one span covers all
+// mergeSpans sorts the spans and resolves overlaps: where one span covers all
 // the others it meets, it stands for them; otherwise their union is
 // redacted as one value.
-func merge(spans []span) []span {
+func mergeSpans(spans []secretSpan) []secretSpan {
 	sort.Slice(spans, func(i, j int) bool {
 		a, b := spans[i], spans[j]
 		if a.start != b.start {
@@ -1469,17 +1523,19 @@ func merge(spans []span) []span {
 		}
 		return a.syntax && !b.syntax
 	})
-	var out []span
+	var out []secretSpan
 	for i := 0; i < len(spans); {
 		g := spans[i]
 		end, pw := g.end, g.password
 		j := i + 1
-		for ; j < len(spans) && spans[j].start < end; j++ {
+		// Spans that touch are one value: two markers side by side
+		// would read as one unknown value the next time.
+		for ; j < len(spans) && spans[j].start <= end; j++ {
 			end = max(end, spans[j].end)
 			pw = pw || spans[j].password
 		}
 		if end != g.end {
-			g = span{start: g.start, end: end}
+			g = secretSpan{start: g.start, end: end}
 		}
 		g.password = pw
 		out = append(out, g)
@@ -1492,8 +1548,8 @@ func (r *redactor) apply() ([]byte, int) {
 	if len(r.spans) == 0 {
 		return r.data, 0
 	}
-	spans := merge(r.spans)
-	edits := make([]edit, 0, len(spans))
+	spans := mergeSpans(r.spans)
+	edits := make([]redaction, 0, len(spans))
 	ri := 0
 	for i := 0; i < len(spans); {
 		s := spans[i]
@@ -1510,11 +1566,11 @@ func (r *redactor) apply() ([]byte, int) {
 				continue
 			}
 		}
-		m := marker(r.valueOf(s), s.password)
+		m := redactionMarker(r.valueOf(s), s.password)
 		if s.quote != 0 {
 			m = string(s.quote) + m + string(s.quote)
 		}
-		edits = append(edits, edit{s.start, s.end, m})
+		edits = append(edits, redaction{s.start, s.end, m})
 		i++
 	}
 	var out bytes.Buffer
@@ -1538,7 +1594,7 @@ func (r *redactor) apply() ([]byte, int) {
 	return out.Bytes(), len(spans)
 }
 
-func (r *redactor) valueOf(s span) []byte {
+func (r *redactor) valueOf(s secretSpan) []byte {
 	if s.value != nil {
 		return s.value
 	}
@@ -1549,25 +1605,28 @@ func (r *redactor) valueOf(s span) []byte {
 // single-quoted scalar with the markers in it. It does nothing (ok false)
 // when a span crosses the scalar's bounds, or when the one span is the
 // whole scalar and brings its own quotes.
-func (r *redactor) quoteRegion(reg [2]int, spans []span) (e edit, n int, ok bool) {
+func (r *redactor) quoteRegion(reg [2]int, spans []secretSpan) (e redaction, n int, ok bool) {
 	for n < len(spans) && spans[n].start < reg[1] {
 		if spans[n].end > reg[1] {
 			return e, 0, false
 		}
 		n++
 	}
-	if n == 1 && spans[0].start == reg[0] && spans[0].end == reg[1] && spans[0].quote != 0 {
-		return e, 0, false
+	if n == 1 && spans[0].start == reg[0] && spans[0].end == reg[1] {
+		if spans[0].quote != 0 {
+			return e, 0, false
+		}
+		return redaction{reg[0], reg[1], `"` + redactionMarker(r.valueOf(spans[0]), spans[0].password) + `"`}, 1, true
 	}
 	var b strings.Builder
 	b.WriteByte('\'')
 	prev := reg[0]
 	for _, s := range spans[:n] {
 		b.WriteString(strings.ReplaceAll(string(r.data[prev:s.start]), "'", "''"))
-		b.WriteString(marker(r.valueOf(s), s.password))
+		b.WriteString(redactionMarker(r.valueOf(s), s.password))
 		prev = s.end
 	}
 	b.WriteString(strings.ReplaceAll(string(r.data[prev:reg[1]]), "'", "''"))
 	b.WriteByte('\'')
-	return edit{reg[0], reg[1], b.String()}, n, true
+	return redaction{reg[0], reg[1], b.String()}, n, true
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,19 @@ type Options struct {
 	Skip []string
 	// Limits for reading bundles.
 	Limits bundle.Limits
+	// Trusted are the keys whose signatures are trusted; nil trusts none
+	// (a signed bundle is then "signed by an unknown key").
+	Trusted *bundle.Keyring
+	// RequireSignature refuses bundles that are not signed by a trusted key.
+	RequireSignature bool
+	// AllowUnverified analyzes a bundle whose members fail verification
+	// (changed, missing, refused) or whose signature is bad, instead of
+	// refusing it: members whose content differs from the manifest are
+	// read all the same, every citation of such a member is marked
+	// Unverified, and the bundle's BundleInfo says it FAILED verification.
+	// Problems with the stream (truncated, not zstd, a bad manifest, a
+	// limit) are never analyzable.
+	AllowUnverified bool
 	// ReportTime is the report's date; zero means the latest collection
 	// end among the bundles (never the clock: reports are reproducible).
 	ReportTime time.Time
@@ -72,7 +86,8 @@ func (e *BundleError) Unwrap() []error { return e.Errs }
 // Analyze reads every bundle file, verifies it, and evaluates the catalog
 // against it. A bundle that fails verification makes the whole run fail,
 // naming every such bundle and its problems: a report never silently
-// leaves a node out.
+// leaves a node out. With AllowUnverified, a bundle with problems of its
+// members or signature is analyzed instead, and marked.
 func Analyze(files []string, opts Options) (*Report, error) {
 	if opts.Catalog == nil {
 		return nil, errors.New("analyzer: no catalog")
@@ -136,28 +151,117 @@ func Analyze(files []string, opts Options) (*Report, error) {
 }
 
 func analyzeFile(file string, opts Options) (NodeResult, error) {
-	b, err := bundle.Open(file, opts.Limits)
+	b, err := bundle.OpenWith(file, bundle.ReadOptions{Limits: opts.Limits, KeepUnverified: opts.AllowUnverified})
+	var problems []error
 	if err != nil {
-		return NodeResult{}, err
+		// b is nil past a problem with the stream: never analyzable.
+		var ve *bundle.VerifyError
+		if b == nil || !opts.AllowUnverified || !errors.As(err, &ve) ||
+			opts.RequireSignature && errors.Is(err, bundle.ErrSignature) {
+			return NodeResult{}, err
+		}
+		problems = ve.Problems
+	}
+	if opts.RequireSignature {
+		if err := opts.Trusted.Require(b); err != nil {
+			return NodeResult{}, fmt.Errorf("%s: %w", file, err)
+		}
 	}
 	n, err := NewNode(file, b)
 	if err != nil {
 		return NodeResult{}, err
 	}
+	n.verifyProblems = problems
 	return EvaluateNode(n, opts), nil
+}
+
+// bundleInfo describes the node's bundle, with what verification found.
+func (n *Node) bundleInfo(trusted *bundle.Keyring) BundleInfo {
+	m := n.Manifest
+	info := BundleInfo{
+		File: n.File, Digest: n.Digest, Host: m.Host, CollectedAt: m.Collection.Finished.UTC(),
+		CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
+		UnverifiedMembers: n.b.Unverified(),
+	}
+	var se *bundle.SignatureError
+	var sig string
+	switch {
+	case slices.ContainsFunc(n.verifyProblems, func(err error) bool { return errors.Is(err, bundle.ErrSignature) }):
+		info.Signature, sig = SignatureBad, "bad signature"
+		for _, p := range n.verifyProblems {
+			if errors.As(p, &se) && se.KeyID != "" {
+				info.SignerKeyID = se.KeyID
+				sig += " (key " + se.KeyID + ")"
+				break
+			}
+		}
+	default:
+		sig = trusted.Describe(n.b)
+		switch trusted.Trust(n.b) {
+		case bundle.Trusted:
+			info.Signature, info.SignerKeyID = SignatureVerified, n.b.Signature.KeyID
+		case bundle.UnknownKey:
+			info.Signature, info.SignerKeyID = SignatureUnknownKey, n.b.Signature.KeyID
+		default:
+			info.Signature = SignatureUnsigned
+		}
+	}
+	info.Verification = sig
+	if len(n.verifyProblems) == 0 {
+		return info
+	}
+	// Problems about the members that failed are counted as those
+	// members; the signature's are in sig; the rest (an unlisted or
+	// duplicate entry, say) are counted as other problems.
+	other := 0
+	for _, p := range n.verifyProblems {
+		info.Problems = append(info.Problems, p.Error())
+		if !errors.Is(p, bundle.ErrSignature) && !n.unverified[problemPath(p)] {
+			other++
+		}
+	}
+	var parts []string
+	if k := len(info.UnverifiedMembers); k > 0 {
+		parts = append(parts, plural(k, "member"))
+	}
+	if other > 0 {
+		parts = append(parts, plural(other, "other problem"))
+	}
+	if len(parts) == 0 {
+		info.Verification = "FAILED verification: " + sig
+	} else {
+		info.Verification = "FAILED verification: " + strings.Join(parts, ", ") + "; " + sig
+	}
+	return info
+}
+
+// problemPath is the member a verification problem is about, if any.
+func problemPath(err error) string {
+	var ie *bundle.IntegrityError
+	var me *bundle.MemberError
+	var le *bundle.LimitError
+	switch {
+	case errors.As(err, &ie):
+		return ie.Path
+	case errors.As(err, &me):
+		return me.Path
+	case errors.As(err, &le):
+		return le.Path
+	}
+	return ""
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // EvaluateNode runs the selected targets of the catalog on one node.
 func EvaluateNode(n *Node, opts Options) NodeResult {
 	m := n.Manifest
-	nr := NodeResult{
-		Node: n.Name,
-		Bundle: BundleInfo{
-			File: n.File, Digest: n.Digest, Host: m.Host, CollectedAt: m.Collection.Finished.UTC(),
-			CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
-			Verification: "verified",
-		},
-	}
+	nr := NodeResult{Node: n.Name, Bundle: n.bundleInfo(opts.Trusted)}
 	targets := opts.Targets
 	if len(targets) == 0 {
 		targets = TargetsForRoles(m.Host.Roles)
@@ -182,6 +286,9 @@ func EvaluateNode(n *Node, opts Options) NodeResult {
 				if len(r.Citations) == 0 {
 					r.Citations = []Citation{n.manifestCitation("roles: " + strings.Join(m.Host.Roles, ","))}
 				}
+				if len(n.unverified) > 0 {
+					n.markUnverified(&r)
+				}
 				tr.Totals.Add(r.Status)
 				tr.Results = append(tr.Results, r)
 			}
@@ -203,6 +310,22 @@ func selected(ids []string, c *Check) bool {
 		}
 	}
 	return false
+}
+
+// markUnverified marks the citations of members that failed verification,
+// and the result that rests on them.
+func (n *Node) markUnverified(r *Result) {
+	for i := range r.Citations {
+		if n.unverified[r.Citations[i].Member] {
+			if !r.Unverified {
+				// Citations may share their backing array with the
+				// node's lookups: copy before changing.
+				r.Citations = slices.Clone(r.Citations)
+			}
+			r.Citations[i].Unverified = true
+			r.Unverified = true
+		}
+	}
 }
 
 func (n *Node) manifestCitation(observed string) Citation {

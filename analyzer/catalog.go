@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -232,11 +235,60 @@ func ParseSection(file string, data []byte) (*Section, error) {
 	if err := dec.Decode(&sec); err != nil {
 		return nil, &CatalogError{File: file, Msg: describeJSONError(err)}
 	}
+	// encoding/json matches keys without regard to case: "Benchmark" or
+	// a second "BENCHMARK" would pass unnoticed.
+	var raw any
+	if err := json.Unmarshal(js, &raw); err == nil {
+		if msg := exactKeys(raw, reflect.TypeFor[Section](), ""); msg != "" {
+			return nil, &CatalogError{File: file, Msg: msg}
+		}
+	}
 	sec.File = file
 	if err := sec.validate(); err != nil {
 		return nil, err
 	}
 	return &sec, nil
+}
+
+// exactKeys checks that every key of the decoded document v is spelled
+// exactly as a JSON field of t; it describes the first that is not.
+func exactKeys(v any, t reflect.Type, at string) string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		if l, ok := v.([]any); ok && t.Kind() == reflect.Slice {
+			for i, e := range l {
+				if msg := exactKeys(e, t.Elem(), fmt.Sprintf("%s[%d]", at, i)); msg != "" {
+					return msg
+				}
+			}
+			return ""
+		}
+		t = t.Elem()
+	}
+	m, ok := v.(map[string]any)
+	if !ok || t.Kind() != reflect.Struct {
+		return ""
+	}
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		val := m[key]
+		f, ok := fieldByTag(t, key)
+		if !ok {
+			return fmt.Sprintf("unknown key %q at %s (keys are case-sensitive)", key, strings.TrimPrefix(at+".", "."))
+		}
+		if msg := exactKeys(val, f.Type, strings.TrimPrefix(at+"."+key, ".")); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+func fieldByTag(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name == key && name != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 func describeJSONError(err error) string {
@@ -274,6 +326,9 @@ func (s *Section) validate() error {
 		return bad("", "groups", "no groups")
 	}
 	for _, g := range s.Groups {
+		if g == nil {
+			return bad("", "groups", "an empty group")
+		}
 		// A section without subsections (etcd's "2") has one group of
 		// the section's own id.
 		if !validID(g.ID) || g.ID != s.ID && !strings.HasPrefix(g.ID, s.ID+".") {
@@ -286,6 +341,9 @@ func (s *Section) validate() error {
 			return bad("", "groups.component", "group %s: unknown component %q", g.ID, g.Component)
 		}
 		for _, c := range g.Checks {
+			if c == nil {
+				return bad("", "groups.checks", "group %s: an empty check", g.ID)
+			}
 			if !validID(c.ID) || !strings.HasPrefix(c.ID, g.ID+".") {
 				return bad(c.ID, "id", "want a dotted number under group %s", g.ID)
 			}

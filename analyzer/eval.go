@@ -200,7 +200,12 @@ func (n *Node) setting(component, flagName, field string) setting {
 	doc := n.config(cfgPath)
 	if doc.err != nil {
 		s.err = doc.err.Error()
-		if st := n.stats[cfgPath]; st != nil {
+		if n.unverified[doc.member] {
+			// The copy was there and failed verification: cite it, so the
+			// verdict is marked as resting on it.
+			s.cites = append(s.cites, Citation{Bundle: n.Digest, Node: n.Name, Member: doc.member, MemberSHA256: n.memberDigest(doc.member),
+				Locator: "copy of " + cfgPath, Observed: "failed verification, not read"})
+		} else if st := n.stats[cfgPath]; st != nil {
 			s.cites = append(s.cites, n.statCitation(st, "error", st.Error))
 		}
 		return s
@@ -392,6 +397,7 @@ func evalFile(t *Test, component string, n *Node) outcome {
 	var o outcome
 	var targets []string
 	var desc string
+	var unseen []string // what the collection could not examine under f.Under
 	switch {
 	case f.Under != "":
 		desc = f.Under
@@ -425,6 +431,9 @@ func evalFile(t *Test, component string, n *Node) outcome {
 			o.observed = []string{o.reason}
 			return o
 		}
+		var cites []Citation
+		unseen, cites = n.unseenUnder(f.Under)
+		o.cites = append(o.cites, cites...)
 	default:
 		p := ""
 		if f.Flag != "" || f.Config != "" {
@@ -476,11 +485,19 @@ func evalFile(t *Test, component string, n *Node) outcome {
 	o.expected = fileExpected(t, desc)
 	if len(targets) == 0 {
 		o.observed = []string{"no file: " + desc}
+		if len(unseen) > 0 {
+			// None found, but not every entry could be examined.
+			o.state, o.reason = undecided, strings.Join(unseen, "; ")
+			o.observed = append(o.observed, o.reason)
+			return o
+		}
 		return absent(t, o)
 	}
-	allPass, anyUndecided := true, false
+	// A file that fails decides; passing files decide nothing while
+	// others went unseen.
+	allPass, anyUndecided := true, len(unseen) > 0
 	var failures []string
-	var reasons []string
+	reasons := unseen
 	for _, p := range targets {
 		st, chain := n.stat(p)
 		for _, link := range chain[:max(0, len(chain)-1)] {
@@ -534,6 +551,45 @@ func evalFile(t *Test, component string, n *Node) outcome {
 		}
 	}
 	return o
+}
+
+// unseenUnder returns what the collection could not examine below dir,
+// with citations: a directory it could not list, an entry it could not
+// stat, or a path limit or time limit that ended it early. A scan of dir's
+// entries is then incomplete, and can fail a check but never pass it.
+func (n *Node) unseenUnder(dir string) ([]string, []Citation) {
+	var reasons []string
+	var cites []Citation
+	for _, p := range n.problems {
+		switch {
+		case p.Kind == "limit" && (p.Op == "stat" || p.Op == "collect"):
+			reasons = append(reasons, "the collection stopped early: "+p.Message)
+		case p.Op == "readdir" && p.Kind != "not-exist" && (p.Path == dir || strings.HasPrefix(p.Path, dir+"/")):
+			reasons = append(reasons, fmt.Sprintf("%s could not be listed: %s", p.Path, p.Message))
+		default:
+			continue
+		}
+		cites = append(cites, Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: n.memberDigest(bundle.ProblemsPath),
+			Locator: strings.TrimSpace(p.Path + " " + p.Op), Observed: p.Kind + ": " + p.Message})
+	}
+	var first *bundle.Stat
+	errs := 0
+	for i := range n.statList {
+		st := &n.statList[i]
+		if st.Error != "" && st.ErrorKind != "not-exist" && strings.HasPrefix(st.Path, dir+"/") {
+			if errs++; first == nil {
+				first = st
+			}
+			cites = append(cites, n.statCitation(st, "error", st.Error))
+		}
+	}
+	switch {
+	case errs == 1:
+		reasons = append(reasons, fmt.Sprintf("%s could not be examined: %s", first.Path, first.Error))
+	case errs > 1:
+		reasons = append(reasons, fmt.Sprintf("%d entries under %s could not be examined (%s: %s, …)", errs, dir, first.Path, first.Error))
+	}
+	return reasons, cites
 }
 
 func absent(t *Test, o outcome) outcome {

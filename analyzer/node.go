@@ -24,9 +24,17 @@ type Node struct {
 	problems []bundle.Problem
 	configs  map[string]*configDoc
 	digests  map[string]bundle.Digest
+
+	// unverified are the listed members that failed verification, and
+	// verifyProblems the problems found reading the bundle: both empty
+	// unless the analysis goes on past them (Options.AllowUnverified).
+	unverified     map[string]bool
+	verifyProblems []error
 }
 
-// NewNode indexes a verified bundle.
+// NewNode indexes a bundle. A bundle read with KeepUnverified may hold
+// members that failed verification: the citations of evidence read from
+// them are marked Unverified.
 func NewNode(file string, b *bundle.Bundle) (*Node, error) {
 	n := &Node{
 		Name: b.Manifest.Host.Hostname, File: file, Digest: b.Digest, Manifest: b.Manifest,
@@ -37,6 +45,12 @@ func NewNode(file string, b *bundle.Bundle) (*Node, error) {
 	}
 	for _, m := range b.Manifest.Members {
 		n.digests[m.Path] = m.SHA256
+	}
+	for _, m := range b.Unverified() {
+		if n.unverified == nil {
+			n.unverified = map[string]bool{}
+		}
+		n.unverified[m] = true
 	}
 	var procs bundle.Processes
 	var stats bundle.Stats
@@ -183,7 +197,9 @@ func (n *Node) config(p string) *configDoc {
 	data, ok := n.b.Member(d.member)
 	if !ok {
 		d.err = fmt.Errorf("no copy of %s in the bundle", p)
-		if st := n.stats[p]; st != nil && st.Error != "" {
+		if n.unverified[d.member] {
+			d.err = fmt.Errorf("the copy of %s failed verification and could not be read", p)
+		} else if st := n.stats[p]; st != nil && st.Error != "" {
 			d.err = fmt.Errorf("%s could not be collected: %s", p, st.Error)
 		} else if st != nil && st.Content != "" {
 			d.err = fmt.Errorf("%s was not copied (%s)", p, st.Content)

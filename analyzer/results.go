@@ -30,6 +30,10 @@ type Citation struct {
 	// "/etc/kubernetes/admin.conf mode".
 	Locator  string `json:"locator"`
 	Observed string `json:"observed"`
+	// Unverified marks evidence from a member that failed verification,
+	// read only because the analysis was asked to go on
+	// (Options.AllowUnverified).
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Result is the verdict of one check on one node. It refers to its Check
@@ -41,6 +45,9 @@ type Result struct {
 	Observed  string     `json:"observed"`
 	Reason    string     `json:"reason,omitempty"`
 	Citations []Citation `json:"citations"`
+	// Unverified: some of the citations are unverified, so the verdict
+	// may rest on tampered or damaged evidence.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Totals count verdicts.
@@ -93,8 +100,34 @@ type BundleInfo struct {
 	CollectorVersion string        `json:"collector_version"`
 	FormatVersion    int           `json:"format_version"`
 	Partial          bool          `json:"partial"`
-	Verification     string        `json:"verification"`
+	// Verification sums up, for people, whether the bundle verified and
+	// who signed it: "signed and verified (key 0123456789abcdef)", "signed
+	// by an unknown key 0123456789abcdef", "unsigned", or, analyzed with
+	// Options.AllowUnverified, "FAILED verification: 2 members; unsigned".
+	Verification string `json:"verification"`
+	// Signature is "verified" (by a trusted key), "unknown-key",
+	// "unsigned" or "bad".
+	Signature string `json:"signature"`
+	// SignerKeyID is the id of the key that signed the bundle, if any.
+	SignerKeyID string `json:"signer_key_id,omitempty"`
+	// Problems found verifying the bundle (only with AllowUnverified: a
+	// bundle with problems is refused otherwise), and the listed members
+	// that failed verification.
+	Problems          []string `json:"problems,omitempty"`
+	UnverifiedMembers []string `json:"unverified_members,omitempty"`
 }
+
+// Signature states of BundleInfo.Signature.
+const (
+	SignatureVerified   = "verified"
+	SignatureUnknownKey = "unknown-key"
+	SignatureUnsigned   = "unsigned"
+	SignatureBad        = "bad"
+)
+
+// Failed reports whether the bundle failed verification and was analyzed
+// anyway.
+func (b BundleInfo) Failed() bool { return len(b.Problems) > 0 }
 
 // NodeResult holds every result for one node.
 type NodeResult struct {

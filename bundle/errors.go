@@ -28,6 +28,12 @@ var (
 	ErrUnlisted = errors.New("bundle: member not listed in manifest")
 	// ErrLimit: a member count, member size or total size limit was exceeded.
 	ErrLimit = errors.New("bundle: limit exceeded")
+	// ErrSignature: the bundle's signature is malformed or does not
+	// verify. An integrity failure, like ErrIntegrity.
+	ErrSignature = errors.New("bundle: bad signature")
+	// ErrUntrusted: the bundle is not signed by a trusted key, and a
+	// caller requires that it is (Keyring.Require).
+	ErrUntrusted = errors.New("bundle: not signed by a trusted key")
 )
 
 // FormatError reports a stream or manifest that cannot be read.

@@ -3,6 +3,8 @@ package bundle_test
 import (
 	"archive/tar"
 	"bytes"
+	"crypto/ed25519"
+	"errors"
 	"io"
 	"path/filepath"
 	"reflect"
@@ -61,6 +63,12 @@ func checkRead(t *testing.T, data []byte) {
 	}
 	if bundle.Hash(b.ManifestBytes) != b.Digest {
 		t.Fatal("the digest is not the hash of the manifest bytes")
+	}
+	if s := b.Signature; s != nil {
+		doc, _ := bundle.EncodeJSON(s)
+		if _, perr := bundle.ParseSignature(doc, b.Digest); perr != nil || s.Digest != b.Digest {
+			t.Fatalf("a signature that does not verify is returned: %v", perr)
+		}
 	}
 	m, perr := bundle.ParseManifest(b.ManifestBytes, fuzzLimits)
 	if perr != nil || !reflect.DeepEqual(m, b.Manifest) {
@@ -266,4 +274,53 @@ func TestFuzzSeeds(t *testing.T) {
 			t.Errorf("%s: round trip gives %+v, %v", in, m2, err)
 		}
 	}
+}
+
+// FuzzParseSignature checks that a signature document is accepted only in
+// its one encoding, and only when it verifies.
+func FuzzParseSignature(f *testing.F) {
+	d := bundle.Hash([]byte("manifest"))
+	good, err := bundle.EncodeJSON(bundle.NewSignature(d, testKey))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add([]byte(`{"algorithm":"ed25519","key_id":"","public_key":"","digest":"","signature":""}`))
+	f.Add([]byte("{}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := bundle.ParseSignature(data, d)
+		if err != nil {
+			if !errors.Is(err, bundle.ErrSignature) {
+				t.Fatalf("%v is not ErrSignature", err)
+			}
+			return
+		}
+		enc, err := bundle.EncodeJSON(s)
+		if err != nil || !bytes.Equal(enc, data) {
+			t.Fatalf("accepted a document that is not in the one encoding:\n%q\n%q", data, enc)
+		}
+		if !ed25519.Verify(s.PublicKey, append([]byte("kubeproof bundle signature v1\x00"), d[:]...), s.Signature) {
+			t.Fatal("accepted a signature that does not verify")
+		}
+	})
+}
+
+// FuzzParseKeyFile checks that key files never panic the parsers and
+// that a key that parses is written back to a file that parses to it.
+func FuzzParseKeyFile(f *testing.F) {
+	f.Add(bundle.MarshalPrivateKey(testKey))
+	f.Add(bundle.MarshalPublicKey(testPub))
+	f.Add([]byte("kubeproof-ed25519-public-key-v1 \n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if k, err := bundle.ParsePrivateKey(data); err == nil {
+			if k2, err := bundle.ParsePrivateKey(bundle.MarshalPrivateKey(k)); err != nil || !k2.Equal(k) {
+				t.Fatalf("private key round trip: %v", err)
+			}
+		}
+		if k, err := bundle.ParsePublicKey(data); err == nil {
+			if k2, err := bundle.ParsePublicKey(bundle.MarshalPublicKey(k)); err != nil || !k2.Equal(k) {
+				t.Fatalf("public key round trip: %v", err)
+			}
+		}
+	})
 }

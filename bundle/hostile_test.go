@@ -546,7 +546,7 @@ var hostiles = []hostile{
 			extra := zstdFrame(t, tarOf(t, file("files/etc/kubernetes/extra.conf", []byte("smuggled: true\n"))))
 			return append(validBundle(t), extra...)
 		},
-		is: []error{bundle.ErrFormat}, msg: "data after the end of the tar archive",
+		is: []error{bundle.ErrFormat}, msg: "data after the zstd frame",
 	},
 	{
 		file: "trailing-garbage.kpb",
@@ -570,6 +570,70 @@ var hostiles = []hostile{
 			return slices.Concat(data[:4], []byte{0x44, 16 << 3}, data[5:])
 		},
 		is: []error{bundle.ErrLimit}, msg: "zstd window or frame size exceeds the limit",
+	},
+	{
+		// A signature whose bytes were changed: the members are sound,
+		// the signature vouches for nothing.
+		file: "signature-bad.kpb",
+		build: func(t testing.TB) []byte {
+			data := validBundle(t)
+			s := bundle.NewSignature(mustRead(t, data).Digest, testKey)
+			s.Signature[0] ^= 0x80
+			return append(data, signatureFrame(sigMagic, mustJSON(t, s))...)
+		},
+		is: []error{bundle.ErrSignature}, msg: "bad signature: the signature does not verify", partial: true,
+		check: func(t *testing.T, b *bundle.Bundle, err error) {
+			var se *bundle.SignatureError
+			if !errors.As(err, &se) || se.KeyID != bundle.KeyID(testPub) || b.Signature != nil {
+				t.Errorf("SignatureError = %+v, signature %v", se, b.Signature)
+			}
+		},
+	},
+	{
+		// The signature of another bundle, moved onto this one.
+		file: "signature-moved.kpb",
+		build: func(t testing.TB) []byte {
+			other := build(t, sampleEntries(t)[1:], sampleEntries(t)[1:])
+			signed, err := bundle.Sign(other, testKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return append(validBundle(t), signed[len(other):]...)
+		},
+		is: []error{bundle.ErrSignature}, msg: "not this bundle", partial: true,
+	},
+	{
+		file: "signature-twice.kpb",
+		build: func(t testing.TB) []byte {
+			data := validBundle(t)
+			f, err := bundle.SignatureFrame(mustRead(t, data).Digest, testKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Concat(data, f, f)
+		},
+		is: []error{bundle.ErrFormat}, msg: "a second signature frame",
+	},
+	{
+		file: "signature-first.kpb",
+		build: func(t testing.TB) []byte {
+			data := validBundle(t)
+			f, err := bundle.SignatureFrame(mustRead(t, data).Digest, testKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Concat(f, data)
+		},
+		is: []error{bundle.ErrFormat}, msg: "the file starts with a skippable frame",
+	},
+	{
+		// A skippable frame that is not a signature: it would hide data no
+		// digest covers.
+		file: "skippable-frame.kpb",
+		build: func(t testing.TB) []byte {
+			return append(validBundle(t), signatureFrame(0x184D2A50, []byte("files/etc/kubernetes/extra.conf: smuggled\n"))...)
+		},
+		is: []error{bundle.ErrFormat}, msg: "not a kubeproof signature frame",
 	},
 	{
 		file:  "empty.kpb",
@@ -633,7 +697,7 @@ func checkProblems(t testing.TB, err error) {
 		t.Fatalf("%T %v is not a *VerifyError with problems", err, err)
 	}
 	sentinels := []error{bundle.ErrFormat, bundle.ErrVersion, bundle.ErrIntegrity, bundle.ErrInsecurePath,
-		bundle.ErrMemberType, bundle.ErrDuplicate, bundle.ErrUnlisted, bundle.ErrLimit}
+		bundle.ErrMemberType, bundle.ErrDuplicate, bundle.ErrUnlisted, bundle.ErrLimit, bundle.ErrSignature}
 	for _, p := range ve.Problems {
 		if !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(p, s) }) {
 			t.Errorf("problem %q (%T) wraps no sentinel error", p, p)

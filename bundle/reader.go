@@ -51,19 +51,57 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
+// ReadOptions tune ReadWith and OpenWith.
+type ReadOptions struct {
+	Limits Limits
+	// KeepUnverified keeps the content of members whose size or SHA-256
+	// differs from the manifest, instead of leaving them out: for a caller
+	// that analyzes a damaged bundle anyway and marks what rests on those
+	// members (Verified tells them apart). The problems are reported all
+	// the same, and problems with the stream are still fatal.
+	KeepUnverified bool
+}
+
 // Bundle is a bundle read and verified.
 type Bundle struct {
 	Manifest Manifest
 	// ManifestBytes are the manifest exactly as stored; Digest is their SHA-256.
 	ManifestBytes []byte
 	Digest        Digest
-	members       map[string][]byte
+	// Signature is the bundle's signature, checked against its own public
+	// key and the digest; nil if the bundle is unsigned or the signature
+	// was refused (a *SignatureError among the problems). Whether the key
+	// is trusted is for a Keyring to say.
+	Signature  *Signature
+	members    map[string][]byte
+	unverified map[string]bool // listed members that did not verify
 }
 
-// Member returns the content of a verified member.
+// Member returns the content of a member that verified, or, read with
+// KeepUnverified, of a listed member whose content differs from the
+// manifest (Verified says which).
 func (b *Bundle) Member(name string) ([]byte, bool) {
 	data, ok := b.members[name]
 	return data, ok
+}
+
+// Verified reports whether name is a listed member that was read and
+// matched the manifest.
+func (b *Bundle) Verified(name string) bool {
+	_, ok := b.members[name]
+	return ok && !b.unverified[name]
+}
+
+// Unverified returns the listed members that failed verification (changed,
+// missing, or refused), in manifest order.
+func (b *Bundle) Unverified() []string {
+	var out []string
+	for _, m := range b.Manifest.Members {
+		if b.unverified[m.Path] {
+			out = append(out, m.Path)
+		}
+	}
+	return out
 }
 
 // MemberDigest returns the manifest's SHA-256 of a member.
@@ -80,7 +118,11 @@ func (b *Bundle) MemberDigest(name string) (Digest, bool) {
 func (b *Bundle) DecodeJSON(name string, v any) error {
 	data, ok := b.members[name]
 	if !ok {
-		return fmt.Errorf("bundle %s: member %q is missing", b.Digest.Short(), name)
+		reason := fmt.Sprintf("bundle %s: member %q is missing", b.Digest.Short(), name)
+		if b.unverified[name] {
+			reason += " (it failed verification)"
+		}
+		return &FormatError{Reason: reason}
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return &FormatError{Reason: "decoding " + name, Err: err}
@@ -96,6 +138,11 @@ const (
 
 // Open reads and verifies the bundle file at name; see Read.
 func Open(name string, lim Limits) (*Bundle, error) {
+	return OpenWith(name, ReadOptions{Limits: lim})
+}
+
+// OpenWith is Open with options; see ReadWith.
+func OpenWith(name string, opts ReadOptions) (*Bundle, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -108,7 +155,7 @@ func Open(name string, lim Limits) (*Bundle, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", name)
 	}
-	b, err := Read(f, lim)
+	b, err := ReadWith(f, opts)
 	if err != nil {
 		var ve *VerifyError
 		if errors.As(err, &ve) {
@@ -128,13 +175,25 @@ func Open(name string, lim Limits) (*Bundle, error) {
 // the manifest (not zstd, truncated, unknown version, a limit exceeded)
 // stop reading: the Bundle is nil and the error is a *VerifyError holding
 // that problem (and any found before it).
+//
+// A signed bundle's zstd frame is followed by a signature frame: Read
+// checks the signature against the digest (a bad or malformed one is a
+// *SignatureError among the problems) and sets Bundle.Signature.
 func Read(r io.Reader, lim Limits) (*Bundle, error) {
-	lim = lim.withDefaults()
+	return ReadWith(r, ReadOptions{Limits: lim})
+}
+
+// ReadWith is Read with options.
+func ReadWith(r io.Reader, opts ReadOptions) (*Bundle, error) {
+	lim := opts.Limits.withDefaults()
 	br := bufio.NewReader(r)
 	if err := checkFrameHeader(br); err != nil {
 		return nil, &VerifyError{Problems: []error{err}}
 	}
-	zr, err := zstd.NewReader(br,
+	// The decoder sees the bundle's frame only; the walker keeps what
+	// follows it (the signature frame), which is checked at the end.
+	fw := &frameWalker{r: br}
+	zr, err := zstd.NewReader(fw,
 		zstd.WithDecoderConcurrency(1),
 		zstd.WithDecoderLowmem(true),
 		zstd.WithDecoderMaxWindow(maxDecoderWindow),
@@ -144,7 +203,7 @@ func Read(r io.Reader, lim Limits) (*Bundle, error) {
 		return nil, &VerifyError{Problems: []error{&FormatError{Reason: "zstd decoder", Err: err}}}
 	}
 	defer zr.Close()
-	rd := &reader{lim: lim, seen: make(map[string]bool)}
+	rd := &reader{lim: lim, keep: opts.KeepUnverified, seen: make(map[string]bool), frames: fw}
 	rd.counter = &countingReader{r: zr, limit: lim.MaxTotalSize}
 	b, fatal := rd.read()
 	if fatal != nil {
@@ -158,10 +217,12 @@ func Read(r io.Reader, lim Limits) (*Bundle, error) {
 
 type reader struct {
 	lim      Limits
+	keep     bool // ReadOptions.KeepUnverified
 	counter  *countingReader
 	problems []error
 	seen     map[string]bool
 	kept     int64 // bytes of the members read into memory
+	frames   *frameWalker
 }
 
 // zstdMagic starts every zstd frame.
@@ -176,6 +237,9 @@ func checkFrameHeader(br *bufio.Reader) error {
 	hdr, err := br.Peek(5)
 	if err != nil {
 		return nil
+	}
+	if isSkippable(hdr) {
+		return &FormatError{Reason: "the file starts with a skippable frame, not the bundle's zstd frame (a signature frame follows the bundle's frame)"}
 	}
 	if !bytes.Equal(hdr[:4], zstdMagic) {
 		return &FormatError{Reason: "not a zstd stream (is this a kubeproof bundle?)", Err: zstd.ErrMagicMismatch}
@@ -257,6 +321,10 @@ func (rd *reader) read() (*Bundle, error) {
 		got := Hash(data)
 		if int64(len(data)) != want.Size || got != want.SHA256 {
 			rd.problem(&IntegrityError{Path: name, WantSize: want.Size, GotSize: int64(len(data)), Want: want.SHA256, Got: got})
+			if rd.keep {
+				b.members[name] = data
+				b.unverified[name] = true
+			}
 			continue
 		}
 		b.members[name] = data
@@ -273,6 +341,21 @@ func (rd *reader) read() (*Bundle, error) {
 	for _, m := range b.Manifest.Members {
 		if !rd.seen[m.Path] {
 			rd.problem(&IntegrityError{Path: m.Path, Missing: true, WantSize: m.Size, Want: m.SHA256})
+		}
+		if _, ok := b.members[m.Path]; !ok {
+			b.unverified[m.Path] = true
+		}
+	}
+	// What follows the bundle's frame: nothing, or its signature.
+	sig, err := rd.frames.signature()
+	if err != nil {
+		return nil, err
+	}
+	if sig != nil {
+		if s, err := ParseSignature(sig, b.Digest); err != nil {
+			rd.problem(err)
+		} else {
+			b.Signature = s
 		}
 	}
 	return b, nil
@@ -304,7 +387,7 @@ func (rd *reader) readManifest(tr *tar.Reader) (*Bundle, error) {
 		return nil, err
 	}
 	rd.seen[ManifestPath] = true
-	return &Bundle{Manifest: m, ManifestBytes: mb, Digest: Hash(mb), members: make(map[string][]byte, len(m.Members))}, nil
+	return &Bundle{Manifest: m, ManifestBytes: mb, Digest: Hash(mb), members: make(map[string][]byte, len(m.Members)), unverified: map[string]bool{}}, nil
 }
 
 // ParseManifest decodes and validates manifest bytes: a supported format

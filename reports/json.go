@@ -30,6 +30,9 @@ type jsonMeta struct {
 	ReportTime      time.Time             `json:"report_time"`
 	Bundles         []analyzer.BundleInfo `json:"bundles"`
 	NotApplicable   int                   `json:"total_not_applicable"`
+	// VerificationFailed: some bundles failed verification and were
+	// analyzed anyway; their citations say which evidence is unverified.
+	VerificationFailed bool `json:"verification_failed,omitempty"`
 }
 
 type jsonSummary struct {
@@ -78,6 +81,7 @@ type jsonResult struct {
 	ExpectedResult string              `json:"expected_result"`
 	Reason         string              `json:"reason,omitempty"`
 	Citations      []analyzer.Citation `json:"citations"`
+	Unverified     bool                `json:"unverified,omitempty"`
 }
 
 // JSON writes the kube-bench compatible report with citations. It streams
@@ -89,6 +93,7 @@ func JSON(w io.Writer, rep *analyzer.Report) error {
 	first := true
 	for _, n := range rep.Nodes {
 		meta.Bundles = append(meta.Bundles, n.Bundle)
+		meta.VerificationFailed = meta.VerificationFailed || n.Bundle.Failed()
 		meta.NotApplicable += n.Totals.NA
 		for _, tr := range n.Targets {
 			if first {
@@ -167,7 +172,7 @@ func control(rep *analyzer.Report, n analyzer.NodeResult, tr analyzer.TargetResu
 			TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
 			Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: string(r.Status),
 			ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason,
-			Citations: r.Citations,
+			Citations: r.Citations, Unverified: r.Unverified,
 		})
 	}
 	return c

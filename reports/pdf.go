@@ -643,6 +643,7 @@ func (d *pdfDoc) cover() {
 	rows := [][2]string{
 		{"Benchmark", rep.Benchmark},
 		{"Scope", scope(rep)},
+		{"Bundles", signatureSummary(rep)},
 		{"Nodes", nodeList},
 		{"Targets", targetsText(rep)},
 		{"Report date", reportTime(rep.ReportTime)},
@@ -659,6 +660,7 @@ func (d *pdfDoc) cover() {
 		}
 		d.y += 1.5
 	}
+	d.failureBox()
 
 	d.y += 10
 	d.text("Verdicts", style{size: 12, bold: true, color: black}, marginL, d.y, contentW, "L")
@@ -671,6 +673,39 @@ func (d *pdfDoc) cover() {
 		"The report ID is derived from the bundles, benchmark, analyzer version, report time and targets: " +
 		"the same inputs always give the same report."
 	d.paragraph(note, style{size: 9, color: grey}, marginL, contentW)
+}
+
+// failureBox draws, on the cover, a red box saying which bundles failed
+// verification and were analyzed anyway.
+func (d *pdfDoc) failureBox() {
+	failed := failedBundles(d.rep)
+	if len(failed) == 0 {
+		return
+	}
+	const pad = 3.5
+	head := style{size: 10, bold: true, color: white}
+	body := style{size: 8.5, color: white}
+	lines := d.layout("VERIFICATION FAILED", head, contentW-2*pad, 1)
+	msg := d.layout(failureWarning(d.rep, len(failed)), body, contentW-2*pad, 5)
+	var items []line
+	for i, b := range failed {
+		if i == 4 {
+			items = append(items, d.layout(fmt.Sprintf("… and %d more: see the appendix", len(failed)-4), body, contentW-2*pad, 1)...)
+			break
+		}
+		items = append(items, d.layout("• "+b.Host.Hostname+" ("+b.File+"): "+b.Verification, body, contentW-2*pad, 2)...)
+	}
+	h := 2*pad + head.lineH() + 1 + float64(len(msg)+len(items))*body.lineH()
+	d.y += 6
+	d.fill(statusFill(analyzer.Fail), marginL, d.y, contentW, h)
+	y := d.y + pad
+	d.draw(lines[0], head, marginL+pad, y, contentW-2*pad, "L")
+	y += head.lineH() + 1
+	for _, l := range append(msg, items...) {
+		d.draw(l, body, marginL+pad, y, contentW-2*pad, "L")
+		y += body.lineH()
+	}
+	d.y += h
 }
 
 // tiles draws one coloured box per verdict with its count.
@@ -694,8 +729,8 @@ func (d *pdfDoc) summary() {
 	d.bookmark("Executive summary", 0)
 	d.heading("Executive summary", 16, 0)
 	t := rep.Totals
-	d.paragraph(fmt.Sprintf("%s audited against %s: %d checks passed, %d failed, %d need review (WARN), %d are informational and %d do not apply.",
-		firstUpper(scope(rep)), rep.Benchmark, t.Pass, t.Fail, t.Warn, t.Info, t.NA), style{size: 9.5, color: black}, marginL, contentW)
+	d.paragraph(fmt.Sprintf("%s audited against %s: %d checks passed, %d failed, %d need review (WARN), %d are informational and %d do not apply. %s.",
+		firstUpper(scope(rep)), rep.Benchmark, t.Pass, t.Fail, t.Warn, t.Info, t.NA, firstUpper(signatureSummary(rep))), style{size: 9.5, color: black}, marginL, contentW)
 	d.y += 4
 
 	type bar struct {
@@ -1022,6 +1057,7 @@ func (d *pdfDoc) results() {
 		d.heading("Node "+n.Node, 13, 35)
 		meta := fmt.Sprintf("roles: %s · host: %s · bundle sha256:%s · %s",
 			strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Host.Hostname, n.Bundle.Digest.Short(), totalsLine(n.Totals))
+		meta += " · " + n.Bundle.Verification
 		if n.Bundle.Partial {
 			meta += " · partial collection: checks that needed the missing evidence are WARN"
 		}
@@ -1040,6 +1076,9 @@ func (d *pdfDoc) results() {
 				title := r.Check.DisplayTitle()
 				if r.Status == analyzer.NA && r.Reason != "" {
 					title += " — " + r.Reason
+				}
+				if r.Unverified {
+					title += " " + unverifiedMark
 				}
 				d.tableRow(tb, []tcell{{text: r.Check.ID}, {text: title}, {text: string(r.Status), status: r.Status}})
 			}
@@ -1122,6 +1161,10 @@ func (d *pdfDoc) finding(n analyzer.NodeResult, tr analyzer.TargetResult, r anal
 	if r.Reason != "" {
 		rows = append(rows, row{label: "Reason", text: r.Reason})
 	}
+	if r.Unverified {
+		rows = append(rows, row{label: "Warning", text: "this verdict rests on evidence that FAILED verification (marked UNVERIFIED below): " +
+			"it may have been changed after collection"})
+	}
 	rem := shorten(strings.TrimSpace(r.Check.Remediation), 1500)
 	key := r.Check.Target + " " + r.Check.ID
 	if ref, ok := d.remedies[key]; ok && len(d.layout(rem, value, valueW, 0)) > 1 {
@@ -1135,6 +1178,9 @@ func (d *pdfDoc) finding(n analyzer.NodeResult, tr analyzer.TargetResult, r anal
 			l = ""
 		}
 		ev := "• " + c.Member
+		if c.Unverified {
+			ev = "• UNVERIFIED · " + c.Member
+		}
 		if c.Locator != "" {
 			ev += " · " + c.Locator
 		}
@@ -1194,8 +1240,10 @@ func (d *pdfDoc) appendix() {
 	d.newPage()
 	d.bookmark("Appendix: bundles", 0)
 	d.heading("Appendix: evidence bundles", 16, 0)
-	d.paragraph("Every bundle this report was built from, with its full SHA-256 digest. Verify a bundle with "+
-		"sha256sum before trusting a printout: the digest is what the citations in this report refer to.",
+	d.paragraph("Every bundle this report was built from, with its digest (the SHA-256 of the bundle's manifest, which "+
+		"lists the SHA-256 of every member) and its signature. Check a bundle with kubeproof verify, and its signer "+
+		"with --trusted-key, before trusting a printout: the digest is what the citations in this report refer to, "+
+		"and it is the same whether or not the bundle is signed. "+signatureSummary(d.rep)+".",
 		style{size: 9, color: black}, marginL, contentW)
 	d.y += 3
 	d.onPage = func() {
@@ -1216,6 +1264,13 @@ func (d *pdfDoc) appendix() {
 			info += " · " + b.Verification
 		}
 		ti, in := d.layout(title, host, contentW, 2), d.layout(info, meta, contentW, 3)
+		for i, p := range b.Problems {
+			if i == 10 {
+				in = append(in, d.layout(fmt.Sprintf("… and %d more problems (see the JSON report)", len(b.Problems)-10), meta, contentW, 1)...)
+				break
+			}
+			in = append(in, d.layout("problem: "+p, meta, contentW, 3)...)
+		}
 		// The digest always fits one line: 64 hex digits are 108 mm at most.
 		dg := d.layout("SHA-256 "+b.Digest.String(), digest, contentW, 1)
 		d.need(float64(len(ti))*host.lineH() + float64(len(in))*meta.lineH() + digest.lineH() + 2.5)

@@ -35,11 +35,22 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 		return t
 	}
 	info := tag(analyzer.Info)
+	if failed := failedBundles(rep); len(failed) > 0 {
+		ew.printf("!! WARNING: %s\n", failureWarning(rep, len(failed)))
+		for _, b := range failed {
+			ew.printf("!!   %s (%s): %s\n", b.Host.Hostname, b.File, b.Verification)
+		}
+		ew.printf("\n")
+	}
 	for i, n := range rep.Nodes {
 		if i > 0 {
 			ew.printf("\n")
 		}
 		ew.printf("== Node %s (%s) · bundle %s · %s ==\n", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Prefixed(), rep.Benchmark)
+		ew.printf("bundle: %s\n", n.Bundle.Verification)
+		for _, p := range n.Bundle.Problems {
+			ew.printf("bundle problem: %s\n", p)
+		}
 		if n.Bundle.Partial {
 			ew.printf("note: this bundle's collection was partial; checks that needed the missing evidence are WARN\n")
 		}
@@ -55,6 +66,9 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 				if r.Status == analyzer.NA {
 					line += " — " + r.Reason
 				}
+				if r.Unverified {
+					line += " " + unverifiedMark
+				}
 				ew.printf("%s\n", line)
 			}
 			ew.printf("\n== Remediations %s ==\n", tr.Section.Target)
@@ -67,7 +81,11 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 					ew.printf("  why %s: %s\n", r.Status, r.Reason)
 				}
 				for _, c := range r.Citations {
-					ew.printf("  evidence: %s %s: %s\n", c.Member, c.Locator, shorten(c.Observed, 160))
+					what := "evidence"
+					if c.Unverified {
+						what = "evidence (UNVERIFIED: the member failed verification)"
+					}
+					ew.printf("  %s: %s %s: %s\n", what, c.Member, c.Locator, shorten(c.Observed, 160))
 				}
 				ew.printf("\n")
 			}
@@ -82,6 +100,7 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 	if len(rep.Nodes) > 1 {
 		ew.printf("\n== Summary cluster: %d nodes ==\n", len(rep.Nodes))
 		summary(ew, rep.Totals)
+		ew.printf("%s\n", signatureSummary(rep))
 	}
 	if ew.err != nil {
 		return ew.err

@@ -158,6 +158,13 @@ func yesNo(b bool) string {
 	return "no"
 }
 
+func yesOrEmpty(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
+}
+
 func assessment(c *analyzer.Check) string {
 	if c.Assessment == "manual" {
 		return "Manual"
@@ -207,6 +214,9 @@ func citationLines(cs []analyzer.Citation) string {
 			b.WriteString(" " + c.Locator)
 		}
 		b.WriteString(" = " + c.Observed)
+		if c.Unverified {
+			b.WriteString(" (UNVERIFIED)")
+		}
 	}
 	return b.String()
 }
@@ -326,7 +336,7 @@ type workbook struct {
 	f   *excelize.File
 	rep *analyzer.Report
 
-	title, header, text, wrap, number, bold int
+	title, header, text, wrap, number, bold, alert int
 }
 
 func newWorkbook(rep *analyzer.Report) (*workbook, error) {
@@ -392,6 +402,9 @@ func newWorkbook(rep *analyzer.Report) (*workbook, error) {
 		{&x.wrap, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&x.number, &excelize.Style{Alignment: top, NumFmt: 1}},
 		{&x.bold, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: top}},
+		{&x.alert, &excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusRGB[analyzer.Fail]}},
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 	}
 	for _, s := range styles {
 		id, err := f.NewStyle(s.s)
@@ -456,15 +469,30 @@ func (x *workbook) summary() error {
 	if err := x.str(sh, "A1", "CIS Kubernetes Benchmark audit", x.title); err != nil {
 		return err
 	}
+	row := 3
+	if failed := failedBundles(rep); len(failed) > 0 {
+		// The first thing the workbook says, in red.
+		if err := x.str(sh, cell(1, row), "VERIFICATION FAILED", x.alert); err != nil {
+			return err
+		}
+		msg := failureWarning(rep, len(failed))
+		if err := x.str(sh, cell(2, row), msg, x.alert); err != nil {
+			return err
+		}
+		if err := x.f.SetRowHeight(sh, row, 15*float64(wrappedLines(msg, 44))); err != nil {
+			return err
+		}
+		row += 2
+	}
 	meta := [][2]string{
 		{"Benchmark", rep.Benchmark},
 		{"Scope", scope(rep)},
+		{"Bundles", signatureSummary(rep)},
 		{"Targets", targetsText(rep)},
 		{"Report time", reportTime(rep.ReportTime)},
 		{"Analyzer version", rep.AnalyzerVersion},
 		{"Report ID", ReportID(rep)},
 	}
-	row := 3
 	for _, m := range meta {
 		if err := x.str(sh, cell(1, row), m[0], x.bold); err != nil {
 			return err
@@ -711,6 +739,7 @@ func (x *workbook) results() error {
 		{"Node", 22, false}, {"Target", 12, false}, {"Section", 34, true}, {"ID", 8, false},
 		{"Title", 60, true}, {"Assessment", 12, false}, {"Status", 9, false}, {"Expected", 30, true},
 		{"Observed", 30, true}, {"Reason", 30, true}, {"Remediation", 60, true}, {"Citations", 70, true},
+		{"Unverified evidence", 12, false},
 	}
 	rows := 0
 	for _, n := range x.rep.Nodes {
@@ -725,7 +754,7 @@ func (x *workbook) results() error {
 					c := r.Check
 					if err := add(n.Node, tr.Section.Target, c.Section+" "+groupTitle(tr.Section, c.Section), c.ID,
 						c.DisplayTitle(), assessment(c), string(r.Status), r.Expected, r.Observed, r.Reason,
-						strings.TrimRight(c.Remediation, "\n"), citationLines(r.Citations)); err != nil {
+						strings.TrimRight(c.Remediation, "\n"), citationLines(r.Citations), yesOrEmpty(r.Unverified)); err != nil {
 						return err
 					}
 				}
@@ -739,6 +768,7 @@ func (x *workbook) evidence() error {
 	cols := []column{
 		{"Node", 22, false}, {"Check", 8, false}, {"Status", 9, false}, {"Bundle digest", 68, false},
 		{"Member", 40, true}, {"Member SHA-256", 68, false}, {"Locator", 40, true}, {"Observed", 60, true},
+		{"Unverified", 11, false},
 	}
 	rows := 0
 	for _, n := range x.rep.Nodes {
@@ -754,7 +784,7 @@ func (x *workbook) evidence() error {
 				for _, r := range tr.Results {
 					for _, c := range r.Citations {
 						if err := add(n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member,
-							c.MemberSHA256.String(), c.Locator, c.Observed); err != nil {
+							c.MemberSHA256.String(), c.Locator, c.Observed, yesOrEmpty(c.Unverified)); err != nil {
 							return err
 						}
 					}
@@ -769,14 +799,15 @@ func (x *workbook) bundles() error {
 	cols := []column{
 		{"File", 36, true}, {"Digest", 68, false}, {"Host", 24, false}, {"Roles", 20, false},
 		{"Collected at", 22, false}, {"Collector version", 18, false}, {"Format version", 14, false},
-		{"Partial", 9, false}, {"Verification", 30, true},
+		{"Partial", 9, false}, {"Verification", 30, true}, {"Signature", 12, false}, {"Signer key", 18, false},
+		{"Problems", 60, true},
 	}
 	bs := bundles(x.rep)
 	return x.stream(sheetBundles, cols, len(bs), 0, func(add func(...string) error) error {
 		for _, b := range bs {
 			if err := add(b.File, b.Digest.String(), b.Host.Hostname, strings.Join(b.Host.Roles, ", "),
 				b.CollectedAt.UTC().Format(time.RFC3339), b.CollectorVersion, fmt.Sprint(b.FormatVersion),
-				yesNo(b.Partial), b.Verification); err != nil {
+				yesNo(b.Partial), b.Verification, b.Signature, b.SignerKeyID, strings.Join(b.Problems, "\n")); err != nil {
 				return err
 			}
 		}

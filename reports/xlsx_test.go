@@ -111,8 +111,15 @@ func testReport() *analyzer.Report {
 			CollectorVersion: "v0.3.0",
 			FormatVersion:    1,
 			Partial:          sp.name == "worker-3",
-			Verification:     "verified",
+			Verification:     "unsigned",
+			Signature:        analyzer.SignatureUnsigned,
 		}}
+		switch ni {
+		case 0:
+			n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID = "signed and verified (key 0123456789abcdef)", analyzer.SignatureVerified, "0123456789abcdef"
+		case 1:
+			n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID = "signed by an unknown key fedcba9876543210", analyzer.SignatureUnknownKey, "fedcba9876543210"
+		}
 		for _, sec := range sp.secs {
 			tr := analyzer.TargetResult{Section: sec}
 			for _, g := range sec.Groups {
@@ -206,7 +213,7 @@ func TestXLSXContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := "Node|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations"
+	wantHeader := "Node|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations|Unverified evidence"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
 		t.Errorf("results header %s, want %s", got, wantHeader)
 	}
@@ -227,12 +234,15 @@ func TestXLSXContents(t *testing.T) {
 	}
 	hostileRow := 0
 	for i, r := range results {
-		row := append(rows[i+1], make([]string, 12)...)
+		row := append(rows[i+1], make([]string, 13)...)
 		if row[0] != nodes[i] || row[3] != r.Check.ID || row[4] != r.Check.DisplayTitle() || row[6] != string(r.Status) {
 			t.Errorf("row %d = %q, want node %s check %s status %s", i+2, row[:7], nodes[i], r.Check.ID, r.Status)
 		}
 		if want := cellText(citationLines(r.Citations)); row[11] != want {
 			t.Errorf("row %d citations %.200q, want %.200q", i+2, row[11], want)
+		}
+		if row[12] != yesOrEmpty(r.Unverified) {
+			t.Errorf("row %d unverified evidence %q, want %q", i+2, row[12], yesOrEmpty(r.Unverified))
 		}
 		if r.Observed == hostileObserved {
 			hostileRow = i + 2
@@ -257,7 +267,7 @@ func TestXLSXContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(ev[0], "|"), "Node|Check|Status|Bundle digest|Member|Member SHA-256|Locator|Observed"; got != want {
+	if got, want := strings.Join(ev[0], "|"), "Node|Check|Status|Bundle digest|Member|Member SHA-256|Locator|Observed|Unverified"; got != want {
 		t.Errorf("evidence header %s, want %s", got, want)
 	}
 	if len(ev)-1 != citations {
@@ -268,9 +278,9 @@ func TestXLSXContents(t *testing.T) {
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
 				for _, c := range r.Citations {
-					row := append(ev[i], make([]string, 8)...)
-					want := []string{n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member, c.MemberSHA256.String(), c.Locator, cellText(c.Observed)}
-					if got, want := strings.Join(row[:8], "|"), strings.Join(want, "|"); got != want {
+					row := append(ev[i], make([]string, 9)...)
+					want := []string{n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member, c.MemberSHA256.String(), c.Locator, cellText(c.Observed), yesOrEmpty(c.Unverified)}
+					if got, want := strings.Join(row[:9], "|"), strings.Join(want, "|"); got != want {
 						t.Errorf("evidence row %d = %.300q, want %.300q", i+1, got, want)
 					}
 					i++
@@ -288,7 +298,9 @@ func TestXLSXContents(t *testing.T) {
 	}
 	for i, n := range rep.Nodes {
 		row := bs[i+1]
-		if row[1] != n.Bundle.Digest.String() || row[2] != n.Bundle.Host.Hostname || row[7] != yesNo(n.Bundle.Partial) {
+		row = append(row, make([]string, 12)...)
+		if row[1] != n.Bundle.Digest.String() || row[2] != n.Bundle.Host.Hostname || row[7] != yesNo(n.Bundle.Partial) ||
+			row[8] != n.Bundle.Verification || row[9] != n.Bundle.Signature || row[10] != n.Bundle.SignerKeyID {
 			t.Errorf("bundle row %d = %q", i+2, row)
 		}
 	}
@@ -306,6 +318,7 @@ func TestXLSXContents(t *testing.T) {
 		return b.String()
 	}(summaryRows)
 	for _, want := range []string{"Benchmark|cis-1.6", "Scope|4 nodes, 4 bundles", "Report time|2024-05-01 10:30:00 UTC",
+		"Bundles|4 bundles: 1 signed and verified, 1 signed by an unknown key, 2 unsigned",
 		"Analyzer version|v0.3.0-test", "Report ID|" + ReportID(rep)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q", want)
@@ -342,7 +355,7 @@ func TestXLSXContents(t *testing.T) {
 		!strings.Contains(chart, "Summary!$D$") {
 		t.Errorf("no stacked bar chart of the summary: %.300s", chart)
 	}
-	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$L$%d"`, len(results)+1)) {
+	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$M$%d"`, len(results)+1)) {
 		t.Error("results sheet has no autofilter over all rows")
 	}
 	for name, p := range parts {
@@ -497,7 +510,7 @@ func bigReport(nodes, checks, citations int) *analyzer.Report {
 		bd := digestOf(name)
 		n := analyzer.NodeResult{Node: name, Bundle: analyzer.BundleInfo{File: name + ".kpb", Digest: bd,
 			Host: bundle.Host{Hostname: name, Roles: []string{"master", "node"}}, CollectedAt: fixtureTime,
-			CollectorVersion: "v0.3.0", FormatVersion: 1, Verification: "verified"}}
+			CollectorVersion: "v0.3.0", FormatVersion: 1, Verification: "unsigned", Signature: analyzer.SignatureUnsigned}}
 		for _, s := range secs {
 			tr := analyzer.TargetResult{Section: s}
 			for _, g := range s.Groups {

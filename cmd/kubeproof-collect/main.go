@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
 	"github.com/kubeproof/kubeproof/internal/exit"
@@ -42,8 +44,11 @@ configuration copies, certificate metadata) into one bundle,
 the ticket. Run it as root to see everything; a less privileged run
 records what it could not read.
 
+With --sign-key NAME.key (from kubeproof keygen) the bundle is signed:
+auditors check it with kubeproof verify --trusted-key NAME.pub.
+
 Exit codes: 0 complete, 3 bundle written but partial, 2 usage, 4 malformed
-node spec, 1 other errors (no bundle written).
+node spec or signing key, 1 other errors (no bundle written).
 
 Flags:
 `
@@ -63,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		maxFileSize = fs.Int64("max-file-size", collector.DefaultMaxFileSize, "read at most `BYTES` of any file")
 		timeout     = fs.Duration("timeout", collector.DefaultTimeout, "stop discovery after `DURATION`")
 		quiet       = fs.Bool("q", false, "print only the bundle digest on standard error")
+		signKey     = fs.String("sign-key", "", "sign the bundle with the private key in `FILE` (NAME.key of kubeproof keygen)")
 		showVersion = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.StringVar(out, "output", ".", "same as -o")
@@ -93,6 +99,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *out == "-" && isTerminal(os.Stdout) {
 		return &exit.UsageError{Err: errors.New("refusing to write a binary bundle to a terminal; redirect standard output or use -o FILE")}
 	}
+	// The key is read before collecting: a bad key must not cost a run.
+	var key ed25519.PrivateKey
+	if *signKey != "" {
+		var err error
+		if key, err = loadSigningKey(*signKey, stderr); err != nil {
+			return err
+		}
+	}
 	res, err := collector.Collect(context.Background(), opts)
 	if err != nil {
 		var se *collector.SpecError
@@ -100,6 +114,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return &exit.InputError{Err: err}
 		}
 		return err
+	}
+	if key != nil {
+		// The signature is a frame of its own after the bundle's: the
+		// manifest, and so the digest, stay as they are.
+		frame, err := bundle.SignatureFrame(res.Digest, key)
+		if err != nil {
+			return err
+		}
+		res.Bundle = append(res.Bundle, frame...)
 	}
 	name := bundleName(res.Manifest.Host.Hostname, res.Manifest.Collection.Started)
 	dest := *out
@@ -129,12 +152,31 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "  problem: %s %s: %s (%s)\n", p.Op, p.Path, p.Message, p.Kind)
 		}
 		fmt.Fprintf(stderr, "  wrote %s (%d bytes)\n", dest, len(res.Bundle))
+		if key != nil {
+			fmt.Fprintf(stderr, "  signed with key %s\n", bundle.KeyID(key.Public().(ed25519.PublicKey)))
+		}
 	}
 	fmt.Fprintf(stderr, "bundle digest %s\n", res.Digest.Prefixed())
 	if res.Partial() {
 		return &exit.PartialError{Problems: len(res.Problems)}
 	}
 	return nil
+}
+
+// loadSigningKey reads a private key file, warning when others may read it.
+func loadSigningKey(name string, stderr io.Writer) (ed25519.PrivateKey, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &exit.InputError{Err: fmt.Errorf("-sign-key: %w", err)}
+	}
+	key, err := bundle.ParsePrivateKey(data)
+	if err != nil {
+		return nil, &exit.InputError{Err: fmt.Errorf("-sign-key %s: %w", name, err)}
+	}
+	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		fmt.Fprintf(stderr, "kubeproof-collect: warning: the signing key %s is readable by others (mode %04o); chmod 600 it\n", name, fi.Mode().Perm())
+	}
+	return key, nil
 }
 
 func orNone(s []string) string {

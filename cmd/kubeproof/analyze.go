@@ -6,13 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/kubeproof/kubeproof/analyzer"
-	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
@@ -24,7 +24,7 @@ func analyzeCommand() *cli.Command {
 		Name:      "analyze",
 		Usage:     "replay a CIS benchmark against bundles and report every verdict with its evidence",
 		ArgsUsage: "BUNDLE|DIR…",
-		Flags: []cli.Flag{
+		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: "benchmark", Value: "cis-1.6", Usage: "benchmark `NAME` (embedded: " + strings.Join(analyzer.Benchmarks(), ", ") + ")"},
 			&cli.StringFlag{Name: "checks-dir", Usage: "load the benchmark's catalog from `DIR` instead of the embedded one"},
 			&cli.StringFlag{Name: "targets", Usage: "comma list of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
@@ -36,7 +36,9 @@ func analyzeCommand() *cli.Command {
 			&cli.IntFlag{Name: "exit-code", Value: 0, Usage: "exit with `CODE` when any check fails"},
 			&cli.StringFlag{Name: "report-time", Usage: "report date as `RFC3339` (default: the latest collection time among the bundles)"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours, even on a terminal"},
-		},
+			&cli.BoolFlag{Name: "allow-unverified", Usage: "analyze bundles whose members or signature fail verification, instead of refusing them; " +
+				"the report says so on its first page and marks every verdict that rests on a failed member"},
+		}, trustFlags(), limitFlags()),
 		Action: runAnalyze,
 	}
 }
@@ -59,9 +61,18 @@ func runAnalyze(c *cli.Context) error {
 		}
 		return &exit.UsageError{Err: err}
 	}
+	keys, err := keyring(c)
+	if err != nil {
+		return err
+	}
+	lim, err := limits(c)
+	if err != nil {
+		return err
+	}
 	opts := analyzer.Options{
 		Catalog: cat, Targets: splitList(c.String("targets")), Checks: splitList(c.String("check")),
-		Skip: splitList(c.String("skip")), Limits: bundle.DefaultLimits, Version: version.Version,
+		Skip: splitList(c.String("skip")), Limits: lim, Version: version.Version,
+		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
 	}
 	for _, t := range opts.Targets {
 		if !contains(analyzer.Targets, t) {
@@ -103,6 +114,11 @@ func runAnalyze(c *cli.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	for _, n := range rep.Nodes {
+		if n.Bundle.Failed() {
+			fmt.Fprintf(stderr, "warning: %s: %s; analyzed anyway (--allow-unverified), verdicts resting on failed members are marked\n", n.Bundle.File, n.Bundle.Verification)
+		}
 	}
 	color := out == "" && outDir == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
 	if out == "" && outDir == "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,14 +19,18 @@ func inspectCommand() *cli.Command {
 		Name:      "inspect",
 		Usage:     "show what a bundle holds: host, components and their arguments, files, certificates",
 		ArgsUsage: "BUNDLE",
-		Flags: []cli.Flag{
+		Flags: slices.Concat([]cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print the manifest and fact documents as one JSON document"},
-		},
+		}, limitFlags()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return &exit.UsageError{Err: fmt.Errorf("inspect takes one bundle, got %d arguments", c.NArg())}
 			}
-			b, err := bundle.Open(c.Args().First(), bundle.DefaultLimits)
+			lim, err := limits(c)
+			if err != nil {
+				return err
+			}
+			b, err := bundle.Open(c.Args().First(), lim)
 			if err != nil {
 				return err
 			}
@@ -49,6 +54,7 @@ func inspectCommand() *cli.Command {
 // inspection is the JSON form of inspect: the manifest and every fact document.
 type inspection struct {
 	Digest       bundle.Digest        `json:"digest"`
+	Signature    *bundle.Signature    `json:"signature,omitempty"`
 	Manifest     bundle.Manifest      `json:"manifest"`
 	Processes    []bundle.Process     `json:"processes"`
 	Files        []bundle.Stat        `json:"files"`
@@ -71,7 +77,7 @@ func loadFacts(b *bundle.Bundle) (*inspection, error) {
 			return nil, err
 		}
 	}
-	return &inspection{Digest: b.Digest, Manifest: b.Manifest, Processes: procs.Processes, Files: stats.Files, Certificates: pki.Certificates, Problems: probs.Problems}, nil
+	return &inspection{Digest: b.Digest, Signature: b.Signature, Manifest: b.Manifest, Processes: procs.Processes, Files: stats.Files, Certificates: pki.Certificates, Problems: probs.Problems}, nil
 }
 
 func printInspect(w io.Writer, in *inspection) error {
@@ -79,6 +85,11 @@ func printInspect(w io.Writer, in *inspection) error {
 	h := m.Host
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("Bundle      %s\n", in.Digest.Prefixed())
+	if in.Signature != nil {
+		p("Signature   %s, key %s (valid; 'kubeproof verify --trusted-key' tells whether the key is trusted)\n", in.Signature.Algorithm, in.Signature.KeyID)
+	} else {
+		p("Signature   none (unsigned)\n")
+	}
 	p("Format      v%d, by %s %s\n", m.Format, m.Collector.Name, m.Collector.Version)
 	p("Host        %s\n", h.Hostname)
 	p("OS          %s (kernel %s, %s)\n", orDash(h.OS.PrettyName), orDash(h.Kernel), orDash(h.Architecture))

@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kubeproof/kubeproof/analyzer"
-
+	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 )
@@ -50,6 +50,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			verifyCommand(),
 			inspectCommand(),
 			analyzeCommand(),
+			keygenCommand(),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fmt.Fprintf(stderr, "kubeproof: unknown command %q\n", name)
@@ -65,11 +66,20 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 func hint(err error) string {
 	var ue *exit.UsageError
 	var ce *analyzer.CatalogError
+	var ke *bundle.KeyError
 	switch {
 	case errors.As(err, &ue):
 		return "run 'kubeproof help' for the commands and their flags"
 	case errors.As(err, &ce):
 		return "fix the catalog file named above; docs/catalog-format.md specifies the format"
+	case errors.Is(err, bundle.ErrUntrusted):
+		return "give the public key of the collector's signing key with --trusted-key NAME.pub, or leave out --require-signature to analyze unsigned bundles, marked as such"
+	case errors.Is(err, bundle.ErrSignature):
+		return "the bundle's signature does not match its manifest: the manifest or the signature was changed after collection; collect again"
+	case errors.Is(err, bundle.ErrIntegrity):
+		return "a member was changed, lost or damaged after collection: collect again; 'kubeproof analyze --allow-unverified' reports on the bundle anyway, marking every verdict that rests on such a member"
+	case errors.As(err, &ke):
+		return "key files are written by kubeproof keygen: NAME.key is the private key, NAME.pub the public key"
 	case exit.Code(err) == exit.BadInput:
 		return "the bundle is damaged or was changed after collection: compare its digest with the one the collector printed, and collect again if they differ"
 	}

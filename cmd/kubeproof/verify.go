@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -12,30 +13,46 @@ import (
 func verifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
-		Usage:     "check bundles against their manifests and list every problem",
+		Usage:     "check bundles against their manifests and signatures, and list every problem",
 		ArgsUsage: "BUNDLE|DIR…",
+		Description: "Each bundle is OK or FAIL. An OK bundle is \"signed and verified (key ID)\" when a --trusted-key\n" +
+			"signed it, \"signed by an unknown key ID\" when another key did, or \"unsigned\". A bad signature\n" +
+			"fails, as does, with --require-signature, a bundle that no trusted key signed.",
+		Flags: slices.Concat(trustFlags(), limitFlags()),
 		Action: func(c *cli.Context) error {
 			files, err := bundleFiles(c.Args().Slice())
 			if err != nil {
 				return err
 			}
+			keys, err := keyring(c)
+			if err != nil {
+				return err
+			}
+			lim, err := limits(c)
+			if err != nil {
+				return err
+			}
+			w := c.App.Writer
 			var failed []error
 			for _, f := range files {
-				b, err := bundle.Open(f, bundle.DefaultLimits)
+				b, err := bundle.Open(f, lim)
+				if err == nil && c.Bool("require-signature") {
+					err = keys.Require(b)
+				}
 				if err != nil {
-					fmt.Fprintf(c.App.Writer, "FAIL %s\n", f)
+					fmt.Fprintf(w, "FAIL %s\n", f)
 					var ve *bundle.VerifyError
 					if errors.As(err, &ve) {
 						for _, p := range ve.Problems {
-							fmt.Fprintf(c.App.Writer, "  %v\n", p)
+							fmt.Fprintf(w, "  %v\n", p)
 						}
 					} else {
-						fmt.Fprintf(c.App.Writer, "  %v\n", err)
+						fmt.Fprintf(w, "  %v\n", err)
 					}
 					failed = append(failed, err)
 					continue
 				}
-				fmt.Fprintf(c.App.Writer, "OK   %s  %s  %s, %d members\n", f, b.Digest.Prefixed(), b.Manifest.Host.Hostname, len(b.Manifest.Members))
+				fmt.Fprintf(w, "OK   %s  %s  %s, %d members, %s\n", f, b.Digest.Prefixed(), b.Manifest.Host.Hostname, len(b.Manifest.Members), keys.Describe(b))
 			}
 			if len(failed) > 0 {
 				return &verifyFailed{total: len(files), errs: failed}

@@ -14,7 +14,7 @@ const (
 	Failed   = 1 // analyze: checks failed (with --exit-code); other commands: an error not listed below
 	Usage    = 2 // bad flags or arguments
 	Partial  = 3 // collect: the bundle was written, but some evidence could not be collected
-	BadInput = 4 // a bundle, spec or catalog is malformed, tampered with or unsupported
+	BadInput = 4 // a bundle, spec, catalog or key is malformed, tampered with, badly signed, untrusted where trust is required, or unsupported
 )
 
 // UsageError marks an error in how the command was called.
@@ -64,7 +64,8 @@ func Code(err error) int {
 		errors.Is(err, bundle.ErrFormat), errors.Is(err, bundle.ErrVersion),
 		errors.Is(err, bundle.ErrIntegrity), errors.Is(err, bundle.ErrInsecurePath),
 		errors.Is(err, bundle.ErrMemberType), errors.Is(err, bundle.ErrDuplicate),
-		errors.Is(err, bundle.ErrUnlisted), errors.Is(err, bundle.ErrLimit):
+		errors.Is(err, bundle.ErrUnlisted), errors.Is(err, bundle.ErrLimit),
+		errors.Is(err, bundle.ErrSignature), errors.Is(err, bundle.ErrUntrusted):
 		return BadInput
 	}
 	return Failed

@@ -27,7 +27,7 @@ test:
 
 # Rebuild the committed bundles (fixtures/bundles/*.kpb) from the node specs.
 fixtures:
-	$(GO) test ./collector -run 'TestFixtureBundles' -update-fixtures
+	$(GO) test ./collector -run 'TestFixtureBundles|TestFaultNonRootKubeadm' -update-fixtures
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -37,10 +37,18 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzReadTar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseManifest$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./collector -run '^$$' -fuzz '^FuzzGoModInfo$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./collector -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseCertificates$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseSignature$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzRedactCanary$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseCertificates$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzGoModInfo$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInArgs$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./analyzer -run '^$$' -fuzz '^FuzzParseSection$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./analyzer -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./reports -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 clean:
 	rm -rf $(BIN)

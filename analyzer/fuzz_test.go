@@ -39,7 +39,7 @@ func catalogSeeds(t testing.TB) [][]byte {
 	return append(seeds,
 		[]byte(goodSection),
 		[]byte("a: &a [*a, *a]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"), // aliases
-		[]byte(strings.Repeat("[", 500)+strings.Repeat("]", 500)),                     // nesting
+		[]byte(strings.Repeat("[", 500)+strings.Repeat("]", 500)),                       // nesting
 		[]byte("benchmark: b\ntarget: master\nid: \"1\"\ntitle: T\ngroups:\n- id: \"1.1\"\n  title: G\n  checks:\n  - id: \"1.1.1\"\n    title: C\n    assessment: automated\n    component: none\n    remediation: r\n    test: {any: [{all: [{flag: x, op: regex, value: \"(a+)+$\"}]}, {file: {under: /etc, name: \"*.crt\", self: true}, op: mode, value: \"0644\", absent: warn}]}\n"),
 		[]byte("id: 1.10\nbenchmark: 1e400\n"),
 		[]byte("benchmark: b\nbenchmark: c\n"), // duplicate keys

@@ -256,10 +256,22 @@ func (c *collector) examine(v visit) {
 		if p, ok := cleanAbs(target); ok {
 			c.push(visit{path: p, reason: "link " + v.path, depth: v.depth, hint: v.hint})
 		}
+		// Each link of a loop, or of a chain longer than the kernel
+		// follows, gets a record of its own above; what makes the path
+		// unusable is recorded here.
+		if err := c.src.resolves(v.path); errorKind(err) == "loop" {
+			c.problem(problemFor(v.path, "stat", err))
+		}
 	case bundle.TypeDir:
 		c.walk(e, v)
 	case bundle.TypeFile:
 		c.content(e, v)
+	default:
+		// A FIFO, socket or device is never opened; where the collector
+		// wanted the content of a file, its absence is a problem.
+		if v.hint != hintSecret && !secretName(v.path) && (v.hint == hintConfig || configName(v.path) || certName(v.path)) {
+			c.problem(problem{Path: v.path, Op: "read", Kind: "special-file", Message: "read: " + errNotRegular.Error() + " (" + info.typ + "): not opened"})
+		}
 	}
 }
 
@@ -311,7 +323,12 @@ func (c *collector) content(e *entry, v visit) {
 		c.copies[member] = out
 		c.copied += int64(len(out))
 		e.stat.Member, e.stat.Redactions, e.stat.Content = member, n, "copy"
-		for _, fp := range pathsInText(out) {
+		fps := pathsInTextN(out, maxPathsPerFile+1)
+		if len(fps) > maxPathsPerFile {
+			fps = fps[:maxPathsPerFile]
+			c.problem(problem{Path: p, Op: "parse", Kind: "limit", Message: fmt.Sprintf("more than %d paths in the file: the rest were not followed", maxPathsPerFile)})
+		}
+		for _, fp := range fps {
 			c.push(c.visitFor(fp, "file "+p))
 		}
 		c.versions = append(c.versions, versionsInManifest(p, out)...)
@@ -321,10 +338,14 @@ func (c *collector) content(e *entry, v visit) {
 func (c *collector) read(e *entry, p string) ([]byte, bool) {
 	data, err := c.src.readFile(p, c.opts.MaxFileSize)
 	if err != nil {
-		if errors.Is(err, errTooLarge) {
+		pr := problemFor(p, "read", err)
+		switch {
+		case errors.Is(err, errTooLarge):
 			e.stat.Content = "too-large"
+		case pr.Kind == "not-exist":
+			pr.Kind = "vanished" // its stat has just found it
 		}
-		c.problem(problemFor(p, "read", err))
+		c.problem(pr)
 		return nil, false
 	}
 	return data, true

@@ -135,7 +135,9 @@ func pathsInArgs(argv []string) []flagPath {
 		for _, item := range strings.Split(val, ",") {
 			key := name
 			if k, v, ok := strings.Cut(item, "="); ok && strings.HasPrefix(v, "/") {
-				key, item = k, v
+				// k3s's --kube-apiserver-arg=--tls-cert-file=/x names the
+				// flag with its dashes, as the analyzer reads it too.
+				key, item = strings.TrimLeft(k, "-"), v
 			}
 			if p, ok := cleanAbs(item); ok {
 				out = append(out, flagPath{key: key, path: p})
@@ -153,10 +155,13 @@ const maxPathsPerFile = 500
 // --flag= or --flag value, a YAML or JSON key, an environment or systemd
 // KEY= (also systemd's KEY=-/optional/path). A path must start a token:
 // the slashes inside a URL or an image name are not paths.
-func pathsInText(text []byte) []flagPath {
+func pathsInText(text []byte) []flagPath { return pathsInTextN(text, maxPathsPerFile) }
+
+// pathsInTextN returns at most max of the paths of pathsInText.
+func pathsInTextN(text []byte, max int) []flagPath {
 	var out []flagPath
 	for _, line := range bytes.Split(text, []byte{'\n'}) {
-		for i := 0; i < len(line) && len(out) < maxPathsPerFile; i++ {
+		for i := 0; i < len(line) && len(out) < max; i++ {
 			if line[i] != '/' {
 				continue
 			}

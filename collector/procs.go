@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // maxCmdline caps the bytes read of one /proc/PID/cmdline. The kernel's own
@@ -20,8 +21,14 @@ const maxCmdline = 1 << 20
 const maxProcs = 100000
 
 func (s *hostSource) processes() ([]rawProc, []problem) {
-	procDir := s.host("/proc")
-	entries, err := os.ReadDir(procDir)
+	// /proc is resolved within the root like any path: in a disk image, a
+	// link /proc -> /proc means the image's own, never this machine's.
+	rp, err := s.resolve("/proc", true)
+	if err != nil {
+		return nil, []problem{problemFor("/proc", "readdir", err)}
+	}
+	procDir := s.host(rp)
+	entries, err := readDirEntries(procDir)
 	if err != nil {
 		return nil, []problem{problemFor("/proc", "readdir", err)}
 	}
@@ -33,12 +40,14 @@ func (s *hostSource) processes() ([]rawProc, []problem) {
 			break
 		}
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid <= 0 {
+		if err != nil || pid <= 0 || !e.IsDir() {
 			continue
 		}
 		dir := procDir + "/" + e.Name()
-		raw, err := os.ReadFile(dir + "/cmdline")
-		if err != nil {
+		raw, err := readProcFile(dir+"/cmdline", maxCmdline)
+		if errors.Is(err, errTooLarge) {
+			problems = append(problems, problem{Path: "/proc/" + e.Name() + "/cmdline", Op: "proc", Kind: "limit", Message: "command line longer than " + strconv.Itoa(maxCmdline) + " bytes: the rest was not read"})
+		} else if err != nil {
 			// The process may have exited since the directory was listed:
 			// not a problem unless it was one we would have kept, which we
 			// cannot know. Record only errors other than vanishing.
@@ -47,18 +56,16 @@ func (s *hostSource) processes() ([]rawProc, []problem) {
 			}
 			continue
 		}
-		if len(raw) > maxCmdline {
-			raw = raw[:maxCmdline]
-		}
 		argv := splitCmdline(raw)
 		if len(argv) == 0 {
 			continue // kernel thread or zombie
 		}
-		p := rawProc{pid: pid, argv: argv}
-		if comm, err := os.ReadFile(dir + "/comm"); err == nil {
+		// uid -1: unknown, when the status is gone (the process exited).
+		p := rawProc{pid: pid, argv: argv, uid: -1}
+		if comm, err := readProcFile(dir+"/comm", 64); err == nil {
 			p.comm = strings.TrimRight(string(comm), "\n")
 		}
-		if status, err := os.ReadFile(dir + "/status"); err == nil {
+		if status, err := readProcFile(dir+"/status", 64<<10); err == nil || errors.Is(err, errTooLarge) {
 			p.uid = statusUID(status)
 		}
 		if component, _ := identify(p.argv, "", p.comm); component == "" {
@@ -72,6 +79,33 @@ func (s *hostSource) processes() ([]rawProc, []problem) {
 		procs = append(procs, p)
 	}
 	return procs, problems
+}
+
+// readDirEntries lists a directory without blocking, whatever stands at
+// hp: O_DIRECTORY refuses a FIFO before opening it.
+func readDirEntries(hp string) ([]fs.DirEntry, error) {
+	f, err := os.OpenFile(hp, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	entries, err := f.ReadDir(-1)
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	return entries, err
+}
+
+// readProcFile reads at most max bytes of a file of /proc/PID. The kernel's
+// are regular files; a root directory's /proc may hold anything, and a
+// FIFO there must not block the collection. Files of a live /proc are not
+// asked to be the same file at stat and open: the kernel may give an
+// entry a new inode in between.
+func readProcFile(hp string, max int64) ([]byte, error) {
+	f, err := openRegular(hp, hp, false)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readCapped(f, max)
 }
 
 func isESRCH(err error) bool { return strings.Contains(err.Error(), "no such process") }

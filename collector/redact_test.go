@@ -528,6 +528,11 @@ func FuzzRedactCanary(f *testing.F) {
 			}
 		}
 		c := "KPCANARY" + b.String()
+		// A canary the fuzzer wrote into the text around the form is in
+		// no secret position (testdata/fuzz/FuzzRedactCanary/113c1f087c5060b9).
+		if bytes.Contains(prefix, []byte("KPCANARY")) || bytes.Contains(suffix, []byte("KPCANARY")) {
+			t.Skip("the canary stands outside the secret form")
+		}
 		var in []byte
 		in = append(in, prefix...)
 		in = append(in, '\n')

@@ -45,6 +45,10 @@ type source interface {
 	readFile(p string, max int64) ([]byte, error)
 	// readDir returns the sorted names in directory p.
 	readDir(p string) ([]string, error)
+	// resolves returns the error met following every symlink of p, the
+	// last one too, within the node's root: a loop among them gives an
+	// error of kind "loop", as the kernel's ELOOP.
+	resolves(p string) error
 	// processes returns the running processes, with the problems met.
 	processes() ([]rawProc, []problem)
 	// accounts returns the node's user and group names by id.
@@ -138,6 +142,11 @@ func (s *hostSource) resolve(p string, followLast bool) (string, error) {
 	return cur, nil
 }
 
+func (s *hostSource) resolves(p string) error {
+	_, err := s.resolve(p, true)
+	return err
+}
+
 func splitPath(p string) []string {
 	var parts []string
 	for _, e := range splitSlash(path.Clean("/" + p)) {
@@ -219,9 +228,20 @@ func (s *hostSource) readFile(p string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	hp := s.host(rp)
-	// Check the type before opening: opening a FIFO can block and opening
-	// a device can have side effects.
+	f, err := openRegular(s.host(rp), p, true)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readCapped(f, max)
+}
+
+// openRegular opens the host file hp (the node path p, for errors) if it
+// is a regular file. The type is checked before opening, since opening a
+// FIFO can block and opening a device can have side effects, and again on
+// the open file, which may have been replaced in between; same also asks
+// that it be the very file first examined.
+func openRegular(hp, p string, same bool) (*os.File, error) {
 	fi, err := os.Lstat(hp)
 	if err != nil {
 		return nil, err
@@ -233,12 +253,11 @@ func (s *hostSource) readFile(p string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	// The file may have been replaced between the two calls.
-	if fi2, err := f.Stat(); err != nil || !fi2.Mode().IsRegular() || !os.SameFile(fi, fi2) {
+	if fi2, err := f.Stat(); err != nil || !fi2.Mode().IsRegular() || same && !os.SameFile(fi, fi2) {
+		f.Close()
 		return nil, &fs.PathError{Op: "read", Path: p, Err: errNotRegular}
 	}
-	return readCapped(f, max)
+	return f, nil
 }
 
 func readCapped(r io.Reader, max int64) ([]byte, error) {
@@ -257,7 +276,9 @@ func (s *hostSource) readDir(p string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(s.host(rp))
+	// O_DIRECTORY: the directory may have been replaced by a FIFO since
+	// it was examined, and opening that without it would block.
+	f, err := os.OpenFile(s.host(rp), os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -292,6 +292,9 @@ func (s *specSource) processes() ([]rawProc, []problem) {
 	return out, nil
 }
 
+// resolves: a node spec holds no symlinks.
+func (s *specSource) resolves(string) error { return nil }
+
 func (s *specSource) accounts() (map[int]string, map[int]string) { return s.users, s.groups }
 func (s *specSource) effectiveUser() (int, int)                  { return 0, 0 }
 func (s *specSource) executable(int) (io.ReaderAt, io.Closer, error) {

@@ -1,5 +1,7 @@
 package collector
 
+import "strings"
+
 // Well-known paths of the Kubernetes layouts the collector knows. They are
 // a starting point only: every absolute path in a component's flags, its
 // config file or its kubeconfig is followed too.
@@ -80,6 +82,42 @@ var wellKnownFiles = []string{
 	"/var/snap/microk8s/current/credentials/scheduler.config",
 	"/var/snap/microk8s/current/credentials/kubelet.config",
 	"/var/snap/microk8s/current/credentials/proxy.config",
+	// Other layouts the catalogs name (OpenShift, snaps, GKE-style
+	// /home/kubernetes, hand-made installs): internal/consistency keeps
+	// this list complete.
+	"/etc/default/kubeletconfig.json",
+	"/etc/kubernetes/cert/ca.pem",
+	"/etc/kubernetes/certs/ca.crt",
+	"/etc/kubernetes/kube-proxy-kubeconfig",
+	"/etc/kubernetes/kubeconfig-kubelet",
+	"/etc/kubernetes/kubelet-config.yml",
+	"/etc/kubernetes/kubelet-kubeconfig",
+	"/etc/kubernetes/kubelet-kubeconfig.conf",
+	"/etc/kubernetes/kubelet.yaml",
+	"/etc/kubernetes/kubelet/config",
+	"/etc/kubernetes/kubelet/config.json",
+	"/etc/kubernetes/kubelet/kubeconfig",
+	"/etc/kubernetes/kubelet/kubelet-config.json",
+	"/etc/kubernetes/proxy.conf",
+	"/etc/systemd/system/atomic-openshift-node.service",
+	"/etc/systemd/system/origin-node.service",
+	"/etc/systemd/system/snap.kubelet.daemon.service",
+	"/etc/systemd/system/snap.microk8s.daemon-kubelet.service",
+	"/home/kubernetes/kubelet-config.yaml",
+	"/home/kubernetes/kubelet-config.yml",
+	"/system/secrets/kubernetes/kube-controller-manager/kubeconfig",
+	"/system/secrets/kubernetes/kube-scheduler/kubeconfig",
+	"/usr/lib/systemd/system/etcd.service",
+	"/var/lib/kube-controller-manager/kubeconfig",
+	"/var/lib/kube-proxy/kubeconfig",
+	"/var/lib/kube-scheduler/kubeconfig",
+	"/var/lib/kubelet/config.yml",
+	"/var/lib/rancher/k3s/server/db/etcd/config",
+	"/var/snap/etcd/common/etcd.conf.yaml",
+	"/var/snap/etcd/common/etcd.conf.yml",
+	"/var/snap/kube-apiserver/current/args",
+	"/var/snap/kube-controller-manager/current/args",
+	"/var/snap/kube-scheduler/current/args",
 	// node identity
 	"/etc/os-release",
 }
@@ -135,3 +173,24 @@ var walkFields = map[string]int{
 // skipPrefixes are never collected: pseudo file systems whose entries are
 // not configuration and may block or change under the reader.
 var skipPrefixes = []string{"/proc/", "/sys/", "/dev/"}
+
+// Covers reports whether the collector looks at the node path p whatever
+// runs on the node: p is a well-known file, or lies within the walked
+// depth of a well-known directory. Catalog checks that name files by
+// well-known paths rely on it (a test keeps the two in step).
+func Covers(p string) bool {
+	for _, f := range wellKnownFiles {
+		if f == p {
+			return true
+		}
+	}
+	for _, d := range wellKnownDirs {
+		if p == d.path {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(p, d.path+"/"); ok && strings.Count(rest, "/") < d.depth {
+			return true
+		}
+	}
+	return false
+}

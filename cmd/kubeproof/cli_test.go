@@ -39,6 +39,7 @@ func TestCLI(t *testing.T) {
 		{"unknown target", []string{"analyze", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
 		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},
 		{"no bundle", []string{"analyze"}, 2, "", "no bundle given"},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"missing file", []string{"verify", "nope.kpb"}, 4, "", "nope.kpb"},
 		{"not a bundle", []string{"verify", "main.go"}, 4, "", "1 of 1 bundles failed verification"},
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -52,8 +53,13 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			analyzeCommand(),
 			keygenCommand(),
 		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(stderr, "kubeproof: unknown command %q\n", name)
+		// An unknown command is a usage error, exit code 2: the action
+		// below runs only when no command matched.
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return &exit.UsageError{Err: fmt.Errorf("unknown command %q", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
 		},
 	}
 	for _, c := range app.Commands {
@@ -80,6 +86,8 @@ func hint(err error) string {
 		return "a member was changed, lost or damaged after collection: collect again; 'kubeproof analyze --allow-unverified' reports on the bundle anyway, marking every verdict that rests on such a member"
 	case errors.As(err, &ke):
 		return "key files are written by kubeproof keygen: NAME.key is the private key, NAME.pub the public key"
+	case errors.Is(err, fs.ErrNotExist):
+		return "check the path: no such file or directory"
 	case exit.Code(err) == exit.BadInput:
 		return "the bundle is damaged or was changed after collection: compare its digest with the one the collector printed, and collect again if they differ"
 	}

@@ -126,7 +126,12 @@ type Process struct {
 	Executable string `json:"executable,omitempty"`
 	UID        int    `json:"uid"`
 	// Argv is the full command line exactly as given, element by element.
+	// JSON holds only valid UTF-8: where an element is not, its invalid
+	// bytes read here as U+FFFD, and ArgvB64 holds every element's bytes.
 	Argv []string `json:"argv"`
+	// ArgvB64 is the command line byte for byte (base64 in JSON), present
+	// only when some element is not valid UTF-8.
+	ArgvB64 [][]byte `json:"argv_b64,omitempty"`
 }
 
 // Stats is the document at StatPath.

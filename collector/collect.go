@@ -21,6 +21,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kubeproof/kubeproof/bundle"
 )
@@ -150,7 +151,17 @@ func (c *collector) run() {
 	c.problems = append(c.problems, probs...)
 	for _, rp := range raws {
 		comp, kind := identify(rp.argv, rp.exe, rp.comm)
-		c.procs = append(c.procs, bundle.Process{PID: rp.pid, Component: comp, Kind: kind, Name: rp.comm, Executable: rp.exe, UID: rp.uid, Argv: rp.argv})
+		p := bundle.Process{PID: rp.pid, Component: comp, Kind: kind, Name: rp.comm, Executable: rp.exe, UID: rp.uid, Argv: rp.argv}
+		for _, a := range rp.argv {
+			if !utf8.ValidString(a) {
+				p.ArgvB64 = make([][]byte, len(rp.argv))
+				for i, a := range rp.argv {
+					p.ArgvB64[i] = []byte(a)
+				}
+				break
+			}
+		}
+		c.procs = append(c.procs, p)
 	}
 	sort.Slice(c.procs, func(i, j int) bool {
 		a, b := c.procs[i], c.procs[j]

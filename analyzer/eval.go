@@ -205,6 +205,8 @@ func (n *Node) setting(component, flagName, field string) setting {
 			// verdict is marked as resting on it.
 			s.cites = append(s.cites, Citation{Bundle: n.Digest, Node: n.Name, Member: doc.member, MemberSHA256: n.memberDigest(doc.member),
 				Locator: "copy of " + cfgPath, Observed: "failed verification, not read"})
+		} else if pr := n.readProblem(cfgPath); pr != nil {
+			s.cites = append(s.cites, n.problemCitation(pr))
 		} else if st := n.stats[cfgPath]; st != nil {
 			s.cites = append(s.cites, n.statCitation(st, "error", st.Error))
 		}
@@ -674,3 +676,8 @@ func (n *Node) processesCitation(observed string) Citation {
 }
 
 func cleanPath(p string) string { return path.Clean(p) }
+
+func (n *Node) problemCitation(pr *bundle.Problem) Citation {
+	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: n.memberDigest(bundle.ProblemsPath),
+		Locator: pr.Path + " " + pr.Op, Observed: pr.Message + " (" + pr.Kind + ")"}
+}

@@ -342,3 +342,24 @@ func unscored(c *Check) *Check {
 	c.Scored = false
 	return c
 }
+
+// TestConfigReadDenied: a config file whose stat was taken but whose read
+// was refused names the collector's problem, and cites it.
+func TestConfigReadDenied(t *testing.T) {
+	cfg := "/var/lib/kubelet/config.yaml"
+	n := testNode(t, []bundle.Process{proc("kubelet", "--config="+cfg)}, []bundle.Stat{file(cfg, "0600", "root", "root")}, nil)
+	n.problems = []bundle.Problem{{Path: cfg, Op: "read", Kind: "permission", Message: "open: permission denied"}}
+	o := evalTest(leaf(t, "flag: anonymous-auth\nconfig: authentication.anonymous.enabled\nop: eq\nvalue: \"false\""), "kubelet", n)
+	if o.state != undecided || !strings.Contains(o.reason, "could not be read: open: permission denied (permission)") {
+		t.Errorf("state %v reason %q", o.state, o.reason)
+	}
+	found := false
+	for _, c := range o.cites {
+		if c.Member == bundle.ProblemsPath && c.Locator == cfg+" read" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no citation of the problem in %+v", o.cites)
+	}
+}

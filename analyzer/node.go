@@ -201,6 +201,8 @@ func (n *Node) config(p string) *configDoc {
 			d.err = fmt.Errorf("the copy of %s failed verification and could not be read", p)
 		} else if st := n.stats[p]; st != nil && st.Error != "" {
 			d.err = fmt.Errorf("%s could not be collected: %s", p, st.Error)
+		} else if pr := n.readProblem(p); pr != nil {
+			d.err = fmt.Errorf("%s could not be read: %s (%s)", p, pr.Message, pr.Kind)
 		} else if st != nil && st.Content != "" {
 			d.err = fmt.Errorf("%s was not copied (%s)", p, st.Content)
 		}
@@ -290,3 +292,13 @@ func dirOf(p string) string {
 
 // Member digest, for citations.
 func (n *Node) memberDigest(member string) bundle.Digest { return n.digests[member] }
+
+// readProblem returns the problem the collector met reading the file at p.
+func (n *Node) readProblem(p string) *bundle.Problem {
+	for i := range n.problems {
+		if pr := &n.problems[i]; pr.Path == p && pr.Op == "read" {
+			return pr
+		}
+	}
+	return nil
+}

@@ -139,7 +139,7 @@ func Analyze(files []string, opts Options) (*Report, error) {
 		}
 		return nodes[i].Bundle.Digest.String() < nodes[j].Bundle.Digest.String()
 	})
-	rep := &Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Nodes: nodes}
+	rep := &Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes}
 	for _, n := range nodes {
 		rep.Totals.Merge(n.Totals)
 		if opts.ReportTime.IsZero() && n.Bundle.CollectedAt.After(rep.ReportTime) {

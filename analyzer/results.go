@@ -143,6 +143,8 @@ type Report struct {
 	AnalyzerVersion string
 	ReportTime      time.Time
 	Targets         []string // as asked, or empty for "by role"
+	Checks          []string // --check, as asked
+	Skip            []string // --skip, as asked
 	Nodes           []NodeResult
 	Totals          Totals
 }

@@ -312,6 +312,11 @@ func TestReportID(t *testing.T) {
 		"time":      func(r *analyzer.Report) { r.ReportTime = r.ReportTime.Add(time.Second) },
 		"targets":   func(r *analyzer.Report) { r.Targets = []string{"node"} },
 		"bundles":   func(r *analyzer.Report) { r.Nodes = r.Nodes[1:] },
+		"checks":    func(r *analyzer.Report) { r.Checks = []string{"1.2"} },
+		"skip":      func(r *analyzer.Report) { r.Skip = []string{"1.2.1"} },
+		"verification": func(r *analyzer.Report) {
+			r.Nodes[0].Bundle.Verification = "signed and verified (key 0123456789abcdef)"
+		},
 	} {
 		r := testReport()
 		change(r)

@@ -69,10 +69,20 @@ func sum(t analyzer.Totals) int { return t.Pass + t.Fail + t.Warn + t.Info + t.N
 // to the run that made it.
 func ReportID(rep *analyzer.Report) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "kubeproof report id v1\nbenchmark %q\nanalyzer %q\ntime %s\ntargets %q\n",
-		rep.Benchmark, rep.AnalyzerVersion, rep.ReportTime.UTC().Format(time.RFC3339Nano), rep.Targets)
+	fmt.Fprintf(h, "kubeproof report id v1\nbenchmark %q\nanalyzer %q\ntime %s\ntargets %q\nchecks %q\nskip %q\n",
+		rep.Benchmark, rep.AnalyzerVersion, rep.ReportTime.UTC().Format(time.RFC3339Nano), rep.Targets, rep.Checks, rep.Skip)
 	for _, d := range bundleDigests(rep) {
 		fmt.Fprintf(h, "bundle %s\n", d)
+	}
+	// How each bundle verified is an input too: the same bundles with
+	// other trusted keys give another report.
+	var verifications []string
+	for _, b := range bundles(rep) {
+		verifications = append(verifications, b.Digest.String()+" "+b.Verification)
+	}
+	sort.Strings(verifications)
+	for _, v := range verifications {
+		fmt.Fprintf(h, "verification %s\n", v)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

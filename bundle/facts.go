@@ -153,7 +153,12 @@ const (
 // Stat is the stat record of one path, taken without following a final
 // symlink (the target of a link gets a record of its own).
 type Stat struct {
+	// Path is the node path; a path that is not valid UTF-8 reads with
+	// U+FFFD in place of each invalid byte, and PathB64 holds its bytes.
 	Path string `json:"path"`
+	// PathB64 is the path byte for byte (base64 in JSON), present only when
+	// it is not valid UTF-8.
+	PathB64 []byte `json:"path_b64,omitempty"`
 	// Type is one of the Type constants; empty when Error is set.
 	Type string `json:"type,omitempty"`
 	// Mode is the permission and special bits as four octal digits ("0644").

@@ -319,6 +319,11 @@ func (c *collector) content(e *entry, v visit) {
 		}
 		c.certs = append(c.certs, certs...)
 		e.stat.Content = "pki"
+	case (v.hint == hintConfig || configName(p)) && !utf8.ValidString(p):
+		// Member names are UTF-8: such a file is kept as its stat record
+		// (whose path_b64 has the name byte for byte), and the gap is evidence.
+		e.stat.Content = "stat-only"
+		c.problem(problem{Path: p, Op: "read", Kind: "other", Message: "file name is not valid UTF-8: no copy kept"})
 	case v.hint == hintConfig || configName(p):
 		data, ok := c.read(e, p)
 		if !ok {
@@ -403,6 +408,9 @@ func (c *collector) finish(started time.Time) (*Result, error) {
 	w := bundle.NewWriter()
 	stats := make([]bundle.Stat, 0, len(c.stats))
 	for _, e := range c.stats {
+		if !utf8.ValidString(e.stat.Path) {
+			e.stat.PathB64 = []byte(e.stat.Path)
+		}
 		stats = append(stats, e.stat)
 	}
 	sort.Slice(stats, func(i, j int) bool { return stats[i].Path < stats[j].Path })

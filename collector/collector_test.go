@@ -1,7 +1,10 @@
 package collector
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"github.com/kubeproof/kubeproof/bundle"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -276,5 +279,54 @@ func TestHostSourceConfined(t *testing.T) {
 	data, err := s.readFile("/etc/kubernetes/admin.conf", 3)
 	if !errors.Is(err, errTooLarge) || string(data) != "ins" {
 		t.Errorf("capped read = %q, %v", data, err)
+	}
+}
+
+// TestPathNotUTF8: a file name that is not valid UTF-8 keeps its bytes in
+// path_b64 (JSON strings hold only UTF-8).
+func TestPathNotUTF8(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "etc/kubernetes/manifests")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := "kube-apiserver\xff.yaml"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("kind: Pod\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(root, "proc"), 0o755)
+	res, err := Collect(context.Background(), Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Read(bytes.NewReader(res.Bundle), bundle.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st bundle.Stats
+	if err := b.DecodeJSON(bundle.StatPath, &st); err != nil {
+		t.Fatal(err)
+	}
+	want := "/etc/kubernetes/manifests/" + name
+	found := false
+	for _, s := range st.Files {
+		if string(s.PathB64) == want {
+			found = true
+			if s.Mode != "0600" {
+				t.Errorf("mode %s, want 0600", s.Mode)
+			}
+		} else if s.PathB64 != nil {
+			t.Errorf("path_b64 set on %q", s.Path)
+		}
+	}
+	if !found {
+		t.Errorf("no stat record keeps %q byte for byte", want)
+	}
+	var probs bundle.Problems
+	if err := b.DecodeJSON(bundle.ProblemsPath, &probs); err != nil {
+		t.Fatal(err)
+	}
+	if len(probs.Problems) != 1 || !strings.Contains(probs.Problems[0].Message, "not valid UTF-8") || !res.Partial() {
+		t.Errorf("problems %+v, partial %v: want the missing copy recorded", probs.Problems, res.Partial())
 	}
 }

@@ -670,7 +670,7 @@ func (d *pdfDoc) cover() {
 
 	note := "This report was produced offline from evidence bundles collected on each node. Every verdict " +
 		"cites the bundle member and the value it was read from; bundle digests are listed in the appendix. " +
-		"The report ID is derived from the bundles, benchmark, analyzer version, report time and targets: " +
+		"The report ID is derived from the bundles, benchmark, analyzer version, report time, targets, check selection and how each bundle verified: " +
 		"the same inputs always give the same report."
 	d.paragraph(note, style{size: 9, color: grey}, marginL, contentW)
 }

@@ -93,7 +93,7 @@ func Analyze(files []string, opts Options) (*Report, error) {
 		return nil, errors.New("analyzer: no catalog")
 	}
 	for _, t := range opts.Targets {
-		if !contains(Targets, t) {
+		if !slices.Contains(Targets, t) {
 			return nil, fmt.Errorf("unknown target %q: want some of %s", t, strings.Join(Targets, ", "))
 		}
 	}
@@ -267,7 +267,7 @@ func EvaluateNode(n *Node, opts Options) NodeResult {
 		targets = TargetsForRoles(m.Host.Roles)
 	}
 	for _, sec := range opts.Catalog.Sections {
-		if !contains(targets, sec.Target) {
+		if !slices.Contains(targets, sec.Target) {
 			continue
 		}
 		tr := TargetResult{Section: sec}

@@ -310,7 +310,7 @@ func (s *Section) validate() error {
 	if s.Benchmark == "" {
 		return bad("", "benchmark", "required")
 	}
-	if !contains(Targets, s.Target) {
+	if !slices.Contains(Targets, s.Target) {
 		return bad("", "target", "%q: want one of %s", s.Target, strings.Join(Targets, ", "))
 	}
 	if !validID(s.ID) {
@@ -319,7 +319,7 @@ func (s *Section) validate() error {
 	if s.Title == "" {
 		return bad("", "title", "required")
 	}
-	if s.Component != "" && !contains(Components, s.Component) {
+	if s.Component != "" && !slices.Contains(Components, s.Component) {
 		return bad("", "component", "unknown component %q", s.Component)
 	}
 	if len(s.Groups) == 0 {
@@ -337,7 +337,7 @@ func (s *Section) validate() error {
 		if g.Title == "" {
 			return bad("", "groups.title", "group %s has no title", g.ID)
 		}
-		if g.Component != "" && !contains(Components, g.Component) {
+		if g.Component != "" && !slices.Contains(Components, g.Component) {
 			return bad("", "groups.component", "group %s: unknown component %q", g.ID, g.Component)
 		}
 		for _, c := range g.Checks {
@@ -362,7 +362,7 @@ func (s *Section) validate() error {
 			if c.Component == "" {
 				c.Component = s.Component
 			}
-			if !contains(Components, c.Component) {
+			if !slices.Contains(Components, c.Component) {
 				return bad(c.ID, "component", "%q: want one of %s (set it on the check, group or file)", c.Component, strings.Join(Components, ", "))
 			}
 			if c.Test == nil && !c.Review {
@@ -429,7 +429,7 @@ func (t *Test) validate(field string) error {
 	if kinds > 1 {
 		return bad(field, "more than one kind of evidence in one leaf (flag/config, feature, file)")
 	}
-	if t.Component != "" && !contains(Components, t.Component) {
+	if t.Component != "" && !slices.Contains(Components, t.Component) {
 		return bad(field+".component", "unknown component %q", t.Component)
 	}
 	needsValue, ok := operators[t.Op]
@@ -509,13 +509,4 @@ func (t *Test) validate(field string) error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

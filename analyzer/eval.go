@@ -233,7 +233,7 @@ func evalSetting(t *Test, component string, n *Node) outcome {
 
 func evalFeature(t *Test, component string, n *Node) outcome {
 	s := setting{desc: "feature gate " + t.Feature}
-	val, occ, p := n.flag(component, "feature-gates")
+	_, occ, p := n.flag(component, "feature-gates")
 	found := false
 	for _, o := range occ {
 		for _, item := range strings.Split(o.value, ",") {
@@ -244,7 +244,6 @@ func evalFeature(t *Test, component string, n *Node) outcome {
 			}
 		}
 	}
-	_ = val
 	if !found {
 		fs := n.setting(component, "", "featureGates."+t.Feature)
 		if fs.set || fs.err != "" || len(fs.cites) > 0 {
@@ -674,8 +673,6 @@ func (n *Node) processesCitation(observed string) Citation {
 	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProcessesPath, MemberSHA256: n.memberDigest(bundle.ProcessesPath),
 		Locator: "processes", Observed: observed}
 }
-
-func cleanPath(p string) string { return path.Clean(p) }
 
 func (n *Node) problemCitation(pr *bundle.Problem) Citation {
 	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: n.memberDigest(bundle.ProblemsPath),

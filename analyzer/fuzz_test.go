@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func FuzzParseSection(f *testing.F) {
 		}
 		for _, g := range sec.Groups {
 			for i, c := range g.Checks {
-				if c.Target != sec.Target || c.Section != g.ID || !contains(Components, c.Component) {
+				if c.Target != sec.Target || c.Section != g.ID || !slices.Contains(Components, c.Component) {
 					t.Fatalf("check %s not filled in: target %q section %q component %q", c.ID, c.Target, c.Section, c.Component)
 				}
 				if i > 0 && CompareIDs(g.Checks[i-1].ID, c.ID) > 0 {

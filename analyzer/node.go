@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -275,19 +276,12 @@ func (n *Node) stat(p string) (*bundle.Stat, []*bundle.Stat) {
 			return st, chain
 		}
 		target := st.Link
-		if !strings.HasPrefix(target, "/") {
-			target = dirOf(p) + "/" + target
+		if !path.IsAbs(target) {
+			target = path.Join(path.Dir(p), target)
 		}
-		p = cleanPath(target)
+		p = path.Clean(target)
 	}
 	return nil, chain
-}
-
-func dirOf(p string) string {
-	if i := strings.LastIndex(p, "/"); i > 0 {
-		return p[:i]
-	}
-	return ""
 }
 
 // Member digest, for citations.

@@ -75,7 +75,7 @@ func runAnalyze(c *cli.Context) error {
 		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
 	}
 	for _, t := range opts.Targets {
-		if !contains(analyzer.Targets, t) {
+		if !slices.Contains(analyzer.Targets, t) {
 			return &exit.UsageError{Err: fmt.Errorf("--targets: unknown target %q (want %s)", t, strings.Join(analyzer.Targets, ", "))}
 		}
 	}
@@ -189,15 +189,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func isTerminal(f *os.File) bool {

@@ -825,13 +825,7 @@ func TestByteFlips(t *testing.T) {
 				t.Errorf("flip of %#02x at offset %d: read without error, and the content changed", mask, i)
 				continue
 			}
-			for _, m := range orig.Manifest.Members {
-				x, _ := orig.Member(m.Path)
-				y, _ := b.Member(m.Path)
-				if !bytes.Equal(x, y) {
-					t.Errorf("flip of %#02x at offset %d: member %s changed", mask, i, m.Path)
-				}
-			}
+			sameMembers(t, orig, b, fmt.Sprintf("flip of %#02x at offset %d", mask, i))
 			harmless++
 		}
 	}
@@ -866,4 +860,16 @@ func TestHostileTarInsecurePath(t *testing.T) {
 		t.Fatalf("no bundle: %v", err)
 	}
 	wantMemberErrors(t, err, bundle.ErrInsecurePath, "../etc/passwd", "files/../../x")
+}
+
+// sameMembers reports every member of orig whose content differs in b.
+func sameMembers(t *testing.T, orig, b *bundle.Bundle, what string) {
+	t.Helper()
+	for _, m := range orig.Manifest.Members {
+		x, _ := orig.Member(m.Path)
+		y, _ := b.Member(m.Path)
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s: member %s changed", what, m.Path)
+		}
+	}
 }

@@ -11,17 +11,17 @@ import (
 type kind uint8
 
 const (
-	unknown   kind = iota // not a known setting: redacted
-	setting               // a setting (a name, an address, a list or map of settings): kept on one line, unless it holds key material
-	boolean               // kept when it reads as a boolean
-	number                // kept when it reads as a number or quantity
-	duration              // kept when it reads as a duration or a number
-	filePath              // a path: kept on one line
-	urls                  // a URL or a comma list of them: userinfo and query values redacted
-	certData              // certificate data (PEM, or base64 of PEM): kept when it holds certificates only
-	secret                // a secret: redacted, whatever it looks like
-	authToken             // etcd's --auth-token: "simple", or "jwt" with key paths and settings
-	passThrough           // a flag passing "name=value" to an embedded component (k3s --kube-apiserver-arg)
+	unknown     kind = iota // not a known setting: redacted
+	setting                 // a setting (a name, an address, a list or map of settings): kept on one line, unless it holds key material
+	boolean                 // kept when it reads as a boolean
+	number                  // kept when it reads as a number or quantity
+	duration                // kept when it reads as a duration or a number
+	filePath                // a path: kept on one line
+	urls                    // a URL or a comma list of them: userinfo and query values redacted
+	certData                // certificate data (PEM, or base64 of PEM): kept when it holds certificates only
+	secret                  // a secret: redacted, whatever it looks like
+	authToken               // etcd's --auth-token: "simple", or "jwt" with key paths and settings
+	passThrough             // a flag passing "name=value" to an embedded component (k3s --kube-apiserver-arg)
 )
 
 var kindLetters = map[byte]kind{

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 // state is a leaf's or composition's outcome.
@@ -43,7 +44,7 @@ func Evaluate(check *Check, n *Node) Result {
 		r.Reason = "manual review: the benchmark gives no automated test"
 		r.Expected = "manual review"
 		if p, _ := n.process(check.Component); p != nil {
-			r.Citations = []Citation{n.argvCitation(p, -1, strings.Join(p.Argv, " "))}
+			r.Citations = []Citation{n.argvCitation(p, -1, fmt.Sprintf("%s runs (pid %d, %s)", check.Component, p.PID, arguments(p)))}
 		}
 		return r
 	}
@@ -164,12 +165,12 @@ func (n *Node) setting(component, flagName, field string) setting {
 		if len(occ) > 0 {
 			s.value, s.set = val, true
 			for _, o := range occ {
-				s.cites = append(s.cites, n.argvCitation(p, o.index, p.Argv[o.index]))
+				s.cites = append(s.cites, n.argvCitation(p, o.index, occObserved(p, o)))
 			}
 			return s
 		}
 		if p != nil && field == "" {
-			s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("--%s not set in: %s", flagName, strings.Join(p.Argv, " "))))
+			s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s", flagName, arguments(p))))
 		}
 	}
 	if field == "" {
@@ -190,7 +191,7 @@ func (n *Node) setting(component, flagName, field string) setting {
 			if flagName != "" {
 				what = fmt.Sprintf("neither --%s nor --config", flagName)
 			}
-			s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("%s in: %s", what, strings.Join(p.Argv, " "))))
+			s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("%s among its %s", what, arguments(p))))
 		}
 		return s
 	}
@@ -240,7 +241,7 @@ func evalFeature(t *Test, component string, n *Node) outcome {
 			k, v, _ := strings.Cut(strings.TrimSpace(item), "=")
 			if k == t.Feature {
 				s.value, s.set, found = v, true, true
-				s.cites = append(s.cites, n.argvCitation(p, o.index, p.Argv[o.index]))
+				s.cites = append(s.cites, n.argvCitation(p, o.index, occObserved(p, o)))
 			}
 		}
 	}
@@ -249,7 +250,7 @@ func evalFeature(t *Test, component string, n *Node) outcome {
 		if fs.set || fs.err != "" || len(fs.cites) > 0 {
 			fs.desc = s.desc
 			if p != nil {
-				fs.cites = append([]Citation{n.argvCitation(p, -1, fmt.Sprintf("%s not in --feature-gates: %s", t.Feature, strings.Join(p.Argv, " ")))}, fs.cites...)
+				fs.cites = append([]Citation{n.argvCitation(p, -1, fmt.Sprintf("%s not in --feature-gates among its %s", t.Feature, arguments(p)))}, fs.cites...)
 			}
 			s = fs
 		}
@@ -277,6 +278,13 @@ func compare(t *Test, s setting) outcome {
 		default:
 			o.state = failed
 		}
+		return o
+	}
+	if t.Op != "set" && t.Op != "notset" && redact.ContainsMarker(s.value) {
+		// The collector kept the flag but not its value: what the value
+		// is cannot be known here.
+		o.state = undecided
+		o.reason = s.desc + " is set, but its value was redacted on the node (not a setting the collector keeps)"
 		return o
 	}
 	ok := false
@@ -658,6 +666,26 @@ func fileTest(t *Test, st *bundle.Stat) (bool, string, string) {
 func (n *Node) statCitation(st *bundle.Stat, field, observed string) Citation {
 	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.StatPath, MemberSHA256: n.memberDigest(bundle.StatPath),
 		Locator: st.Path + " " + field, Observed: observed}
+}
+
+// arguments says how long a command line is: citations quote what a
+// check read of it, never the whole of it.
+func arguments(p *bundle.Process) string {
+	if len(p.Argv) == 2 {
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", max(len(p.Argv)-1, 0))
+}
+
+// occObserved quotes one occurrence of a flag as the command line holds
+// it: "--name=value", or "--name value" when the value is the next
+// argument.
+func occObserved(p *bundle.Process, o flagOcc) string {
+	a := p.Argv[o.index]
+	if !o.bare && !strings.Contains(a, "=") && o.index+1 < len(p.Argv) {
+		return a + " " + p.Argv[o.index+1]
+	}
+	return a
 }
 
 func (n *Node) argvCitation(p *bundle.Process, index int, observed string) Citation {

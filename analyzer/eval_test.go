@@ -159,12 +159,13 @@ func TestFlagCitation(t *testing.T) {
 		t.Fatalf("--profiling false (space form) = %v", o.state)
 	}
 	c := o.cites[0]
-	if c.Member != bundle.ProcessesPath || c.Locator != "pid 114 kube-apiserver argv[2]" || c.Observed != "--profiling" || c.MemberSHA256 != n.digests[bundle.ProcessesPath] {
+	if c.Member != bundle.ProcessesPath || c.Locator != "pid 114 kube-apiserver argv[2]" || c.Observed != "--profiling false" || c.MemberSHA256 != n.digests[bundle.ProcessesPath] {
 		t.Errorf("citation = %+v", c)
 	}
-	// Absence is cited with the whole command line.
+	// Absence is cited by the command line's length, never by quoting it:
+	// a citation holds only what the check read.
 	o = evalTest(leaf(t, "flag: basic-auth-file\nop: notset"), "kube-apiserver", n)
-	if !strings.Contains(o.cites[0].Observed, "--secure-port=6443 --profiling false") {
+	if got := o.cites[0].Observed; got != "--basic-auth-file not set among its 3 arguments" || strings.Contains(got, "6443") {
 		t.Errorf("absence citation = %+v", o.cites[0])
 	}
 }

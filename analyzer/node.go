@@ -53,18 +53,21 @@ func NewNode(file string, b *bundle.Bundle) (*Node, error) {
 		}
 		n.unverified[m] = true
 	}
-	var procs bundle.Processes
 	var stats bundle.Stats
 	var probs bundle.Problems
 	for _, d := range []struct {
 		name string
 		v    any
-	}{{bundle.ProcessesPath, &procs}, {bundle.StatPath, &stats}, {bundle.ProblemsPath, &probs}} {
+	}{{bundle.StatPath, &stats}, {bundle.ProblemsPath, &probs}} {
 		if err := b.DecodeJSON(d.name, d.v); err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
 	}
-	n.procs = procs.Processes
+	procs, err := Processes(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	n.procs = procs
 	n.statList = stats.Files
 	sort.Slice(n.statList, func(i, j int) bool { return n.statList[i].Path < n.statList[j].Path })
 	for i := range n.statList {
@@ -195,7 +198,11 @@ func (n *Node) config(p string) *configDoc {
 	}
 	d := &configDoc{path: p, member: bundle.FileMember(p)}
 	n.configs[p] = d
-	data, ok := n.b.Member(d.member)
+	data, present, ok := copyOf(n.b, p, d.member)
+	if present && !ok {
+		d.err = fmt.Errorf("the copy of %s in this format-%d bundle is of a type that is no longer copied, and is not read", p, n.Manifest.Format)
+		return d
+	}
 	if !ok {
 		d.err = fmt.Errorf("no copy of %s in the bundle", p)
 		if n.unverified[d.member] {
@@ -204,6 +211,8 @@ func (n *Node) config(p string) *configDoc {
 			d.err = fmt.Errorf("%s could not be collected: %s", p, st.Error)
 		} else if pr := n.readProblem(p); pr != nil {
 			d.err = fmt.Errorf("%s could not be read: %s (%s)", p, pr.Message, pr.Kind)
+		} else if st != nil && st.NotCopied != "" {
+			d.err = fmt.Errorf("%s was not copied: %s", p, st.NotCopied)
 		} else if st != nil && st.Content != "" {
 			d.err = fmt.Errorf("%s was not copied (%s)", p, st.Content)
 		}

@@ -34,7 +34,20 @@ type Manifest struct {
 	Collector  Collector  `json:"collector"`
 	Host       Host       `json:"host"`
 	Collection Collection `json:"collection"`
-	Members    []Member   `json:"members"`
+	// Redaction says how the bundle's values were redacted (format 2).
+	Redaction *Redaction `json:"redaction,omitempty"`
+	Members   []Member   `json:"members"`
+}
+
+// Redaction describes the redaction of a bundle's values.
+type Redaction struct {
+	// Rules is "closed-world": a value is kept only where it is known to
+	// be a setting (docs/redaction.md).
+	Rules string `json:"rules"`
+	// KeyID names the redaction key whose keyed digests the markers and
+	// stat records carry ("hmac-1a2b3c4d"); empty when the collection had
+	// no key, and markers then carry lengths only.
+	KeyID string `json:"key_id,omitempty"`
 }
 
 // Collector identifies the program that wrote the bundle.
@@ -132,6 +145,13 @@ type Process struct {
 	// ArgvB64 is the command line byte for byte (base64 in JSON), present
 	// only when some element is not valid UTF-8.
 	ArgvB64 [][]byte `json:"argv_b64,omitempty"`
+	// Env is the process's environment, "NAME=VALUE" in the order the
+	// process holds it (format 2); null when it could not be read, and in
+	// format-1 bundles.
+	Env []string `json:"env"`
+	// Redactions counts the values of Argv and Env replaced by markers
+	// (format 2: before, Argv was the command line as given).
+	Redactions int `json:"redactions,omitempty"`
 }
 
 // Stats is the document at StatPath.
@@ -174,8 +194,21 @@ type Stat struct {
 	// Redactions counts the secret values replaced in the copy.
 	Redactions int `json:"redactions,omitempty"`
 	// Content says what was kept of the file: "copy", "pki" (certificate
-	// metadata only), "stat-only" (secrets or not needed), "too-large".
+	// metadata only), "stat-only" (secrets or not needed), "too-large",
+	// "not-copied" (format 2: a file the redactor has no rules for, or
+	// that does not parse as its type; NotCopied says which).
 	Content string `json:"content,omitempty"`
+	// NotCopied says why a file read for its content has no copy.
+	NotCopied string `json:"not_copied,omitempty"`
+	// CopyType is what the copy was read as by the redactor (format 2):
+	// document types (kubeconfig, pod, kubelet-config…), "systemd", "env"
+	// or "flags".
+	CopyType string `json:"copy_type,omitempty"`
+	// KeyedDigest is the keyed digest of the content of a file with no
+	// copy ("hmac-1a2b3c4d:" and 64 hex digits): it tells whether the file
+	// is the same on two nodes collected with one redaction key, and never
+	// reveals its content. Empty without a redaction key.
+	KeyedDigest string `json:"keyed_digest,omitempty"`
 	// Reasons say why the path was collected: "well-known", "flag
 	// kube-apiserver --tls-cert-file", "file /etc/kubernetes/kubelet.conf", "walk /etc/kubernetes/pki".
 	Reasons []string `json:"reasons"`

@@ -132,7 +132,7 @@ func (b *Bundle) DecodeJSON(name string, v any) error {
 
 // Supported format versions.
 const (
-	FormatVersion    = 1 // written by this program
+	FormatVersion    = 2 // written by this program
 	MinFormatVersion = 1 // oldest read by this program
 )
 

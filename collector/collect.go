@@ -6,8 +6,9 @@
 // opens a FIFO, socket or device; it reads at most Options.MaxFileSize bytes
 // of any file; it never puts a secret into the bundle (key, token and
 // password files are kept as stat records only, and every copied file goes
-// through Redact); and every problem met is recorded as evidence rather
-// than stopping the collection.
+// through the closed-world redactor of package redact, as do command
+// lines and environments); and every problem met is recorded as evidence
+// rather than stopping the collection.
 package collector
 
 import (
@@ -24,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 // Options configure a collection. The zero value collects the live host.
@@ -35,6 +37,11 @@ type Options struct {
 	// Time, when set, is recorded as the collection's start and end instead
 	// of the clock: for reproducible fixtures.
 	Time time.Time
+
+	// RedactionKey, when set, makes markers and the stat records of files
+	// with no copy carry keyed digests (package redact): the key must not
+	// leave the collecting hosts.
+	RedactionKey []byte
 
 	MaxFileSize int64         // bytes read of one file (default 1 MiB)
 	MaxCopied   int64         // bytes of copies in the bundle (default 32 MiB)
@@ -97,6 +104,7 @@ func Collect(ctx context.Context, opts Options) (*Result, error) {
 	defer cancel()
 	c := &collector{
 		src:    src,
+		red:    redact.New(opts.RedactionKey),
 		opts:   opts,
 		ctx:    ctx,
 		stats:  map[string]*entry{},
@@ -116,6 +124,7 @@ func now(opts Options) time.Time {
 
 type collector struct {
 	src    source
+	red    *redact.Redactor
 	opts   Options
 	ctx    context.Context
 	users  map[int]string
@@ -142,6 +151,7 @@ type visit struct {
 	reason string
 	depth  int
 	hint   hint
+	via    redact.Via // the component and flag or field that named the path
 }
 
 func (c *collector) problem(p problem) { c.problems = append(c.problems, p) }
@@ -150,12 +160,22 @@ func (c *collector) run() {
 	raws, probs := c.src.processes()
 	c.problems = append(c.problems, probs...)
 	for _, rp := range raws {
-		comp, kind := identify(rp.argv, rp.exe, rp.comm)
-		p := bundle.Process{PID: rp.pid, Component: comp, Kind: kind, Name: rp.comm, Executable: rp.exe, UID: rp.uid, Argv: rp.argv}
-		for _, a := range rp.argv {
+		comp, kind := redact.Identify(rp.argv, rp.exe, rp.comm)
+		argv, n := c.red.Argv(comp, rp.argv)
+		p := bundle.Process{PID: rp.pid, Component: comp, Kind: kind, Name: rp.comm, Executable: rp.exe, UID: rp.uid, Argv: argv, Redactions: n}
+		if rp.env != nil {
+			p.Env, n = c.red.Env(comp, rp.env)
+			p.Redactions += n
+			for i, e := range p.Env {
+				if !utf8.ValidString(e) {
+					p.Env[i] = strings.ToValidUTF8(e, "\uFFFD")
+				}
+			}
+		}
+		for _, a := range argv {
 			if !utf8.ValidString(a) {
-				p.ArgvB64 = make([][]byte, len(rp.argv))
-				for i, a := range rp.argv {
+				p.ArgvB64 = make([][]byte, len(argv))
+				for i, a := range argv {
 					p.ArgvB64[i] = []byte(a)
 				}
 				break
@@ -182,8 +202,12 @@ func (c *collector) run() {
 		} else if path.IsAbs(p.Argv[0]) {
 			c.push(visit{path: p.Argv[0], reason: "process " + p.Component})
 		}
+		// Paths are found in the redacted command line: a value that is
+		// not a known setting never becomes a path name in the bundle.
 		for _, fp := range pathsInArgs(p.Argv) {
-			c.push(c.visitFor(fp, "flag "+p.Component+" --"+fp.key))
+			v := c.visitFor(fp, "flag "+p.Component+" --"+fp.key)
+			v.via.Component = p.Component
+			c.push(v)
 		}
 		c.buildVersion(p)
 	}
@@ -200,7 +224,7 @@ func (c *collector) run() {
 
 // visitFor makes the visit of a path named by a flag or a field.
 func (c *collector) visitFor(fp flagPath, reason string) visit {
-	v := visit{path: fp.path, reason: reason}
+	v := visit{path: fp.path, reason: reason, via: redact.Via{Key: fp.key}}
 	switch {
 	case configKeys[fp.key]:
 		v.hint = hintConfig
@@ -329,16 +353,27 @@ func (c *collector) content(e *entry, v visit) {
 		if !ok {
 			return
 		}
-		if c.copied+int64(len(data)) > c.opts.MaxCopied {
+		f := c.red.File(p, data, v.via)
+		if f.Data == nil {
+			// Not a file the redactor has rules for: no copy, whatever it
+			// holds; a keyed digest tells whether it is the same file
+			// elsewhere.
+			e.stat.Content, e.stat.NotCopied = "not-copied", f.Skipped
+			if d := c.red.Digest(string(data)); d != "" {
+				e.stat.KeyedDigest = c.red.KeyID() + ":" + d
+			}
+			return
+		}
+		if c.copied+int64(len(f.Data)) > c.opts.MaxCopied {
 			e.stat.Content = "stat-only"
 			c.problem(problem{Path: p, Op: "read", Kind: "limit", Message: fmt.Sprintf("copies would exceed %d bytes", c.opts.MaxCopied)})
 			return
 		}
-		out, n := Redact(p, data)
+		out := f.Data
 		member := bundle.FileMember(p)
 		c.copies[member] = out
 		c.copied += int64(len(out))
-		e.stat.Member, e.stat.Redactions, e.stat.Content = member, n, "copy"
+		e.stat.Member, e.stat.Redactions, e.stat.Content, e.stat.CopyType = member, f.Redactions, "copy", f.Type
 		fps := pathsInTextN(out, maxPathsPerFile+1)
 		if len(fps) > maxPathsPerFile {
 			fps = fps[:maxPathsPerFile]
@@ -370,7 +405,7 @@ func (c *collector) read(e *entry, p string) ([]byte, bool) {
 func (c *collector) dropCopy(e *entry) {
 	c.copied -= int64(len(c.copies[e.stat.Member]))
 	delete(c.copies, e.stat.Member)
-	e.stat.Member, e.stat.Redactions, e.stat.Content = "", 0, "stat-only"
+	e.stat.Member, e.stat.Redactions, e.stat.Content, e.stat.CopyType = "", 0, "stat-only", ""
 }
 
 // buildVersion reads the Kubernetes version from a component's executable,
@@ -459,6 +494,7 @@ func (c *collector) finish(started time.Time) (*Result, error) {
 		Collector:  bundle.Collector{Name: "kubeproof-collect", Version: c.opts.Version},
 		Host:       c.hostFacts(),
 		Collection: bundle.Collection{Started: started, Finished: now(c.opts), Mode: c.src.mode()},
+		Redaction:  &bundle.Redaction{Rules: "closed-world", KeyID: c.red.KeyID()},
 	}
 	uid, gid := c.src.effectiveUser()
 	m.Collection.User = bundle.Account{UID: uid, GID: gid, Name: c.users[uid]}

@@ -13,36 +13,6 @@ import (
 	"testing"
 )
 
-func TestIdentify(t *testing.T) {
-	tests := []struct {
-		argv       []string
-		exe, comm  string
-		name, kind string
-	}{
-		{[]string{"kube-apiserver", "--advertise-address=10.0.0.1"}, "", "kube-apiserver", "kube-apiserver", "component"},
-		{[]string{"/usr/bin/kubelet", "--config=/var/lib/kubelet/config.yaml"}, "/usr/bin/kubelet", "kubelet", "kubelet", "component"},
-		{[]string{"/hyperkube", "kubelet", "--v=2"}, "", "hyperkube", "kubelet", "component"},
-		{[]string{"/hyperkube", "apiserver"}, "", "hyperkube", "kube-apiserver", "component"},
-		{[]string{"/hyperkube", "kubectl"}, "", "hyperkube", "", ""},
-		{[]string{"/usr/local/bin/k3s", "server"}, "", "k3s-server", "k3s-server", "component"},
-		{[]string{"/usr/local/bin/rke2", "agent"}, "", "rke2", "rke2-agent", "component"},
-		{[]string{"etcd", "--data-dir=/var/lib/etcd"}, "", "etcd", "etcd", "component"},
-		{[]string{"/usr/bin/etcdctl", "get"}, "", "etcdctl", "", ""},
-		{[]string{"/usr/bin/containerd"}, "", "containerd", "containerd", "runtime"},
-		{[]string{"/usr/bin/dockerd", "-H", "fd://"}, "", "dockerd", "dockerd", "runtime"},
-		{[]string{"bash"}, "", "bash", "", ""},
-		{[]string{"scheduler"}, "", "scheduler", "", ""}, // a bare short name is not hyperkube
-		{[]string{"/snap/microk8s/1/kubelite", "--scheduler-args-file=/x"}, "", "kubelite", "kubelite", "component"},
-		{nil, "", "", "", ""},
-	}
-	for _, tt := range tests {
-		name, kind := identify(tt.argv, tt.exe, tt.comm)
-		if name != tt.name || kind != tt.kind {
-			t.Errorf("identify(%q, %q, %q) = %q, %q; want %q, %q", tt.argv, tt.exe, tt.comm, name, kind, tt.name, tt.kind)
-		}
-	}
-}
-
 func TestRoles(t *testing.T) {
 	tests := []struct {
 		in   []string

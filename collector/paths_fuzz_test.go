@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 // checkFoundPath fails unless p is a path the collector may stat: clean,
@@ -76,7 +78,7 @@ func FuzzPathsInArgs(f *testing.F) {
 		if joined := strings.Join(argv, "\x00"); joined != string(bytes.TrimSuffix(raw, []byte{0})) {
 			t.Fatalf("argv %q does not join back to %q", argv, raw)
 		}
-		identify(argv, "", "")
+		redact.Identify(argv, "", "")
 		if len(argv) == 0 {
 			return
 		}

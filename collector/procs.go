@@ -5,11 +5,12 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 // maxCmdline caps the bytes read of one /proc/PID/cmdline. The kernel's own
@@ -68,8 +69,21 @@ func (s *hostSource) processes() ([]rawProc, []problem) {
 		if status, err := readProcFile(dir+"/status", 64<<10); err == nil || errors.Is(err, errTooLarge) {
 			p.uid = statusUID(status)
 		}
-		if component, _ := identify(p.argv, "", p.comm); component == "" {
+		if component, _ := redact.Identify(p.argv, "", p.comm); component == "" {
 			continue
+		}
+		// The environment: etcd and the distributions take settings from
+		// it. It is redacted with the command line.
+		if raw, err := readProcFile(dir+"/environ", maxCmdline); err == nil || errors.Is(err, errTooLarge) {
+			p.env = splitCmdline(raw)
+			if p.env == nil {
+				p.env = []string{}
+			}
+			if err != nil {
+				problems = append(problems, problem{Path: "/proc/" + e.Name() + "/environ", Op: "proc", Kind: "limit", Message: "environment longer than " + strconv.Itoa(maxCmdline) + " bytes: the rest was not read"})
+			}
+		} else if !errors.Is(err, fs.ErrNotExist) && !isESRCH(err) {
+			problems = append(problems, problemFor("/proc/"+e.Name()+"/environ", "proc", err))
 		}
 		if exe, err := os.Readlink(dir + "/exe"); err == nil {
 			p.exe = exe
@@ -138,63 +152,6 @@ func statusUID(status []byte) int {
 		}
 	}
 	return -1
-}
-
-// components maps the names under which a program runs to its canonical
-// component name. Hyperkube's subcommands use the short forms.
-var components = map[string]string{
-	"kube-apiserver":          "kube-apiserver",
-	"apiserver":               "kube-apiserver",
-	"kube-controller-manager": "kube-controller-manager",
-	"controller-manager":      "kube-controller-manager",
-	"kube-scheduler":          "kube-scheduler",
-	"scheduler":               "kube-scheduler",
-	"etcd":                    "etcd",
-	"kubelet":                 "kubelet",
-	"kube-proxy":              "kube-proxy",
-	"proxy":                   "kube-proxy",
-	"kubelite":                "kubelite", // microk8s: every component in one process
-}
-
-var runtimes = map[string]bool{
-	"containerd":  true,
-	"dockerd":     true,
-	"crio":        true,
-	"cri-dockerd": true,
-}
-
-// identify names the component or runtime a process is, or "". The name
-// comes from the first argument, then the executable, then comm.
-func identify(argv []string, exe, comm string) (name, kind string) {
-	if len(argv) == 0 {
-		return "", ""
-	}
-	cands := []string{path.Base(argv[0]), path.Base(exe), comm}
-	for _, base := range cands {
-		switch base {
-		case "hyperkube":
-			if len(argv) > 1 {
-				if c, ok := components[argv[1]]; ok && c != "kubelite" {
-					return c, "component"
-				}
-			}
-			return "", ""
-		case "k3s", "rke2":
-			if len(argv) > 1 && (argv[1] == "server" || argv[1] == "agent") {
-				return base + "-" + argv[1], "component"
-			}
-			return "", ""
-		case "k3s-server", "k3s-agent", "rke2-server", "rke2-agent":
-			return base, "component"
-		}
-		if c, ok := components[base]; ok && base != "apiserver" && base != "scheduler" && base != "proxy" && base != "controller-manager" {
-			return c, "component"
-		}
-		if runtimes[base] {
-			return base, "runtime"
-		}
-	}
-	return "", ""
 }
 
 // roles derives the node roles from the components found.

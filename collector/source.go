@@ -30,6 +30,7 @@ type rawProc struct {
 	exe  string
 	uid  int
 	argv []string
+	env  []string // nil: not read
 }
 
 // source is where the collector reads a node: the live host (possibly under

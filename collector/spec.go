@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 // specSource reads a node spec (DESIGN.md, "Node specs"): a files/ tree
@@ -115,12 +117,24 @@ func loadSpec(dir string) (*specSource, error) {
 	}
 	pid := 1000
 	if err := eachLine(filepath.Join(dir, "procs.tsv"), true, func(file string, n int, line string) error {
+		if assign, ok := strings.CutPrefix(line, "+env\t"); ok {
+			// "+env<TAB>NAME=VALUE": a variable of the process above.
+			if len(s.procs) == 0 {
+				return &SpecError{File: file, Line: n, Msg: "+env before any process"}
+			}
+			if !strings.Contains(assign, "=") {
+				return &SpecError{File: file, Line: n, Msg: "want +env<TAB>NAME=VALUE"}
+			}
+			p := &s.procs[len(s.procs)-1]
+			p.env = append(p.env, assign)
+			return nil
+		}
 		argv0, args, _ := strings.Cut(line, "\t")
 		argv0 = strings.TrimSpace(argv0)
 		if argv0 == "" {
 			return &SpecError{File: file, Line: n, Msg: "empty ARGV0"}
 		}
-		p := rawProc{pid: pid, argv: append([]string{argv0}, strings.Fields(args)...), comm: path.Base(argv0)}
+		p := rawProc{pid: pid, argv: append([]string{argv0}, strings.Fields(args)...), comm: path.Base(argv0), env: []string{}}
 		if len(p.comm) > 15 { // the kernel truncates comm to 15 bytes
 			p.comm = p.comm[:15]
 		}
@@ -285,7 +299,7 @@ func (s *specSource) readDir(p string) ([]string, error) {
 func (s *specSource) processes() ([]rawProc, []problem) {
 	var out []rawProc
 	for _, p := range s.procs {
-		if c, _ := identify(p.argv, p.exe, p.comm); c != "" {
+		if c, _ := redact.Identify(p.argv, p.exe, p.comm); c != "" {
 			out = append(out, p)
 		}
 	}

@@ -51,7 +51,7 @@ func decide(k kind, v string) []cut {
 	if harmless(v) {
 		return nil
 	}
-	if strings.ContainsAny(v, "\n\r\x00") && k != certData {
+	if strings.ContainsAny(v, "\n\r\x00") && k != certData && k != filePath {
 		return whole(v) // settings are one line; free text is not kept
 	}
 	switch k {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/internal/exit"
 )
@@ -64,7 +65,6 @@ type inspection struct {
 
 func loadFacts(b *bundle.Bundle) (*inspection, error) {
 	var (
-		procs bundle.Processes
 		stats bundle.Stats
 		pki   bundle.PKI
 		probs bundle.Problems
@@ -72,12 +72,17 @@ func loadFacts(b *bundle.Bundle) (*inspection, error) {
 	for _, d := range []struct {
 		name string
 		v    any
-	}{{bundle.ProcessesPath, &procs}, {bundle.StatPath, &stats}, {bundle.PKIPath, &pki}, {bundle.ProblemsPath, &probs}} {
+	}{{bundle.StatPath, &stats}, {bundle.PKIPath, &pki}, {bundle.ProblemsPath, &probs}} {
 		if err := b.DecodeJSON(d.name, d.v); err != nil {
 			return nil, err
 		}
 	}
-	return &inspection{Digest: b.Digest, Signature: b.Signature, Manifest: b.Manifest, Processes: procs.Processes, Files: stats.Files, Certificates: pki.Certificates, Problems: probs.Problems}, nil
+	// The command lines of a format-1 bundle are redacted as they are read.
+	procs, err := analyzer.Processes(b)
+	if err != nil {
+		return nil, err
+	}
+	return &inspection{Digest: b.Digest, Signature: b.Signature, Manifest: b.Manifest, Processes: procs, Files: stats.Files, Certificates: pki.Certificates, Problems: probs.Problems}, nil
 }
 
 func printInspect(w io.Writer, in *inspection) error {
@@ -91,6 +96,14 @@ func printInspect(w io.Writer, in *inspection) error {
 		p("Signature   none (unsigned)\n")
 	}
 	p("Format      v%d, by %s %s\n", m.Format, m.Collector.Name, m.Collector.Version)
+	switch r := m.Redaction; {
+	case r == nil:
+		p("Redaction   by patterns (format 1); command lines are redacted again as they are read\n")
+	case r.KeyID != "":
+		p("Redaction   %s, keyed digests with key %s\n", r.Rules, r.KeyID)
+	default:
+		p("Redaction   %s, no redaction key (markers carry lengths only)\n", r.Rules)
+	}
 	p("Host        %s\n", h.Hostname)
 	p("OS          %s (kernel %s, %s)\n", orDash(h.OS.PrettyName), orDash(h.Kernel), orDash(h.Architecture))
 	p("Roles       %s\n", orDash(strings.Join(h.Roles, ", ")))
@@ -109,6 +122,9 @@ func printInspect(w io.Writer, in *inspection) error {
 		p("  %-24s pid %-6d uid %-5d %s\n", pr.Component, pr.PID, pr.UID, orDash(pr.Executable))
 		for i, a := range pr.Argv {
 			p("      [%d] %s\n", i, a)
+		}
+		for _, e := range pr.Env {
+			p("      env %s\n", e)
 		}
 	}
 	p("\nFiles\n")
@@ -149,6 +165,8 @@ func contentNote(f bundle.Stat) string {
 	switch {
 	case f.Member != "" && f.Redactions > 0:
 		return fmt.Sprintf("copy, %d redacted", f.Redactions)
+	case f.NotCopied != "":
+		return "no copy: " + f.NotCopied
 	case f.Link != "":
 		return "-> " + f.Link
 	}

@@ -33,6 +33,7 @@ func TestLayering(t *testing.T) {
 		{module + "/analyzer", []string{module + "/collector", module + "/reports", module + "/cmd", "github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli"}},
 		{module + "/reports", []string{module + "/collector", module + "/cmd", "github.com/urfave/cli"}},
 		{module + "/bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
+		{module + "/redact", []string{module + "/bundle", module + "/collector", module + "/analyzer", module + "/reports", module + "/cmd"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {
@@ -57,5 +58,17 @@ func TestBundleImportsOnlyStdlibAndZstd(t *testing.T) {
 			continue
 		}
 		t.Errorf("bundle depends on %s", d)
+	}
+}
+
+// TestRedactImportsOnlyStdlib keeps the redactor, which the collector
+// links, small and free of parsers that could read a secret differently
+// from the component that owns it.
+func TestRedactImportsOnlyStdlib(t *testing.T) {
+	for _, d := range deps(t, module+"/redact") {
+		if !strings.Contains(strings.SplitN(d, "/", 2)[0], ".") || d == module+"/redact" {
+			continue // standard library
+		}
+		t.Errorf("redact depends on %s", d)
 	}
 }

@@ -23,7 +23,7 @@ import (
 	"github.com/kubeproof/kubeproof/bundle"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/golden/small.txt from the Writer's output (and create testdata/v1/small.kpb if it does not exist)")
+var update = flag.Bool("update", false, "rewrite testdata/golden/small.txt from the Writer's output (and create testdata/vN/small.kpb for the current format N if it does not exist)")
 
 // Paths of the committed test data shared by several tests.
 const (
@@ -31,6 +31,9 @@ const (
 	// smallV1 is a bundle of format v1 as the first release wrote it. It is
 	// never regenerated: every later version must still read it.
 	smallV1 = "testdata/v1/small.kpb"
+	// smallCurrent is the released fixture of the format the Writer
+	// writes, created once; every earlier one stays under testdata/vN/.
+	smallCurrent = "testdata/v2/small.kpb"
 )
 
 var (
@@ -373,11 +376,11 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Released fixtures are never rewritten, only created.
-		if _, err := os.Stat(smallV1); errors.Is(err, os.ErrNotExist) {
-			if err := os.MkdirAll(filepath.Dir(smallV1), 0o755); err != nil {
+		if _, err := os.Stat(smallCurrent); errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(filepath.Dir(smallCurrent), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(smallV1, data, 0o644); err != nil {
+			if err := os.WriteFile(smallCurrent, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -464,7 +467,7 @@ func TestContainerLayout(t *testing.T) {
 	}
 	// JSON documents use the one encoding: indented, final newline.
 	b := mustRead(t, data)
-	if !bytes.HasPrefix(b.ManifestBytes, []byte("{\n  \"format\": 1,\n")) || !bytes.HasSuffix(b.ManifestBytes, []byte("}\n")) {
+	if !bytes.HasPrefix(b.ManifestBytes, fmt.Appendf(nil, "{\n  \"format\": %d,\n", bundle.FormatVersion)) || !bytes.HasSuffix(b.ManifestBytes, []byte("}\n")) {
 		t.Errorf("manifest is not in the one JSON encoding:\n%s", b.ManifestBytes)
 	}
 }
@@ -689,11 +692,11 @@ func TestParseManifest(t *testing.T) {
 		{name: "format as string", data: edit(func(m map[string]any) { m["format"] = "1" }), is: []error{bundle.ErrFormat}},
 		{name: "format 1.5", data: edit(func(m map[string]any) { m["format"] = 1.5 }), is: []error{bundle.ErrFormat}},
 		{name: "version 0", data: edit(func(m map[string]any) { m["format"] = 0 }), is: []error{bundle.ErrVersion}, msg: "version 0", check: isVersion(0)},
-		{name: "version 2", data: edit(func(m map[string]any) { m["format"] = 2 }), is: []error{bundle.ErrVersion}, msg: "version 2", check: isVersion(2)},
+		{name: "next version", data: edit(func(m map[string]any) { m["format"] = bundle.FormatVersion + 1 }), is: []error{bundle.ErrVersion}, msg: fmt.Sprintf("version %d", bundle.FormatVersion+1), check: isVersion(bundle.FormatVersion + 1)},
 		{name: "version -1", data: edit(func(m map[string]any) { m["format"] = -1 }), is: []error{bundle.ErrVersion}, check: isVersion(-1)},
 		// A later format may add fields: its version is refused with the
 		// hint, not reported as an unknown field.
-		{name: "version 2 with new fields", data: edit(func(m map[string]any) { m["format"] = 2; m["signature"] = "x" }), is: []error{bundle.ErrVersion}, check: isVersion(2)},
+		{name: "next version with new fields", data: edit(func(m map[string]any) { m["format"] = bundle.FormatVersion + 1; m["signature"] = "x" }), is: []error{bundle.ErrVersion}, check: isVersion(bundle.FormatVersion + 1)},
 		{name: "unknown field", data: edit(func(m map[string]any) { m["extra"] = 1 }), is: []error{bundle.ErrFormat}, msg: `unknown field "extra"`},
 		{name: "unknown nested field", data: edit(func(m map[string]any) { m["host"].(map[string]any)["uptime"] = 5 }), is: []error{bundle.ErrFormat}, msg: `unknown field "uptime"`},
 		{name: "unknown member field", data: edit(func(m map[string]any) { member(m, 0)["mode"] = "0644" }), is: []error{bundle.ErrFormat}, msg: `unknown field "mode"`},

@@ -427,7 +427,7 @@ var hostiles = []hostile{
 			ents := sampleEntries(t)
 			return zstdFrame(t, tarOf(t, append([]entry{file(bundle.ManifestPath, sampleManifestBytes(t, 99, ents))}, ents...)...))
 		},
-		is: []error{bundle.ErrVersion}, msg: "unsupported bundle format version 99 (this program reads versions 1 to 1; a newer kubeproof may read it)",
+		is: []error{bundle.ErrVersion}, msg: "unsupported bundle format version 99 (this program reads versions 1 to 2; a newer kubeproof may read it)",
 		check: func(t *testing.T, b *bundle.Bundle, err error) {
 			var ve *bundle.VersionError
 			if !errors.As(err, &ve) || ve.Got != 99 || ve.Min != bundle.MinFormatVersion || ve.Max != bundle.FormatVersion {

@@ -28,6 +28,7 @@ import (
 // Special values:
 //
 //	argv          a sequence that is a whole command line: its first item names the program
+//	args          a sequence of arguments for a program whose flags are not known
 //	container     a container: command and args form one command line, of the program its command or image
 //	              names; "container *frag" takes the other fields from a fragment
 //	flag=COMP     the value of the flag named by the key, for component COMP (the key's map holds a component's flags)
@@ -162,7 +163,7 @@ func parseSchemas(text string) ([]*docType, map[string]*docType) {
 			default:
 				name, comp, _ := strings.Cut(how, "=")
 				switch name {
-				case "argv", "container", "envitem", "envmap":
+				case "argv", "args", "container", "envitem", "envmap":
 				case "flag", "flagitem":
 					f.comp = comp
 				default:
@@ -190,7 +191,24 @@ func parseSchemas(text string) ([]*docType, map[string]*docType) {
 			if parent.keys == nil {
 				parent.keys = map[string]*field{}
 			}
-			parent.keys[key] = target
+			if old, ok := parent.keys[key]; ok {
+				// A key given twice describes a map and a sequence form
+				// of one field (kubeadm's extraArgs in v1beta3 and v1beta4).
+				if target.items != nil {
+					old.items = target.items
+				} else {
+					old.kind, old.how, old.comp, old.any = target.kind, target.how, target.comp, target.any
+					for k, v := range target.keys {
+						if old.keys == nil {
+							old.keys = map[string]*field{}
+						}
+						old.keys[k] = v
+					}
+				}
+				target = old
+			} else {
+				parent.keys[key] = target
+			}
 		}
 		stack = append(stack, frame{indent, f})
 	}

@@ -77,6 +77,11 @@ func (y *yamlRedaction) walk(n *node, f *field, comp, key string) {
 				y.argv(n.items, "")
 				return
 			}
+		case "args":
+			if n.kind == seqNode {
+				y.argv(n.items, "-") // "-": no program, no flags known
+				return
+			}
 		case "flag":
 			if n.kind == seqNode {
 				for _, it := range n.items {

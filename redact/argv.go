@@ -144,7 +144,11 @@ func planArgs(component string, args []string) []argCut {
 	var cuts []argCut
 	add := func(i int, cs []cut, offset int) {
 		for _, c := range cs {
-			cuts = append(cuts, argCut{i, cut{c.start + offset, c.end + offset}})
+			c = cut{c.start + offset, c.end + offset}
+			if IsMarker(args[i][c.start:c.end]) {
+				continue // redacted already: redaction is idempotent
+			}
+			cuts = append(cuts, argCut{i, c})
 		}
 	}
 	positional := false // after "--"

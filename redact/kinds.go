@@ -274,7 +274,7 @@ func urlCuts(v string, base int) []cut {
 		for e < len(v) && !strings.ContainsRune("/?#, ", rune(v[e])) {
 			e++
 		}
-		if at := strings.LastIndexByte(v[a:e], '@'); at >= 0 {
+		if at := strings.LastIndexByte(v[a:e], '@'); at >= 0 && !IsMarker(v[a:a+at]) {
 			cuts = append(cuts, cut{base + a, base + a + at})
 		}
 		// Query and fragment values, up to the end of this item.
@@ -293,7 +293,7 @@ func urlCuts(v string, base int) []cut {
 				if eq := strings.IndexByte(v[k:n], '='); eq >= 0 {
 					vs = k + eq + 1
 				}
-				if vs < n {
+				if vs < n && !IsMarker(v[vs:n]) {
 					cuts = append(cuts, cut{base + vs, base + n})
 				}
 				k = n + 1

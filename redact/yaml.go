@@ -125,23 +125,46 @@ func parseYAML(src []byte) (f *yamlFile, err error) {
 	if !utf8.Valid(src) {
 		p.fail(0, "not valid UTF-8")
 	}
-	for _, c := range src {
+	for i, c := range src {
 		if c == 0 || c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
-			p.fail(0, "control character")
+			p.fail(i, "control character")
+		}
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			p.fail(i, "a carriage return that ends no line")
+		}
+		// NEL, LS and PS: line breaks to libyaml, text to a reader of
+		// lines; such a file is not read rather than read differently.
+		if c == 0xC2 && i+1 < len(src) && src[i+1] == 0x85 || c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && (src[i+2] == 0xA8 || src[i+2] == 0xA9) {
+			p.fail(i, "a Unicode line break")
 		}
 	}
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		p.pos, p.lineOf[0] = 3, 3 // a byte order mark: line 1 starts after it
 	}
 	for {
+		start := p.pos
 		doc, more := p.document()
-		f.docs = append(f.docs, doc)
+		// A stream with nothing but blanks and comments after its last
+		// document holds no further document.
+		if doc.root != nil || more || p.docMarker(p.lineStartOrSelf(start)) != 0 || hasMarkerFrom(p, start) {
+			f.docs = append(f.docs, doc)
+		}
 		if !more {
 			break
 		}
 	}
 	f.comments = p.comments
 	return f, nil
+}
+
+// hasMarkerFrom reports whether a "---" line starts at or after start.
+func hasMarkerFrom(p *yamlParser, start int) bool {
+	for ls := p.lineStartOrSelf(start); ls < len(p.src); ls = p.nextLine(ls) {
+		if p.docMarker(ls) == '-' {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *yamlParser) fail(pos int, format string, args ...any) {
@@ -372,9 +395,7 @@ func (p *yamlParser) blockNodeAt(pos, parent int, inSeq bool) *node {
 	col := p.col(pos)
 	// Properties: anchors and tags, maybe alone on the line.
 	for c := p.at(pos); c == '&' || c == '!'; c = p.at(pos) {
-		for pos < len(p.src) && !p.blankOrEnd(pos) {
-			pos++
-		}
+		pos = p.property(pos, false)
 		q := p.skipInline(pos)
 		if p.atLineEnd(q) {
 			np, ncol := p.significant(q)
@@ -393,10 +414,7 @@ func (p *yamlParser) blockNodeAt(pos, parent int, inSeq bool) *node {
 	case c == '?' && p.blankOrEnd(pos+1):
 		p.fail(pos, "explicit mapping keys are not supported")
 	case c == '*':
-		e := pos
-		for e < len(p.src) && !p.blankOrEnd(e) && (inFlowIndicator(p.src[e]) == false) {
-			e++
-		}
+		e := p.property(pos, false)
 		if p.keyEnd(pos) >= 0 {
 			return p.blockMap(pos, col)
 		}
@@ -416,6 +434,29 @@ func (p *yamlParser) blockNodeAt(pos, parent int, inSeq bool) *node {
 	}
 	return p.plain(pos, parent, false)
 }
+
+// property returns the end of the anchor, alias or tag at pos. Anchor and
+// alias names are letters, digits, '-' and '_', as goyaml reads them; a
+// name followed by anything but a blank (or, in flow, an indicator) is
+// refused.
+func (p *yamlParser) property(pos int, flow bool) int {
+	e := pos + 1
+	if p.src[pos] == '!' {
+		for e < len(p.src) && !p.blankOrEnd(e) && !(flow && inFlowIndicator(p.src[e])) {
+			e++
+		}
+		return e
+	}
+	for e < len(p.src) && (isAlnumByte(p.src[e]) || p.src[e] == '-' || p.src[e] == '_') {
+		e++
+	}
+	if e == pos+1 || !p.blankOrEnd(e) && !(flow && inFlowIndicator(p.src[e])) {
+		p.fail(pos, "bad anchor or alias name")
+	}
+	return e
+}
+
+func isAlnumByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 func inFlowIndicator(c byte) bool { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}' }
 
@@ -543,8 +584,8 @@ func (p *yamlParser) blockValue(pos, col int) *node {
 	q := p.skipInline(pos)
 	if !p.atLineEnd(q) {
 		n := p.blockNodeAt(q, col, false)
-		if n.kind == mapNode && !n.flow && p.line(n.start) == p.line(q) {
-			p.fail(q, "a mapping cannot start on its key's line")
+		if (n.kind == mapNode || n.kind == seqNode) && !n.flow && p.line(n.start) == p.line(q) {
+			p.fail(q, "a block collection cannot start on its key's line")
 		}
 		return n
 	}
@@ -628,13 +669,20 @@ func (p *yamlParser) blockScalar(pos, parent int) *node {
 		for k < le && p.src[k] == ' ' {
 			k++
 		}
-		if k == le { // an empty line
-			lines = append(lines, "")
+		if k == le { // a line of spaces: empty, or spaces beyond the indentation
+			if indent > 0 && k-ls > indent {
+				lines = append(lines, string(p.src[ls+indent:le]))
+				end = le
+			} else if le < len(p.src) {
+				lines = append(lines, "") // an empty line counts by its line break
+			}
 			ls = p.nextLine(le)
 			continue
 		}
 		if indent == 0 {
-			if k-ls <= parent {
+			// As libyaml: content is indented by one at least, at the
+			// root too.
+			if k-ls <= parent || k-ls < 1 {
 				break
 			}
 			indent = k - ls
@@ -650,8 +698,10 @@ func (p *yamlParser) blockScalar(pos, parent int) *node {
 		ls = p.nextLine(le)
 	}
 	// Trailing empty lines belong to the scalar only with "+".
+	trailing := 0
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
+		trailing++
 	}
 	n.end = end
 	sep := "\n"
@@ -659,8 +709,13 @@ func (p *yamlParser) blockScalar(pos, parent int) *node {
 		sep = " "
 	}
 	n.value = strings.Join(lines, sep)
-	if chomp != '-' && len(lines) > 0 {
+	// Chomping: the final line break is kept unless "-", and only if the
+	// last line has one; "+" keeps the trailing empty lines too.
+	if chomp != '-' && len(lines) > 0 && end < len(p.src) {
 		n.value += "\n"
+	}
+	if chomp == '+' {
+		n.value += strings.Repeat("\n", trailing)
 	}
 	return n
 }
@@ -797,7 +852,9 @@ func (p *yamlParser) plain(pos, parent int, flow bool) *node {
 			if c == '#' && e > pos && isBlank(p.src[e-1]) {
 				break
 			}
-			if c == ':' && (p.blankOrEnd(e+1) || flow && inFlowIndicator(p.at(e+1))) {
+			// As goyaml reads it: ':' ends a plain scalar only before a
+			// blank, in flow context too ("{0:}" is the key "0:").
+			if c == ':' && p.blankOrEnd(e+1) {
 				if flow {
 					break // a key's end, in flow
 				}
@@ -965,9 +1022,7 @@ func (p *yamlParser) flowSpace(k, parent int) int {
 // it with the position after it.
 func (p *yamlParser) flowScalarOrNode(k, parent int) (*node, int) {
 	for c := p.at(k); c == '&' || c == '!'; c = p.at(k) {
-		for k < len(p.src) && !p.blankOrEnd(k) && !inFlowIndicator(p.src[k]) {
-			k++
-		}
+		k = p.property(k, true)
 		k = p.flowSpace(k, parent)
 	}
 	switch c := p.at(k); c {
@@ -979,17 +1034,16 @@ func (p *yamlParser) flowScalarOrNode(k, parent int) (*node, int) {
 		n.flow = true
 		return n, n.end
 	case '*':
-		e := k + 1
-		for e < len(p.src) && !p.blankOrEnd(e) && !inFlowIndicator(p.src[e]) {
-			e++
-		}
+		e := p.property(k, true)
 		return &node{kind: aliasNode, start: k, end: e, flow: true, value: string(p.src[k+1 : e]), line: p.line(k)}, e
 	case ',', ']', '}', ':':
-		if c == ':' && !p.blankOrEnd(k+1) && !inFlowIndicator(p.at(k+1)) {
+		if c == ':' && !p.blankOrEnd(k+1) {
 			break // ":x" is a plain scalar
 		}
 		return &node{kind: scalarNode, start: k, end: k, flow: true, line: p.line(k)}, k
-	case '-', '?':
+	case '?':
+		p.fail(k, "explicit mapping keys are not supported")
+	case '-':
 		if p.blankOrEnd(k + 1) {
 			p.fail(k, "block indicator %q inside a flow collection", c)
 		}

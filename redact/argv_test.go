@@ -1,0 +1,153 @@
+package redact
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestArgv(t *testing.T) {
+	tests := []struct {
+		name      string
+		component string
+		in, want  []string
+	}{
+		{"known settings kept", "kube-apiserver",
+			[]string{"kube-apiserver", "--profiling=false", "--anonymous-auth", "--token-auth-file=/etc/k/t.csv", "--authorization-mode=Node,RBAC", "--secure-port", "6443", "--request-timeout=1m0s"},
+			[]string{"kube-apiserver", "--profiling=false", "--anonymous-auth", "--token-auth-file=/etc/k/t.csv", "--authorization-mode=Node,RBAC", "--secure-port", "6443", "--request-timeout=1m0s"}},
+		{"unknown flags lose their values, keep their names", "kube-apiserver",
+			[]string{"kube-apiserver", "--oidc-client-secret=s3cr3t", "--token", "abc.def", "--password", "--profiling=false"},
+			[]string{"kube-apiserver", "--oidc-client-secret=<redacted:6>", "--token", "<redacted:7>", "--password", "--profiling=false"}},
+		{"a flag-shaped secret after an unknown flag", "kube-apiserver",
+			[]string{"kube-apiserver", "--password", "-KPC-s3cret", "--v=2"},
+			[]string{"kube-apiserver", "--password", "<redacted:11>", "--v=2"}},
+		{"positional arguments", "kube-apiserver",
+			[]string{"kube-apiserver", "hunter2", "--", "--profiling=false"},
+			[]string{"kube-apiserver", "<redacted:7>", "--", "<redacted:17>"}},
+		{"userinfo in URLs; hosts kept even when shaped like a token", "kube-apiserver",
+			[]string{"kube-apiserver", "--etcd-servers=https://user:SECRET@etcd01.k8sproductionaz1:2379,https://10.0.0.12:2379?token=abc"},
+			[]string{"kube-apiserver", "--etcd-servers=https://<redacted:11>@etcd01.k8sproductionaz1:2379,https://10.0.0.12:2379?token=<redacted:3>"}},
+		{"a boolean that is not one", "kube-apiserver",
+			[]string{"kube-apiserver", "--profiling=letmein", "--profiling=False", "--service-account-lookup=T"},
+			[]string{"kube-apiserver", "--profiling=<redacted:7>", "--profiling=False", "--service-account-lookup=T"}},
+		{"a key in a setting", "kube-apiserver",
+			[]string{"kube-apiserver", "--advertise-address=-----BEGIN RSA PRIVATE KEY-----"},
+			[]string{"kube-apiserver", "--advertise-address=<redacted:31>"}},
+		{"etcd: secrets, modes and single dashes", "etcd",
+			[]string{"etcd", "--initial-cluster-token=tok3n", "--auth-token=simple", "-data-dir", "/var/lib/etcd",
+				"--auth-token=jwt,pub-key=/p.pub,priv-key=/p.key,sign-method=RS256,ttl=10m", "--auth-token=jwt,secret=x"},
+			[]string{"etcd", "--initial-cluster-token=<redacted:5>", "--auth-token=simple", "-data-dir", "/var/lib/etcd",
+				"--auth-token=jwt,pub-key=/p.pub,priv-key=/p.key,sign-method=RS256,ttl=10m", "--auth-token=<redacted:12>"}},
+		{"k3s passes flags through", "k3s-server",
+			[]string{"/usr/local/bin/k3s", "server", "--token=K10abc::server:xyz", "--kube-apiserver-arg=profiling=false",
+				"--kube-apiserver-arg", "oidc-client-secret=s3", "--kubelet-arg=--read-only-port=0", "--datastore-endpoint=postgres://u:pw@db:5432/k3s"},
+			[]string{"/usr/local/bin/k3s", "server", "--token=<redacted:18>", "--kube-apiserver-arg=profiling=false",
+				"--kube-apiserver-arg", "oidc-client-secret=<redacted:2>", "--kubelet-arg=--read-only-port=0", "--datastore-endpoint=postgres://<redacted:4>@db:5432/k3s"}},
+		{"an unknown program knows no flags", "",
+			[]string{"/usr/bin/etcdctl-wrapper", "--user=root:pw", "get", "/x"},
+			[]string{"/usr/bin/etcdctl-wrapper", "--user=<redacted:7>", "<redacted:3>", "<redacted:2>"}},
+		{"redacting twice changes nothing", "kube-apiserver",
+			[]string{"kube-apiserver", "--oidc-client-secret=<redacted:6>", "--password", "<redacted:7>", "--etcd-servers=https://<redacted:4>@h:2379"},
+			[]string{"kube-apiserver", "--oidc-client-secret=<redacted:6>", "--password", "<redacted:7>", "--etcd-servers=https://<redacted:4>@h:2379"}},
+	}
+	r := New(nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, n := r.Argv(tt.component, tt.in)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Argv(%s)\n got %q\nwant %q", tt.component, got, tt.want)
+			}
+			markers := 0
+			for _, a := range got {
+				markers += strings.Count(a, "<redacted:")
+			}
+			if was := func() int {
+				k := 0
+				for _, a := range tt.in {
+					k += strings.Count(a, "<redacted:")
+				}
+				return k
+			}(); markers-was != n {
+				t.Errorf("%d markers added, count %d", markers-was, n)
+			}
+			if len(tt.in) > 0 && &got[0] == &tt.in[0] && n > 0 {
+				t.Error("the input was changed in place")
+			}
+		})
+	}
+}
+
+func TestEnv(t *testing.T) {
+	r := New(nil)
+	in := []string{
+		"PATH=/usr/bin:/bin", "HOME=/root", "ETCD_DATA_DIR=/var/lib/etcd", "ETCD_INITIAL_CLUSTER_TOKEN=tok",
+		"ETCDCTL_USER=root:pw", "ETCDCTL_CACERT=/etc/ca.crt", "HTTPS_PROXY=http://u:pw@proxy:3128", "NO_PROXY=10.0.0.0/8",
+		"KUBELET_KUBEADM_ARGS=--node-ip=10.0.0.5 --token=abc", "KUBE_API_ARGS=--profiling=false", "vip_password=pw",
+		"K3S_TOKEN=K10x::server:y", "K3S_KUBECONFIG_MODE=644", "NOEQUALS", "EMPTY=",
+	}
+	want := []string{
+		"PATH=/usr/bin:/bin", "HOME=/root", "ETCD_DATA_DIR=/var/lib/etcd", "ETCD_INITIAL_CLUSTER_TOKEN=<redacted:3>",
+		"ETCDCTL_USER=<redacted:7>", "ETCDCTL_CACERT=/etc/ca.crt", "HTTPS_PROXY=http://<redacted:4>@proxy:3128", "NO_PROXY=10.0.0.0/8",
+		"KUBELET_KUBEADM_ARGS=--node-ip=10.0.0.5 --token=<redacted:3>", "KUBE_API_ARGS=--profiling=false", "vip_password=<redacted:2>",
+		"K3S_TOKEN=<redacted:14>", "K3S_KUBECONFIG_MODE=<redacted:3>", "<redacted:8>", "EMPTY=",
+	}
+	got, n := r.Env("etcd", in)
+	if !slices.Equal(got, want) {
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("%q → %q, want %q", in[i], got[i], want[i])
+			}
+		}
+	}
+	if n != 8 {
+		t.Errorf("%d redactions counted, want 8", n)
+	}
+}
+
+func TestDecide(t *testing.T) {
+	tests := []struct {
+		k    kind
+		v    string
+		keep bool
+	}{
+		{setting, "Node,RBAC", true}, {setting, "", true}, {setting, "two\nlines", false},
+		{setting, "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==", false}, // base64 of a key's armor
+		{setting, "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==", true},     // base64 of a certificate's
+		{boolean, "False", true}, {boolean, "1", true}, {boolean, "nope", false},
+		{number, "6443", true}, {number, "128Mi", true}, {number, "1.5e3", true}, {number, "0x1F", true}, {number, "10%", true}, {number, "12ab", false},
+		{duration, "1h30m", true}, {duration, "300ms", true}, {duration, "5", true}, {duration, "soon", false},
+		{filePath, "/var/log/a\nb.log", true}, {unknown, "anything", false}, {unknown, "true", true}, {unknown, "null", true},
+		{secret, "x", false}, {secret, "<redacted:3>", true},
+		{authToken, "simple", true}, {authToken, "jwt,priv-key=/k,sign-method=RS256", true}, {authToken, "jwt,key=x", false}, {authToken, "tok", false},
+		{certData, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", true},
+		{certData, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n", false},
+		{certData, "not base64 at all", false},
+	}
+	for _, tt := range tests {
+		if got := decide(tt.k, tt.v) == nil; got != tt.keep {
+			t.Errorf("decide(%d, %q) keeps %v, want %v", tt.k, tt.v, got, tt.keep)
+		}
+	}
+}
+
+// TestFlagTables: the tables load, every component the collector
+// identifies has one, and the flags the catalogs read are settings.
+func TestFlagTables(t *testing.T) {
+	for _, c := range []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "etcd",
+		"k3s-server", "k3s-agent", "rke2-server", "rke2-agent", "kubelite", "containerd", "dockerd", "crio", "cri-dockerd"} {
+		if tableOf(c) == nil || len(tableOf(c).flags) == 0 {
+			t.Errorf("no flags for %s", c)
+		}
+	}
+	for _, f := range []struct{ c, flag string }{
+		{"kube-apiserver", "profiling"}, {"kube-apiserver", "insecure-port"}, {"kube-apiserver", "basic-auth-file"},
+		{"kube-apiserver", "v"}, {"kubelet", "read-only-port"}, {"kubelet", "config-dir"}, {"etcd", "data-dir"},
+	} {
+		if known, sec := Flag(f.c, f.flag); !known || sec {
+			t.Errorf("%s --%s: known %v, secret %v", f.c, f.flag, known, sec)
+		}
+	}
+	if known, sec := Flag("etcd", "initial-cluster-token"); !known || !sec {
+		t.Error("etcd --initial-cluster-token is a secret")
+	}
+}

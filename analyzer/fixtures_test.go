@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 const bundlesDir = "../fixtures/bundles"
@@ -92,6 +93,9 @@ func TestReferenceScan(t *testing.T) {
 	}{
 		{"tkestack-master.kpb", []string{"master", "node"}},
 		{"tkestack-worker.kpb", []string{"node"}},
+		// The bundles of format 1, as the first collector wrote them.
+		{"v1/tkestack-master.kpb", []string{"master", "node"}},
+		{"v1/tkestack-worker.kpb", []string{"node"}},
 	} {
 		t.Run(tc.bundle, func(t *testing.T) {
 			rep, err := Analyze([]string{filepath.Join(bundlesDir, tc.bundle)}, Options{Catalog: cat, Targets: tc.targets})
@@ -164,6 +168,75 @@ func TestEveryVerdictCited(t *testing.T) {
 		}
 		if results < 100 {
 			t.Errorf("%s: only %d results", file, results)
+		}
+	}
+}
+
+// TestFormatsAgree: a node collected by the format-1 collector and by
+// today's gives the same verdict on every check of every target. The
+// format-1 bundles (fixtures/bundles/v1) are never regenerated.
+func TestFormatsAgree(t *testing.T) {
+	cat := cis16(t)
+	old, err := filepath.Glob(filepath.Join(bundlesDir, "v1", "*.kpb"))
+	if err != nil || len(old) < 4 {
+		t.Fatalf("want the 4 format-1 fixture bundles, found %d (%v)", len(old), err)
+	}
+	for _, file := range old {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			verdicts := func(f string) (map[string]Status, int) {
+				rep, err := Analyze([]string{f}, Options{Catalog: cat, Targets: Targets})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]Status{}
+				for _, tr := range rep.Nodes[0].Targets {
+					for _, r := range tr.Results {
+						out[tr.Section.Target+" "+r.Check.ID] = r.Status
+					}
+				}
+				return out, rep.Nodes[0].Bundle.FormatVersion
+			}
+			v1, f1 := verdicts(file)
+			v2, f2 := verdicts(filepath.Join(bundlesDir, filepath.Base(file)))
+			if f1 != 1 || f2 != bundle.FormatVersion {
+				t.Fatalf("formats %d and %d, want 1 and %d", f1, f2, bundle.FormatVersion)
+			}
+			if len(v1) < 100 || len(v1) != len(v2) {
+				t.Fatalf("%d and %d results", len(v1), len(v2))
+			}
+			for id, s := range v1 {
+				if v2[id] != s {
+					t.Errorf("%s: %s in format 1, %s in format %d", id, s, v2[id], f2)
+				}
+			}
+		})
+	}
+}
+
+// TestNoCheckReadsRedacted: on every fixture, no verdict rests on a value
+// the collector redacted — the values the checks read are settings, and
+// settings are kept. (A check that reads a redacted value WARNs; on these
+// nodes none has to.)
+func TestNoCheckReadsRedacted(t *testing.T) {
+	cat := cis16(t)
+	files := fixtureBundles(t)
+	v1, _ := filepath.Glob(filepath.Join(bundlesDir, "v1", "*.kpb"))
+	for _, file := range append(files, v1...) {
+		rep, err := Analyze([]string{file}, Options{Catalog: cat, Targets: Targets})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range rep.Nodes[0].Targets {
+			for _, r := range tr.Results {
+				if strings.Contains(r.Reason, "redacted") {
+					t.Errorf("%s %s %s: %s", file, tr.Section.Target, r.Check.ID, r.Reason)
+				}
+				for _, c := range r.Citations {
+					if redact.ContainsMarker(c.Observed) {
+						t.Errorf("%s %s %s: cites a redacted value: %s %s: %q", file, tr.Section.Target, r.Check.ID, c.Member, c.Locator, c.Observed)
+					}
+				}
+			}
 		}
 	}
 }

@@ -252,6 +252,11 @@ func (c *collector) examine(v visit) {
 		if v.hint == hintSecret && e.stat.Member != "" {
 			c.dropCopy(e)
 		}
+		// A file first seen on a walk, and named as configuration later
+		// (calico-kubeconfig, by its CNI config), is read now.
+		if v.hint == hintConfig && e.stat.Type == bundle.TypeFile && e.stat.Content == "" && !secretName(v.path) {
+			c.content(e, v)
+		}
 		if e.stat.Type == bundle.TypeDir && v.depth > e.walked {
 			c.walk(e, v)
 		}

@@ -162,6 +162,7 @@ var walkFlags = map[string]int{
 	"pod-manifest-path": 1,
 	"cni-conf-dir":      1,
 	"cni-bin-dir":       1,
+	"config-dir":        1, // the kubelet's drop-ins
 }
 
 // walkFields name config-file fields whose value is a directory to walk.

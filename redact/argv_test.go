@@ -112,7 +112,7 @@ func TestDecide(t *testing.T) {
 	}{
 		{setting, "Node,RBAC", true}, {setting, "", true}, {setting, "two\nlines", false},
 		{setting, "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==", false}, // base64 of a key's armor
-		{setting, "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==", true},     // base64 of a certificate's
+		{setting, "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==", true},      // base64 of a certificate's
 		{boolean, "False", true}, {boolean, "1", true}, {boolean, "nope", false},
 		{number, "6443", true}, {number, "128Mi", true}, {number, "1.5e3", true}, {number, "0x1F", true}, {number, "10%", true}, {number, "12ab", false},
 		{duration, "1h30m", true}, {duration, "300ms", true}, {duration, "5", true}, {duration, "soon", false},

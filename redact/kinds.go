@@ -261,46 +261,123 @@ func isB64(c byte) bool {
 }
 
 // urlCuts returns the userinfo and the query and fragment values of
-// every URL in v, a value or a comma list (offsets from base).
+// every URL in v, a value or a comma list (offsets from base). Userinfo
+// runs to the last '@' before the next URL: a password may hold ',', '/'
+// or ':'. A URL whose host and port do not read as such is redacted
+// whole.
 func urlCuts(v string, base int) []cut {
 	var cuts []cut
+	schemes := []int{} // the index of each "://"
 	for i := 0; ; {
 		j := strings.Index(v[i:], "://")
 		if j < 0 {
-			return cuts
+			break
 		}
-		a := i + j + 3 // authority
+		schemes = append(schemes, i+j)
+		i += j + 3
+	}
+	for n, sc := range schemes {
+		segEnd := len(v)
+		if n+1 < len(schemes) {
+			segEnd = schemes[n+1]
+		}
+		s := sc // the scheme's start
+		for s > 0 && (isAlnumByte(v[s-1]) || v[s-1] == '+' || v[s-1] == '.' || v[s-1] == '-') {
+			s--
+		}
+		a := sc + 3
+		if at := strings.LastIndexByte(v[a:segEnd], '@'); at >= 0 {
+			if !IsMarker(v[a : a+at]) {
+				cuts = append(cuts, cut{base + a, base + a + at})
+			}
+			a += at + 1
+		}
 		e := a
-		for e < len(v) && !strings.ContainsRune("/?#, ", rune(v[e])) {
+		for e < segEnd && !strings.ContainsRune("/?#, ", rune(v[e])) {
 			e++
 		}
-		if at := strings.LastIndexByte(v[a:e], '@'); at >= 0 && !IsMarker(v[a:a+at]) {
-			cuts = append(cuts, cut{base + a, base + a + at})
-		}
-		// Query and fragment values, up to the end of this item.
-		end := e
-		for end < len(v) && v[end] != ',' && v[end] != ' ' {
+		end := e // the end of this item of a list
+		for end < segEnd && v[end] != ',' && v[end] != ' ' {
 			end++
 		}
+		if !validHostPort(v[a:e]) {
+			// Malformed: what follows it up to the next URL may be the
+			// rest of a password.
+			cuts = append(cuts, cut{base + s, base + segEnd})
+			continue
+		}
+		// Query and fragment values.
 		if q := strings.IndexAny(v[e:end], "?#"); q >= 0 {
 			k := e + q + 1
 			for k < end {
-				n := k
-				for n < end && v[n] != '&' && v[n] != ';' {
-					n++
+				m := k
+				for m < end && v[m] != '&' && v[m] != ';' {
+					m++
 				}
 				vs := k
-				if eq := strings.IndexByte(v[k:n], '='); eq >= 0 {
+				if eq := strings.IndexByte(v[k:m], '='); eq >= 0 {
 					vs = k + eq + 1
 				}
-				if vs < n && !IsMarker(v[vs:n]) {
-					cuts = append(cuts, cut{base + vs, base + n})
+				if vs < m && !IsMarker(v[vs:m]) {
+					cuts = append(cuts, cut{base + vs, base + m})
 				}
-				k = n + 1
+				k = m + 1
 			}
 		}
-		i = e
 	}
+	return mergeCuts(cuts)
+}
+
+// mergeCuts sorts cuts and joins those that overlap.
+func mergeCuts(cs []cut) []cut {
+	cs = sortCuts(cs)
+	var out []cut
+	for _, c := range cs {
+		if n := len(out); n > 0 && c.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, c.end)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// validHostPort accepts what a URL's authority holds after any userinfo:
+// a host name, an IPv4 or bracketed IPv6 address, or nothing (file:///,
+// unix:///), and an optional numeric port.
+func validHostPort(hp string) bool {
+	host, port := hp, ""
+	if strings.HasPrefix(hp, "[") {
+		k := strings.IndexByte(hp, ']')
+		if k < 0 {
+			return false
+		}
+		host, port = hp[1:k], hp[k+1:]
+		if port != "" && port[0] != ':' {
+			return false
+		}
+		port = strings.TrimPrefix(port, ":")
+		for i := 0; i < len(host); i++ {
+			if c := host[i]; !(isHex(string(c|0x20)) || c == ':' || c == '.' || c == '%' || isAlnumByte(c)) {
+				return false
+			}
+		}
+	} else {
+		if k := strings.LastIndexByte(hp, ':'); k >= 0 {
+			host, port = hp[:k], hp[k+1:]
+		}
+		for i := 0; i < len(host); i++ {
+			if c := host[i]; !(isAlnumByte(c) || c == '.' || c == '-' || c == '_' || c == '%' || c == '~') {
+				return false
+			}
+		}
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // onlyCertificates reports whether v is PEM text, or base64 of PEM text,

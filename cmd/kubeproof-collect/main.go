@@ -20,6 +20,7 @@ import (
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
+	"github.com/kubeproof/kubeproof/redact"
 )
 
 func main() {
@@ -69,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		timeout     = fs.Duration("timeout", collector.DefaultTimeout, "stop discovery after `DURATION`")
 		quiet       = fs.Bool("q", false, "print only the bundle digest on standard error")
 		signKey     = fs.String("sign-key", "", "sign the bundle with the private key in `FILE` (NAME.key of kubeproof keygen)")
+		redactKey   = fs.String("redaction-key", "", "give redaction markers keyed digests, with a key derived from the private key in `FILE` (NAME.key of kubeproof keygen): equal secrets then show as equal markers across the nodes collected with it")
 		showVersion = fs.Bool("version", false, "print the version and exit")
 	)
 	fs.StringVar(out, "output", ".", "same as -o")
@@ -99,13 +101,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *out == "-" && isTerminal(os.Stdout) {
 		return &exit.UsageError{Err: errors.New("refusing to write a binary bundle to a terminal; redirect standard output or use -o FILE")}
 	}
-	// The key is read before collecting: a bad key must not cost a run.
+	// The keys are read before collecting: a bad key must not cost a run.
 	var key ed25519.PrivateKey
 	if *signKey != "" {
 		var err error
-		if key, err = loadSigningKey(*signKey, stderr); err != nil {
+		if key, err = loadSigningKey(*signKey, "-sign-key", stderr); err != nil {
 			return err
 		}
+	}
+	// The redaction key changes the markers, and with them the bundle:
+	// it is never taken from -sign-key, so that a signed bundle stays the
+	// unsigned one with a signature appended.
+	if *redactKey != "" {
+		rk, err := loadSigningKey(*redactKey, "-redaction-key", stderr)
+		if err != nil {
+			return err
+		}
+		opts.RedactionKey = redact.DeriveKey(rk.Seed())
 	}
 	res, err := collector.Collect(context.Background(), opts)
 	if err != nil {
@@ -155,6 +167,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if key != nil {
 			fmt.Fprintf(stderr, "  signed with key %s\n", bundle.KeyID(key.Public().(ed25519.PublicKey)))
 		}
+		if r := res.Manifest.Redaction; r != nil && r.KeyID != "" {
+			fmt.Fprintf(stderr, "  redaction markers keyed with %s\n", r.KeyID)
+		}
 	}
 	fmt.Fprintf(stderr, "bundle digest %s\n", res.Digest.Prefixed())
 	if res.Partial() {
@@ -164,17 +179,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 // loadSigningKey reads a private key file, warning when others may read it.
-func loadSigningKey(name string, stderr io.Writer) (ed25519.PrivateKey, error) {
+// loadSigningKey reads a private key file of kubeproof keygen, given to
+// the flag named flagName.
+func loadSigningKey(name, flagName string, stderr io.Writer) (ed25519.PrivateKey, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, &exit.InputError{Err: fmt.Errorf("-sign-key: %w", err)}
+		return nil, &exit.InputError{Err: fmt.Errorf("%s: %w", flagName, err)}
 	}
 	key, err := bundle.ParsePrivateKey(data)
 	if err != nil {
-		return nil, &exit.InputError{Err: fmt.Errorf("-sign-key %s: %w", name, err)}
+		return nil, &exit.InputError{Err: fmt.Errorf("%s %s: %w", flagName, name, err)}
 	}
 	if fi, err := os.Stat(name); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		fmt.Fprintf(stderr, "kubeproof-collect: warning: the signing key %s is readable by others (mode %04o); chmod 600 it\n", name, fi.Mode().Perm())
+		fmt.Fprintf(stderr, "kubeproof-collect: warning: the key %s is readable by others (mode %04o); chmod 600 it\n", name, fi.Mode().Perm())
 	}
 	return key, nil
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,7 +108,7 @@ func TestSignKeyProblems(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"readable by others", privateKeyCopy(t, 0o644), 0, "warning: the signing key " + "%s" + " is readable by others (mode 0644)"},
+		{"readable by others", privateKeyCopy(t, 0o644), 0, "warning: the key " + "%s" + " is readable by others (mode 0644)"},
 		{"a public key", pubFile, 4, "-sign-key " + pubFile + ": malformed key file: this is a public key (signing takes the private key file, NAME.key)"},
 		{"missing", "nope.key", 4, "-sign-key: open nope.key"},
 		{"not a key", "main.go", 4, "malformed key file"},
@@ -146,4 +148,57 @@ func mustPub(t *testing.T) ed25519.PublicKey {
 		t.Fatal(err)
 	}
 	return pub
+}
+
+// TestRedactionKey: with --redaction-key the markers carry digests keyed
+// with it, the manifest names the key, equal secrets give equal markers
+// in two collections, and another key gives other markers.
+func TestRedactionKey(t *testing.T) {
+	ha := "../../fixtures/specs/kubeadm-ha-master"
+	other := filepath.Join(t.TempDir(), "other.key")
+	_, priv, _ := ed25519.GenerateKey(nil)
+	if err := os.WriteFile(other, bundle.MarshalPrivateKey(priv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	markers := func(key string) (string, []string) {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "b.kpb")
+		var stdout, stderr bytes.Buffer
+		args := []string{"-spec", ha, "-time", "2021-09-15T08:00:00Z", "-o", out}
+		if key != "" {
+			args = append(args, "--redaction-key", key)
+		}
+		if err := run(args, &stdout, &stderr); err != nil {
+			t.Fatalf("%v\n%s", err, stderr.String())
+		}
+		b, err := bundle.Open(out, bundle.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		procs, _ := b.Member(bundle.ProcessesPath)
+		id := ""
+		if b.Manifest.Redaction != nil {
+			id = b.Manifest.Redaction.KeyID
+		}
+		if key != "" && !strings.Contains(stderr.String(), "redaction markers keyed with "+id) {
+			t.Errorf("the summary does not name the key: %s", stderr.String())
+		}
+		return id, regexp.MustCompile(`<redacted:[^>]*>`).FindAllString(string(procs), -1)
+	}
+	key := privateKeyCopy(t, 0o600)
+	id1, m1 := markers(key)
+	id2, m2 := markers(key)
+	id3, m3 := markers(other)
+	id0, m0 := markers("")
+	if id1 == "" || id1 != id2 || id3 == id1 || id0 != "" {
+		t.Fatalf("key ids %q %q %q %q", id1, id2, id3, id0)
+	}
+	if len(m1) < 10 || !slices.Equal(m1, m2) {
+		t.Fatalf("markers of one key differ between collections: %d, %d", len(m1), len(m2))
+	}
+	for i := range m1 {
+		if !strings.Contains(m1[i], ":"+id1+":") || m1[i] == m3[i] || strings.Contains(m0[i], "hmac") {
+			t.Errorf("markers %q (key 1), %q (key 2), %q (no key)", m1[i], m3[i], m0[i])
+		}
+	}
 }

@@ -306,3 +306,26 @@ func inDistConfig(name, dist string) bool {
 	dir := "/etc/rancher/" + dist + "/"
 	return name == dir+"config.yaml" || strings.HasPrefix(name, dir+"config.yaml.d/")
 }
+
+// KeepsField reports whether the values at a dotted field path of a
+// document type ("kubelet-config", "authentication.anonymous.enabled")
+// are kept: the path is a known setting, not a secret. Catalog checks
+// read only such fields (a test keeps them in step).
+func KeepsField(docType, fieldPath string) bool {
+	loadSchemas()
+	t := docByName[docType]
+	if t == nil {
+		return false
+	}
+	f := t.root
+	for _, key := range strings.Split(fieldPath, ".") {
+		f = f.child(key)
+		for f != nil && f.items != nil && f.keys == nil && f.any == nil && f.kind == unknown && f.how == "" {
+			f = f.items // a list: its items' kind
+		}
+		if f == nil {
+			return false
+		}
+	}
+	return f.how != "" || f.keys != nil || f.any != nil || f.kind != unknown && f.kind != secret
+}

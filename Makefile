@@ -40,8 +40,9 @@ fuzz:
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseSignature$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./collector -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./collector -run '^$$' -fuzz '^FuzzRedactCanary$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./redact -run '^$$' -fuzz '^FuzzParseYAML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./redact -run '^$$' -fuzz '^FuzzRedactFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./redact -run '^$$' -fuzz '^FuzzRedactCanary$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseCertificates$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzGoModInfo$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInArgs$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s

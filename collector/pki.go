@@ -2,12 +2,7 @@ package collector
 
 import (
 	"bytes"
-	"crypto/ecdh"
-	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -19,7 +14,8 @@ import (
 // PKI metadata. Only certificates are decoded: a private key block is
 // recognised by its PEM type line and skipped without its body being
 // base64-decoded, so key material never exists anywhere but in the bytes
-// read from the file.
+// read from the file. Certificates are read by the DER reader of x509.go,
+// not crypto/x509, to keep the collector small.
 
 // CertificateError is a CERTIFICATE block that could not be parsed.
 type CertificateError struct {
@@ -35,10 +31,10 @@ func (e *CertificateError) Error() string {
 func (e *CertificateError) Unwrap() error { return e.Err }
 
 // parsedCert is a certificate's metadata with the parsed certificate, which
-// linkIssuers needs to check signatures.
+// linkIssuers needs.
 type parsedCert struct {
 	bundle.Certificate
-	cert *x509.Certificate
+	cert *certificate
 }
 
 // ParseCertificates returns the metadata of every X.509 certificate in the
@@ -82,7 +78,7 @@ func parseCerts(path string, data []byte) ([]parsedCert, error) {
 	blocks := pemBlocks(data)
 	if len(blocks) == 0 {
 		// A DER file (.cer, .der): one certificate or nothing.
-		if c, err := x509.ParseCertificate(data); err == nil {
+		if c, err := parseCertificate(data); err == nil {
 			return []parsedCert{newParsedCert(path, 0, c)}, nil
 		}
 		return nil, nil
@@ -101,7 +97,7 @@ func parseCerts(path string, data []byte) ([]parsedCert, error) {
 	return out, errors.Join(errs...)
 }
 
-func parseCertBlock(b pemBlock) (*x509.Certificate, error) {
+func parseCertBlock(b pemBlock) (*certificate, error) {
 	if !b.closed {
 		return nil, errors.New("no END line")
 	}
@@ -109,78 +105,68 @@ func parseCertBlock(b pemBlock) (*x509.Certificate, error) {
 	if p == nil || len(bytes.TrimSpace(rest)) != 0 {
 		return nil, errors.New("malformed PEM block")
 	}
-	der := p.Bytes
 	if b.typ == "TRUSTED CERTIFICATE" {
 		// Keep the certificate, drop OpenSSL's trust settings after it.
-		var raw asn1.RawValue
-		if _, err := asn1.Unmarshal(der, &raw); err != nil {
-			return nil, err
+		// The first element is found by encoding/asn1's rules, as
+		// before, then parsed alone.
+		r := asn1Reader{b: p.Bytes}
+		h, ok := r.header()
+		if ok {
+			_, ok = r.body(h.length)
 		}
-		der = raw.FullBytes
+		if !ok {
+			return nil, errors.New("asn1: malformed first element")
+		}
+		return parseCertificate(p.Bytes[:r.off])
 	}
-	return x509.ParseCertificate(der)
+	return parseCertificate(p.Bytes)
 }
 
-func newParsedCert(path string, index int, c *x509.Certificate) parsedCert {
+func newParsedCert(path string, index int, c *certificate) parsedCert {
 	m := bundle.Certificate{
 		Path:               path,
 		Index:              index,
-		Subject:            c.Subject.String(),
-		Issuer:             c.Issuer.String(),
-		DNSNames:           c.DNSNames,
-		EmailAddresses:     c.EmailAddresses,
-		NotBefore:          c.NotBefore.UTC(),
-		NotAfter:           c.NotAfter.UTC(),
-		SignatureAlgorithm: c.SignatureAlgorithm.String(),
-		IsCA:               c.BasicConstraintsValid && c.IsCA,
-		SHA256:             bundle.Hash(c.Raw),
+		Subject:            c.subject,
+		Issuer:             c.issuer,
+		Serial:             c.serial,
+		DNSNames:           c.dnsNames,
+		IPAddresses:        c.ipAddresses,
+		EmailAddresses:     c.emailAddresses,
+		URIs:               c.uris,
+		NotBefore:          c.notBefore.UTC(),
+		NotAfter:           c.notAfter.UTC(),
+		KeyAlgorithm:       c.keyAlgorithm,
+		KeySize:            c.keySize,
+		SignatureAlgorithm: c.signatureAlgorithm.name,
+		IsCA:               c.basicConstraints && c.isCA,
+		SHA256:             bundle.Hash(c.raw),
 	}
-	if c.SerialNumber != nil {
-		m.Serial = strings.ToUpper(c.SerialNumber.Text(16))
-	}
-	for _, ip := range c.IPAddresses {
-		m.IPAddresses = append(m.IPAddresses, ip.String())
-	}
-	for _, u := range c.URIs {
-		m.URIs = append(m.URIs, u.String())
-	}
-	m.KeyAlgorithm, m.KeySize = keyInfo(c)
 	return parsedCert{Certificate: m, cert: c}
 }
 
-// keyInfo names the algorithm and size of a certificate's public key.
-func keyInfo(c *x509.Certificate) (string, int) {
-	switch k := c.PublicKey.(type) {
-	case *rsa.PublicKey:
-		return "RSA", k.N.BitLen()
-	case *ecdsa.PublicKey:
-		if k.Curve == nil {
-			return "ECDSA", 0
-		}
-		return "ECDSA", k.Curve.Params().BitSize
-	case ed25519.PublicKey:
-		return "Ed25519", 256
-	case *ecdh.PublicKey:
-		return "X25519", 256
-	}
-	return c.PublicKeyAlgorithm.String(), 0
-}
-
 // linkIssuers sets IssuerSHA256 of each certificate to the fingerprint of
-// another certificate in certs that issued it: its subject equals the
-// certificate's issuer (raw bytes) and its key verifies the certificate's
-// signature (x509 CheckSignatureFrom, which also requires it to be a CA;
-// SHA-1 signatures are accepted, see issuedBy).
+// another certificate in certs that issued it, as far as can be told
+// without checking RSA and ECDSA signatures (that would bring back the
+// weight crypto/x509 was dropped for), by issuedBy.
 // A self-signed certificate gets none: a root has no issuer, and another
 // copy of the same certificate (same fingerprint) is never its issuer.
 // Where several certificates qualify (a CA renewed with the same key), the
 // one with the smallest fingerprint is chosen, so the result does not
 // depend on the order of certs.
+//
+// Until the collector dropped crypto/x509, a link was proven by the
+// issuer's key verifying the signature. Now, but for Ed25519, it rests on
+// names and key identifiers, which anyone making a certificate can copy: a
+// forged certificate with a CA's name as issuer and that CA's subject key
+// identifier as authority key identifier is linked to the CA. One with the
+// CA's name and another key identifier is not; one with no authority key
+// identifier is linked by name. The link records what the certificates
+// claim; whether a signature holds is for a verifier.
 func linkIssuers(certs []parsedCert) {
 	bySubject := map[string][]int{}
 	for i, pc := range certs {
 		if pc.cert != nil {
-			k := string(pc.cert.RawSubject)
+			k := string(pc.cert.rawSubject)
 			bySubject[k] = append(bySubject[k], i)
 		}
 	}
@@ -198,13 +184,15 @@ func linkIssuers(certs []parsedCert) {
 			continue
 		}
 		var best *bundle.Digest
-		for _, j := range bySubject[string(c.cert.RawIssuer)] {
-			p := &certs[j]
-			if p.SHA256 == c.SHA256 || (best != nil && bytes.Compare(p.SHA256[:], best[:]) >= 0) {
-				continue
-			}
-			if issuedBy(c.cert, p.cert) {
-				best = cloneDigest(&p.SHA256)
+		if !selfSigned(c.cert) {
+			for _, j := range bySubject[string(c.cert.rawIssuer)] {
+				p := &certs[j]
+				if p.SHA256 == c.SHA256 || (best != nil && bytes.Compare(p.SHA256[:], best[:]) >= 0) {
+					continue
+				}
+				if issuedBy(c.cert, p.cert) {
+					best = cloneDigest(&p.SHA256)
+				}
 			}
 		}
 		done[c.SHA256] = best
@@ -212,19 +200,46 @@ func linkIssuers(certs []parsedCert) {
 	}
 }
 
-// issuedBy reports whether parent may issue certificates and its key
-// verifies c's signature. A SHA-1 signature, which x509 no longer trusts,
-// is checked all the same: the link is evidence of what signed what, and
-// the signature algorithm is reported beside it.
-func issuedBy(c, parent *x509.Certificate) bool {
-	err := c.CheckSignatureFrom(parent)
-	var insecure x509.InsecureAlgorithmError
-	if errors.As(err, &insecure) {
-		// CheckSignatureFrom checked that parent is a CA before it met
-		// the algorithm.
-		return parent.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+// selfSigned reports whether c names itself as its issuer, by name and, if
+// it has an authority key identifier, by key: a root. A self-issued
+// certificate naming another key (a CA's key rollover) is not; one without
+// an authority key identifier cannot be told from a root, and is taken
+// for one.
+func selfSigned(c *certificate) bool {
+	return bytes.Equal(c.rawIssuer, c.rawSubject) &&
+		(!c.hasAuthorityKeyID || c.hasSubjectKeyID && bytes.Equal(c.authorityKeyID, c.subjectKeyID))
+}
+
+// issuedBy reports whether parent, whose subject is c's issuer, may have
+// issued c:
+//   - parent may issue certificates, as x509's CheckSignatureFrom requires:
+//     a CA by its basic constraints (or a version 1 certificate, which has
+//     none), with keyCertSign if it has a key usage;
+//   - its key is of the kind c's signature algorithm names: RSA, ECDSA or
+//     Ed25519. MD5 and DSA signatures, which x509 never checked, link
+//     nothing; SHA-1 ones do, as before: the link is evidence of what
+//     signed what, and the signature algorithm is reported beside it;
+//   - when c has an authority key identifier, it is parent's subject key
+//     identifier (a parent without one does not qualify);
+//   - an Ed25519 key verifies c's signature (crypto/ed25519 is in the
+//     collector anyway).
+func issuedBy(c, parent *certificate) bool {
+	if parent.version == 3 && !parent.basicConstraints || parent.basicConstraints && !parent.isCA {
+		return false
 	}
-	return err == nil
+	if parent.keyUsage != 0 && parent.keyUsage&keyUsageCertSign == 0 {
+		return false
+	}
+	if signer := c.signatureAlgorithm.signer; signer == unknownKey || signer != parent.key {
+		return false
+	}
+	if c.hasAuthorityKeyID && !(parent.hasSubjectKeyID && bytes.Equal(c.authorityKeyID, parent.subjectKeyID)) {
+		return false
+	}
+	if parent.key == ed25519Key {
+		return ed25519.Verify(parent.ed25519Key, c.tbs, c.signature)
+	}
+	return true
 }
 
 func cloneDigest(d *bundle.Digest) *bundle.Digest {

@@ -342,6 +342,88 @@ func TestLinkIssuersSHA1(t *testing.T) {
 	}
 }
 
+// TestLinkIssuersOffline shows what a link rests on now that signatures
+// (but Ed25519 ones) are not checked: issuer name, authority key
+// identifier, the parent's right to issue and the kind of its key.
+func TestLinkIssuersOffline(t *testing.T) {
+	ch := pkiChain()
+	root := ch.root // RSA, with a subject key identifier
+	otherRSA := testKeys().rsa2048
+	leafTmpl := func(cn string) *x509.Certificate {
+		return &x509.Certificate{
+			SerialNumber: big.NewInt(40), Subject: pkix.Name{CommonName: cn},
+			NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour),
+		}
+	}
+	// forge makes a certificate naming issuer (a raw subject) as its
+	// issuer, with authority key identifier aki, signed by key.
+	forge := func(cn string, issuer, aki []byte, key crypto.Signer) pkiCert {
+		return issue(leafTmpl(cn), mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)),
+			&pkiCert{cert: &x509.Certificate{RawSubject: issuer, SubjectKeyId: aki}, key: key})
+	}
+	edKey := testKeys().ed
+	edCA := issue(caTemplate("ed-ca", 41), edKey, nil)
+	_, otherEd, _ := ed25519.GenerateKey(rand.Reader)
+	notCATmpl := caTemplate("not-a-ca", 42)
+	notCATmpl.IsCA = false
+	notCA := issue(notCATmpl, mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)), nil)
+	noCertSignTmpl := caTemplate("no-cert-sign", 43)
+	noCertSignTmpl.KeyUsage = x509.KeyUsageDigitalSignature
+	noCertSign := issue(noCertSignTmpl, mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)), nil)
+	oldKey := mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))
+	oldCA := issue(caTemplate("rollover-ca", 44), oldKey, nil)
+	// Self-issued: x509 sets no authority key identifier unless told to,
+	// and without one such a certificate looks like a root.
+	newCATmpl := caTemplate("rollover-ca", 45)
+	newCATmpl.AuthorityKeyId = oldCA.cert.SubjectKeyId
+	newCA := issue(newCATmpl, mustKey(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)), &oldCA)
+
+	tests := []struct {
+		name   string
+		c      pkiCert
+		issuer *pkiCert
+	}{
+		{"the root's name, another key identifier", forge("forged", root.cert.RawSubject, []byte("another key"), otherRSA), nil},
+		{"the root's name and key identifier, copied", forge("copied", root.cert.RawSubject, root.cert.SubjectKeyId, otherRSA), &root},
+		{"the root's name, no key identifier", forge("no-aki", root.cert.RawSubject, nil, otherRSA), &root},
+		{"the root's name and key identifier, an ECDSA signature", forge("ecdsa", root.cert.RawSubject, root.cert.SubjectKeyId, ch.inter.key), nil},
+		{"issued by the Ed25519 CA", issue(leafTmpl("ed-leaf"), otherRSA, &edCA), &edCA},
+		{"the Ed25519 CA's name and key identifier, a bad signature", forge("ed-forged", edCA.cert.RawSubject, edCA.cert.SubjectKeyId, otherEd), nil},
+		{"issued by a certificate that is not a CA", issue(leafTmpl("under-not-ca"), otherRSA, &notCA), nil},
+		{"issued by a CA without keyCertSign", issue(leafTmpl("under-no-cert-sign"), otherRSA, &noCertSign), nil},
+		{"a self-issued certificate of a new key", newCA, &oldCA},
+		{"issued by the new key", issue(leafTmpl("rolled"), otherRSA, &newCA), &newCA},
+		{"the old key", oldCA, nil},
+	}
+	all := []parsedCert{}
+	for _, c := range []pkiCert{root, edCA, notCA, noCertSign, oldCA, newCA} {
+		pcs, err := parseCerts("/ca.crt", c.pem())
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, pcs...)
+	}
+	first := len(all)
+	for _, tt := range tests {
+		pcs, err := parseCerts("/"+tt.name, tt.c.pem())
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		all = append(all, pcs...)
+	}
+	linkIssuers(all)
+	for i, tt := range tests {
+		got := all[first+i].IssuerSHA256
+		var want *bundle.Digest
+		if tt.issuer != nil {
+			want = digestOf(tt.issuer.der)
+		}
+		if (got == nil) != (want == nil) || got != nil && *got != *want {
+			t.Errorf("%s: issuer %s, want %s", tt.name, short(got), short(want))
+		}
+	}
+}
+
 func digestOf(der []byte) *bundle.Digest { d := bundle.Hash(der); return &d }
 
 func short(d *bundle.Digest) string {
@@ -395,7 +477,7 @@ func FuzzParseCertificates(f *testing.F) {
 		pcs, err := parseCerts("/f.pem", data)
 		begins := bytes.Count(data, pemBegin)
 		for _, pc := range pcs {
-			if pc.cert == nil || pc.SHA256 != bundle.Hash(pc.cert.Raw) || pc.Index < 0 || pc.Index > max(begins-1, 0) {
+			if pc.cert == nil || pc.SHA256 != bundle.Hash(pc.cert.raw) || pc.Index < 0 || pc.Index > max(begins-1, 0) {
 				t.Fatalf("inconsistent certificate %+v", pc.Certificate)
 			}
 		}

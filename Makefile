@@ -44,6 +44,8 @@ fuzz:
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzRedactFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzRedactCanary$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseCertificates$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzX509Differential$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzX509Fields$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzGoModInfo$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInArgs$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s

@@ -225,3 +225,29 @@ func TestMarkersAreKeyed(t *testing.T) {
 		t.Error("format-1 markers are markers")
 	}
 }
+
+// BenchmarkFile redacts every test input once per iteration.
+func BenchmarkFile(b *testing.B) {
+	type input struct {
+		name string
+		data []byte
+	}
+	var ins []input
+	size := 0
+	for _, g := range goldenFiles {
+		data, err := os.ReadFile(filepath.Join("testdata", "files", g.file+".in"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins = append(ins, input{g.path, data})
+		size += len(data)
+	}
+	r := New([]byte("a fleet key of thirty-two bytes!"))
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, in := range ins {
+			r.File(in.name, in.data, Via{})
+		}
+	}
+}

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"errors"
 	"fmt"
+	"github.com/kubeproof/kubeproof/results"
 	"runtime"
 	"slices"
 	"sort"
@@ -33,7 +34,7 @@ type Options struct {
 	// (changed, missing, refused) or whose signature is bad, instead of
 	// refusing it: members whose content differs from the manifest are
 	// read all the same, every citation of such a member is marked
-	// Unverified, and the bundle's BundleInfo says it FAILED verification.
+	// Unverified, and the bundle's results.BundleInfo says it FAILED verification.
 	// Problems with the stream (truncated, not zstd, a bad manifest, a
 	// limit) are never analyzable.
 	AllowUnverified bool
@@ -88,7 +89,7 @@ func (e *BundleError) Unwrap() []error { return e.Errs }
 // naming every such bundle and its problems: a report never silently
 // leaves a node out. With AllowUnverified, a bundle with problems of its
 // members or signature is analyzed instead, and marked.
-func Analyze(files []string, opts Options) (*Report, error) {
+func Analyze(files []string, opts Options) (*results.Report, error) {
 	if opts.Catalog == nil {
 		return nil, errors.New("analyzer: no catalog")
 	}
@@ -97,7 +98,7 @@ func Analyze(files []string, opts Options) (*Report, error) {
 			return nil, fmt.Errorf("unknown target %q: want some of %s", t, strings.Join(Targets, ", "))
 		}
 	}
-	nodes := make([]NodeResult, len(files))
+	nodes := make([]results.NodeResult, len(files))
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -139,7 +140,7 @@ func Analyze(files []string, opts Options) (*Report, error) {
 		}
 		return nodes[i].Bundle.Digest.String() < nodes[j].Bundle.Digest.String()
 	})
-	rep := &Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes}
+	rep := &results.Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes}
 	for _, n := range nodes {
 		rep.Totals.Merge(n.Totals)
 		if opts.ReportTime.IsZero() && n.Bundle.CollectedAt.After(rep.ReportTime) {
@@ -150,7 +151,7 @@ func Analyze(files []string, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-func analyzeFile(file string, opts Options) (NodeResult, error) {
+func analyzeFile(file string, opts Options) (results.NodeResult, error) {
 	b, err := bundle.OpenWith(file, bundle.ReadOptions{Limits: opts.Limits, KeepUnverified: opts.AllowUnverified})
 	var problems []error
 	if err != nil {
@@ -158,28 +159,28 @@ func analyzeFile(file string, opts Options) (NodeResult, error) {
 		var ve *bundle.VerifyError
 		if b == nil || !opts.AllowUnverified || !errors.As(err, &ve) ||
 			opts.RequireSignature && errors.Is(err, bundle.ErrSignature) {
-			return NodeResult{}, err
+			return results.NodeResult{}, err
 		}
 		problems = ve.Problems
 	}
 	if opts.RequireSignature {
 		if err := opts.Trusted.Require(b); err != nil {
-			return NodeResult{}, fmt.Errorf("%s: %w", file, err)
+			return results.NodeResult{}, fmt.Errorf("%s: %w", file, err)
 		}
 	}
 	n, err := NewNode(file, b)
 	if err != nil {
-		return NodeResult{}, err
+		return results.NodeResult{}, err
 	}
 	n.verifyProblems = problems
 	return EvaluateNode(n, opts), nil
 }
 
 // bundleInfo describes the node's bundle, with what verification found.
-func (n *Node) bundleInfo(trusted *bundle.Keyring) BundleInfo {
+func (n *Node) bundleInfo(trusted *bundle.Keyring) results.BundleInfo {
 	m := n.Manifest
-	info := BundleInfo{
-		File: n.File, Digest: n.Digest, Host: m.Host, CollectedAt: m.Collection.Finished.UTC(),
+	info := results.BundleInfo{
+		File: n.File, Digest: rd(n.Digest), Host: resultsHost(m.Host), CollectedAt: m.Collection.Finished.UTC(),
 		CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
 		UnverifiedMembers: n.b.Unverified(),
 	}
@@ -187,7 +188,7 @@ func (n *Node) bundleInfo(trusted *bundle.Keyring) BundleInfo {
 	var sig string
 	switch {
 	case slices.ContainsFunc(n.verifyProblems, func(err error) bool { return errors.Is(err, bundle.ErrSignature) }):
-		info.Signature, sig = SignatureBad, "bad signature"
+		info.Signature, sig = results.SignatureBad, "bad signature"
 		for _, p := range n.verifyProblems {
 			if errors.As(p, &se) && se.KeyID != "" {
 				info.SignerKeyID = se.KeyID
@@ -199,11 +200,11 @@ func (n *Node) bundleInfo(trusted *bundle.Keyring) BundleInfo {
 		sig = trusted.Describe(n.b)
 		switch trusted.Trust(n.b) {
 		case bundle.Trusted:
-			info.Signature, info.SignerKeyID = SignatureVerified, n.b.Signature.KeyID
+			info.Signature, info.SignerKeyID = results.SignatureVerified, n.b.Signature.KeyID
 		case bundle.UnknownKey:
-			info.Signature, info.SignerKeyID = SignatureUnknownKey, n.b.Signature.KeyID
+			info.Signature, info.SignerKeyID = results.SignatureUnknownKey, n.b.Signature.KeyID
 		default:
-			info.Signature = SignatureUnsigned
+			info.Signature = results.SignatureUnsigned
 		}
 	}
 	info.Verification = sig
@@ -259,9 +260,9 @@ func plural(n int, word string) string {
 }
 
 // EvaluateNode runs the selected targets of the catalog on one node.
-func EvaluateNode(n *Node, opts Options) NodeResult {
+func EvaluateNode(n *Node, opts Options) results.NodeResult {
 	m := n.Manifest
-	nr := NodeResult{Node: n.Name, Bundle: n.bundleInfo(opts.Trusted)}
+	nr := results.NodeResult{Node: n.Name, Bundle: n.bundleInfo(opts.Trusted)}
 	targets := opts.Targets
 	if len(targets) == 0 {
 		targets = TargetsForRoles(m.Host.Roles)
@@ -270,21 +271,21 @@ func EvaluateNode(n *Node, opts Options) NodeResult {
 		if !slices.Contains(targets, sec.Target) {
 			continue
 		}
-		tr := TargetResult{Section: sec}
+		tr := results.TargetResult{Section: sec.View()}
 		for _, g := range sec.Groups {
 			for _, c := range g.Checks {
 				if len(opts.Checks) > 0 && !selected(opts.Checks, c) {
 					continue
 				}
-				var r Result
+				var r results.Result
 				if selected(opts.Skip, c) {
-					r = Result{Check: c, Status: Info, Reason: "skipped by --skip", Expected: "skipped", Observed: "not evaluated",
-						Citations: []Citation{n.manifestCitation("skipped on request")}}
+					r = results.Result{Check: c.View(), Status: results.Info, Reason: "skipped by --skip", Expected: "skipped", Observed: "not evaluated",
+						Citations: []results.Citation{n.manifestCitation("skipped on request")}}
 				} else {
 					r = Evaluate(c, n)
 				}
 				if len(r.Citations) == 0 {
-					r.Citations = []Citation{n.manifestCitation("roles: " + strings.Join(m.Host.Roles, ","))}
+					r.Citations = []results.Citation{n.manifestCitation("roles: " + strings.Join(m.Host.Roles, ","))}
 				}
 				if len(n.unverified) > 0 {
 					n.markUnverified(&r)
@@ -314,7 +315,7 @@ func selected(ids []string, c *Check) bool {
 
 // markUnverified marks the citations of members that failed verification,
 // and the result that rests on them.
-func (n *Node) markUnverified(r *Result) {
+func (n *Node) markUnverified(r *results.Result) {
 	for i := range r.Citations {
 		if n.unverified[r.Citations[i].Member] {
 			if !r.Unverified {
@@ -328,6 +329,19 @@ func (n *Node) markUnverified(r *Result) {
 	}
 }
 
-func (n *Node) manifestCitation(observed string) Citation {
-	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ManifestPath, MemberSHA256: n.Digest, Locator: "host", Observed: observed}
+func (n *Node) manifestCitation(observed string) results.Citation {
+	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ManifestPath, MemberSHA256: rd(n.Digest), Locator: "host", Observed: observed}
+}
+
+// resultsHost is the manifest's host facts as the results model holds them.
+func resultsHost(h bundle.Host) results.Host {
+	out := results.Host{
+		Hostname: h.Hostname, Kernel: h.Kernel, Architecture: h.Architecture,
+		OS:    results.OSRelease{ID: h.OS.ID, VersionID: h.OS.VersionID, PrettyName: h.OS.PrettyName},
+		Roles: h.Roles, Components: h.Components, Runtimes: h.Runtimes,
+	}
+	for _, v := range h.Kubernetes {
+		out.Kubernetes = append(out.Kubernetes, results.Version{Version: v.Version, Component: v.Component, Source: v.Source, Path: v.Path})
+	}
+	return out
 }

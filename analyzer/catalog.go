@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kubeproof/kubeproof/results"
 	"io/fs"
 	"maps"
 	"os"
@@ -44,6 +45,7 @@ type Section struct {
 	Component string   `json:"component,omitempty"`
 	Groups    []*Group `json:"groups"`
 	File      string   `json:"-"`
+	view      *results.Section
 }
 
 // Group is a subsection of checks.
@@ -55,7 +57,7 @@ type Group struct {
 }
 
 // Check is one recommendation. It is a definition only: evaluating it
-// returns a Result and never changes the Check.
+// returns a results.Result and never changes the Check.
 type Check struct {
 	ID          string   `json:"id"`
 	Title       string   `json:"title"`
@@ -68,8 +70,41 @@ type Check struct {
 	References  []string `json:"references,omitempty"`
 
 	// Filled by the loader.
-	Target  string `json:"-"`
-	Section string `json:"-"` // the group id
+	Target  string         `json:"-"`
+	Section string         `json:"-"` // the group id
+	view    *results.Check // the check as results show it
+}
+
+// View returns the check as the results model describes it.
+func (c *Check) View() *results.Check {
+	if c.view != nil {
+		return c.view
+	}
+	return c.describe()
+}
+
+func (c *Check) describe() *results.Check {
+	return &results.Check{
+		ID: c.ID, Title: c.Title, Assessment: c.Assessment, Review: c.Review, Scored: c.Scored,
+		Component: c.Component, Remediation: c.Remediation, References: c.References,
+		Target: c.Target, Group: c.Section,
+	}
+}
+
+// View returns the section as the results model describes it.
+func (s *Section) View() *results.Section {
+	if s.view != nil {
+		return s.view
+	}
+	v := &results.Section{Benchmark: s.Benchmark, Target: s.Target, ID: s.ID, Title: s.Title}
+	for _, g := range s.Groups {
+		vg := &results.Group{ID: g.ID, Title: g.Title}
+		for _, c := range g.Checks {
+			vg.Checks = append(vg.Checks, c.View())
+		}
+		v.Groups = append(v.Groups, vg)
+	}
+	return v
 }
 
 // DisplayTitle is the title as kube-bench prints it, with the assessment.
@@ -219,7 +254,7 @@ func Load(fsys fs.FS, benchmark, name string) (*Catalog, error) {
 	if len(cat.Sections) == 0 {
 		return nil, &CatalogError{File: name, Msg: "no *.yaml catalog files"}
 	}
-	sort.Slice(cat.Sections, func(i, j int) bool { return CompareIDs(cat.Sections[i].ID, cat.Sections[j].ID) < 0 })
+	sort.Slice(cat.Sections, func(i, j int) bool { return results.CompareIDs(cat.Sections[i].ID, cat.Sections[j].ID) < 0 })
 	return cat, nil
 }
 
@@ -313,7 +348,7 @@ func (s *Section) validate() error {
 	if !slices.Contains(Targets, s.Target) {
 		return bad("", "target", "%q: want one of %s", s.Target, strings.Join(Targets, ", "))
 	}
-	if !validID(s.ID) {
+	if !results.ValidID(s.ID) {
 		return bad("", "id", "%q: want a dotted number", s.ID)
 	}
 	if s.Title == "" {
@@ -331,7 +366,7 @@ func (s *Section) validate() error {
 		}
 		// A section without subsections (etcd's "2") has one group of
 		// the section's own id.
-		if !validID(g.ID) || g.ID != s.ID && !strings.HasPrefix(g.ID, s.ID+".") {
+		if !results.ValidID(g.ID) || g.ID != s.ID && !strings.HasPrefix(g.ID, s.ID+".") {
 			return bad("", "groups.id", "%q: want %s or a dotted number under it", g.ID, s.ID)
 		}
 		if g.Title == "" {
@@ -344,7 +379,7 @@ func (s *Section) validate() error {
 			if c == nil {
 				return bad("", "groups.checks", "group %s: an empty check", g.ID)
 			}
-			if !validID(c.ID) || !strings.HasPrefix(c.ID, g.ID+".") {
+			if !results.ValidID(c.ID) || !strings.HasPrefix(c.ID, g.ID+".") {
 				return bad(c.ID, "id", "want a dotted number under group %s", g.ID)
 			}
 			if c.Title == "" {
@@ -378,10 +413,13 @@ func (s *Section) validate() error {
 				}
 			}
 			c.Target, c.Section = s.Target, g.ID
+			c.view = c.describe()
 		}
-		sort.SliceStable(g.Checks, func(i, j int) bool { return CompareIDs(g.Checks[i].ID, g.Checks[j].ID) < 0 })
+		sort.SliceStable(g.Checks, func(i, j int) bool { return results.CompareIDs(g.Checks[i].ID, g.Checks[j].ID) < 0 })
 	}
-	sort.SliceStable(s.Groups, func(i, j int) bool { return CompareIDs(s.Groups[i].ID, s.Groups[j].ID) < 0 })
+	sort.SliceStable(s.Groups, func(i, j int) bool { return results.CompareIDs(s.Groups[i].ID, s.Groups[j].ID) < 0 })
+	s.view = nil
+	s.view = s.View()
 	return nil
 }
 

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"github.com/kubeproof/kubeproof/results"
 	"path"
 	"strconv"
 	"strings"
@@ -26,25 +27,25 @@ type outcome struct {
 	expected string
 	observed []string
 	reason   string
-	cites    []Citation
+	cites    []results.Citation
 }
 
 // Evaluate returns the verdict of check on node. It never changes check.
-func Evaluate(check *Check, n *Node) Result {
-	r := Result{Check: check}
+func Evaluate(check *Check, n *Node) results.Result {
+	r := results.Result{Check: check.View()}
 	if !n.Runs(check.Component) {
-		r.Status = NA
+		r.Status = results.NA
 		r.Reason = check.Component + " does not run on this node"
 		r.Observed = "no " + check.Component + " process in the bundle"
-		r.Citations = []Citation{n.processesCitation("components: " + strings.Join(n.Manifest.Host.Components, ","))}
+		r.Citations = []results.Citation{n.processesCitation("components: " + strings.Join(n.Manifest.Host.Components, ","))}
 		return r
 	}
 	if check.Test == nil {
-		r.Status = Warn
+		r.Status = results.Warn
 		r.Reason = "manual review: the benchmark gives no automated test"
 		r.Expected = "manual review"
 		if p, _ := n.process(check.Component); p != nil {
-			r.Citations = []Citation{n.argvCitation(p, -1, fmt.Sprintf("%s runs (pid %d, %s)", check.Component, p.PID, arguments(p)))}
+			r.Citations = []results.Citation{n.argvCitation(p, -1, fmt.Sprintf("%s runs (pid %d, %s)", check.Component, p.PID, arguments(p)))}
 		}
 		return r
 	}
@@ -54,19 +55,19 @@ func Evaluate(check *Check, n *Node) Result {
 	r.Citations = o.cites
 	switch {
 	case check.Review:
-		r.Status = Warn
+		r.Status = results.Warn
 		r.Reason = "manual review: the evidence below is for the reviewer, it decides nothing alone"
 	case o.state == passed:
-		r.Status = Pass
+		r.Status = results.Pass
 	case o.state == failed && !check.Scored:
 		// As kube-bench does: an unscored recommendation that fails its
 		// test asks for review rather than failing the audit.
-		r.Status = Warn
+		r.Status = results.Warn
 		r.Reason = "not scored: the test failed, review whether it applies"
 	case o.state == failed:
-		r.Status = Fail
+		r.Status = results.Fail
 	default:
-		r.Status = Warn
+		r.Status = results.Warn
 		r.Reason = o.reason
 	}
 	return r
@@ -132,7 +133,7 @@ func evalComposed(t *Test, component string, n *Node) outcome {
 	return o
 }
 
-func appendCites(dst, src []Citation) []Citation {
+func appendCites(dst, src []results.Citation) []results.Citation {
 next:
 	for _, c := range src {
 		for _, d := range dst {
@@ -151,7 +152,7 @@ type setting struct {
 	value string
 	set   bool
 	desc  string // how it reads in expected and observed text
-	cites []Citation
+	cites []results.Citation
 	err   string // why it could not be read
 }
 
@@ -204,7 +205,7 @@ func (n *Node) setting(component, flagName, field string) setting {
 		if n.unverified[doc.member] {
 			// The copy was there and failed verification: cite it, so the
 			// verdict is marked as resting on it.
-			s.cites = append(s.cites, Citation{Bundle: n.Digest, Node: n.Name, Member: doc.member, MemberSHA256: n.memberDigest(doc.member),
+			s.cites = append(s.cites, results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: doc.member, MemberSHA256: rd(n.memberDigest(doc.member)),
 				Locator: "copy of " + cfgPath, Observed: "failed verification, not read"})
 		} else if pr := n.readProblem(cfgPath); pr != nil {
 			s.cites = append(s.cites, n.problemCitation(pr))
@@ -214,7 +215,7 @@ func (n *Node) setting(component, flagName, field string) setting {
 		return s
 	}
 	val, line, ok := doc.lookup(field)
-	c := Citation{Bundle: n.Digest, Node: n.Name, Member: doc.member, MemberSHA256: n.memberDigest(doc.member)}
+	c := results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: doc.member, MemberSHA256: rd(n.memberDigest(doc.member))}
 	if ok {
 		s.value, s.set = val, true
 		c.Locator = fmt.Sprintf("%s (line %d)", field, line)
@@ -250,7 +251,7 @@ func evalFeature(t *Test, component string, n *Node) outcome {
 		if fs.set || fs.err != "" || len(fs.cites) > 0 {
 			fs.desc = s.desc
 			if p != nil {
-				fs.cites = append([]Citation{n.argvCitation(p, -1, fmt.Sprintf("%s not in --feature-gates among its %s", t.Feature, arguments(p)))}, fs.cites...)
+				fs.cites = append([]results.Citation{n.argvCitation(p, -1, fmt.Sprintf("%s not in --feature-gates among its %s", t.Feature, arguments(p)))}, fs.cites...)
 			}
 			s = fs
 		}
@@ -440,7 +441,7 @@ func evalFile(t *Test, component string, n *Node) outcome {
 			o.observed = []string{o.reason}
 			return o
 		}
-		var cites []Citation
+		var cites []results.Citation
 		unseen, cites = n.unseenUnder(f.Under)
 		o.cites = append(o.cites, cites...)
 	default:
@@ -566,9 +567,9 @@ func evalFile(t *Test, component string, n *Node) outcome {
 // with citations: a directory it could not list, an entry it could not
 // stat, or a path limit or time limit that ended it early. A scan of dir's
 // entries is then incomplete, and can fail a check but never pass it.
-func (n *Node) unseenUnder(dir string) ([]string, []Citation) {
+func (n *Node) unseenUnder(dir string) ([]string, []results.Citation) {
 	var reasons []string
-	var cites []Citation
+	var cites []results.Citation
 	for _, p := range n.problems {
 		switch {
 		case p.Kind == "limit" && (p.Op == "stat" || p.Op == "collect"):
@@ -578,7 +579,7 @@ func (n *Node) unseenUnder(dir string) ([]string, []Citation) {
 		default:
 			continue
 		}
-		cites = append(cites, Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: n.memberDigest(bundle.ProblemsPath),
+		cites = append(cites, results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: rd(n.memberDigest(bundle.ProblemsPath)),
 			Locator: strings.TrimSpace(p.Path + " " + p.Op), Observed: p.Kind + ": " + p.Message})
 	}
 	var first *bundle.Stat
@@ -663,8 +664,8 @@ func fileTest(t *Test, st *bundle.Stat) (bool, string, string) {
 	return true, st.Type, "type"
 }
 
-func (n *Node) statCitation(st *bundle.Stat, field, observed string) Citation {
-	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.StatPath, MemberSHA256: n.memberDigest(bundle.StatPath),
+func (n *Node) statCitation(st *bundle.Stat, field, observed string) results.Citation {
+	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.StatPath, MemberSHA256: rd(n.memberDigest(bundle.StatPath)),
 		Locator: st.Path + " " + field, Observed: observed}
 }
 
@@ -688,21 +689,21 @@ func occObserved(p *bundle.Process, o flagOcc) string {
 	return a
 }
 
-func (n *Node) argvCitation(p *bundle.Process, index int, observed string) Citation {
+func (n *Node) argvCitation(p *bundle.Process, index int, observed string) results.Citation {
 	loc := fmt.Sprintf("pid %d %s argv", p.PID, p.Component)
 	if index >= 0 {
 		loc = fmt.Sprintf("pid %d %s argv[%d]", p.PID, p.Component, index)
 	}
-	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProcessesPath, MemberSHA256: n.memberDigest(bundle.ProcessesPath),
+	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ProcessesPath, MemberSHA256: rd(n.memberDigest(bundle.ProcessesPath)),
 		Locator: loc, Observed: observed}
 }
 
-func (n *Node) processesCitation(observed string) Citation {
-	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProcessesPath, MemberSHA256: n.memberDigest(bundle.ProcessesPath),
+func (n *Node) processesCitation(observed string) results.Citation {
+	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ProcessesPath, MemberSHA256: rd(n.memberDigest(bundle.ProcessesPath)),
 		Locator: "processes", Observed: observed}
 }
 
-func (n *Node) problemCitation(pr *bundle.Problem) Citation {
-	return Citation{Bundle: n.Digest, Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: n.memberDigest(bundle.ProblemsPath),
+func (n *Node) problemCitation(pr *bundle.Problem) results.Citation {
+	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ProblemsPath, MemberSHA256: rd(n.memberDigest(bundle.ProblemsPath)),
 		Locator: pr.Path + " " + pr.Op, Observed: pr.Message + " (" + pr.Kind + ")"}
 }

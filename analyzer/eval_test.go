@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"github.com/kubeproof/kubeproof/results"
 	"strings"
 	"testing"
 
@@ -159,7 +160,7 @@ func TestFlagCitation(t *testing.T) {
 		t.Fatalf("--profiling false (space form) = %v", o.state)
 	}
 	c := o.cites[0]
-	if c.Member != bundle.ProcessesPath || c.Locator != "pid 114 kube-apiserver argv[2]" || c.Observed != "--profiling false" || c.MemberSHA256 != n.digests[bundle.ProcessesPath] {
+	if c.Member != bundle.ProcessesPath || c.Locator != "pid 114 kube-apiserver argv[2]" || c.Observed != "--profiling false" || c.MemberSHA256 != rd(n.digests[bundle.ProcessesPath]) {
 		t.Errorf("citation = %+v", c)
 	}
 	// Absence is cited by the command line's length, never by quoting it:
@@ -302,39 +303,21 @@ func TestEvaluateStatuses(t *testing.T) {
 	}
 	tests := []struct {
 		check *Check
-		want  Status
+		want  results.Status
 	}{
-		{mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"false\""), Fail},
-		{mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\""), Pass},
-		{mk(true, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\""), Warn},
-		{mk(true, "kube-apiserver", ""), Warn},
-		{mk(false, "kube-proxy", "flag: profiling\nop: eq\nvalue: \"true\""), NA},
-		{mk(true, "none", ""), Warn},
-		{unscored(mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"false\"")), Warn}, // unscored failure asks for review
-		{unscored(mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\"")), Pass},
+		{mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"false\""), results.Fail},
+		{mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\""), results.Pass},
+		{mk(true, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\""), results.Warn},
+		{mk(true, "kube-apiserver", ""), results.Warn},
+		{mk(false, "kube-proxy", "flag: profiling\nop: eq\nvalue: \"true\""), results.NA},
+		{mk(true, "none", ""), results.Warn},
+		{unscored(mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"false\"")), results.Warn}, // unscored failure asks for review
+		{unscored(mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"true\"")), results.Pass},
 	}
 	for _, tt := range tests {
 		r := Evaluate(tt.check, n)
 		if r.Status != tt.want {
 			t.Errorf("%+v: status %s, want %s (%s)", tt.check, r.Status, tt.want, r.Reason)
-		}
-	}
-}
-
-func TestCompareIDs(t *testing.T) {
-	ordered := []string{"1", "1.1", "1.1.2", "1.1.10", "1.2", "1.2.9", "1.2.10", "1.10", "2", "4.2.9", "4.2.10", "10"}
-	for i := range ordered {
-		for j := range ordered {
-			got := CompareIDs(ordered[i], ordered[j])
-			want := 0
-			if i < j {
-				want = -1
-			} else if i > j {
-				want = 1
-			}
-			if got != want {
-				t.Errorf("CompareIDs(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
-			}
 		}
 	}
 }

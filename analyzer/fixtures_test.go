@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bufio"
+	"github.com/kubeproof/kubeproof/results"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,13 +59,13 @@ func TestEmbeddedCatalogs(t *testing.T) {
 }
 
 // reference reads fixtures/expected/tkestack-cis-1.6.tsv: target → id → status.
-func reference(t *testing.T) map[string]map[string]Status {
+func reference(t *testing.T) map[string]map[string]results.Status {
 	f, err := os.Open("../fixtures/expected/tkestack-cis-1.6.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	ref := map[string]map[string]Status{}
+	ref := map[string]map[string]results.Status{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -73,9 +74,9 @@ func reference(t *testing.T) map[string]map[string]Status {
 		}
 		f := strings.Split(line, "\t")
 		if ref[f[0]] == nil {
-			ref[f[0]] = map[string]Status{}
+			ref[f[0]] = map[string]results.Status{}
 		}
-		ref[f[0]][f[1]] = Status(f[2])
+		ref[f[0]][f[1]] = results.Status(f[2])
 	}
 	return ref
 }
@@ -104,7 +105,7 @@ func TestReferenceScan(t *testing.T) {
 			}
 			for _, tr := range rep.Nodes[0].Targets {
 				want := ref[tr.Section.Target]
-				var wantTotals, gotTotals Totals
+				var wantTotals, gotTotals results.Totals
 				for _, s := range want {
 					wantTotals.Add(s)
 				}
@@ -153,14 +154,14 @@ func TestEveryVerdictCited(t *testing.T) {
 					t.Errorf("%s %s: %s without a citation", file, r.Check.ID, r.Status)
 				}
 				for _, c := range r.Citations {
-					if c.Bundle != b.Digest {
+					if c.Bundle != rd(b.Digest) {
 						t.Errorf("%s %s: citation of bundle %s", file, r.Check.ID, c.Bundle)
 					}
 					want, ok := b.MemberDigest(c.Member)
 					if c.Member == bundle.ManifestPath {
 						want, ok = b.Digest, true
 					}
-					if !ok || want != c.MemberSHA256 {
+					if !ok || rd(want) != c.MemberSHA256 {
 						t.Errorf("%s %s: citation of member %q with digest %s: not in the bundle", file, r.Check.ID, c.Member, c.MemberSHA256.Short())
 					}
 				}
@@ -183,12 +184,12 @@ func TestFormatsAgree(t *testing.T) {
 	}
 	for _, file := range old {
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			verdicts := func(f string) (map[string]Status, int) {
+			verdicts := func(f string) (map[string]results.Status, int) {
 				rep, err := Analyze([]string{f}, Options{Catalog: cat, Targets: Targets})
 				if err != nil {
 					t.Fatal(err)
 				}
-				out := map[string]Status{}
+				out := map[string]results.Status{}
 				for _, tr := range rep.Nodes[0].Targets {
 					for _, r := range tr.Results {
 						out[tr.Section.Target+" "+r.Check.ID] = r.Status

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // catalogSeeds returns every embedded catalog file, the test catalog, and
@@ -80,7 +81,7 @@ func FuzzParseSection(f *testing.F) {
 				if c.Target != sec.Target || c.Section != g.ID || !slices.Contains(Components, c.Component) {
 					t.Fatalf("check %s not filled in: target %q section %q component %q", c.ID, c.Target, c.Section, c.Component)
 				}
-				if i > 0 && CompareIDs(g.Checks[i-1].ID, c.ID) > 0 {
+				if i > 0 && results.CompareIDs(g.Checks[i-1].ID, c.ID) > 0 {
 					t.Fatalf("checks not sorted: %s before %s", g.Checks[i-1].ID, c.ID)
 				}
 			}

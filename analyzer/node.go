@@ -9,6 +9,7 @@ import (
 	yamlv3 "sigs.k8s.io/yaml/goyaml.v3"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // Node is the evidence of one bundle, indexed for the checks' lookups.
@@ -305,3 +306,6 @@ func (n *Node) readProblem(p string) *bundle.Problem {
 	}
 	return nil
 }
+
+// rd is a bundle digest as the results model holds it.
+func rd(d bundle.Digest) results.Digest { return results.Digest(d.String()) }

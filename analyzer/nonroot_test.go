@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"github.com/kubeproof/kubeproof/results"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,7 +65,7 @@ func TestNonRootVerdicts(t *testing.T) {
 							if got.Status == want.Status {
 								continue
 							}
-							if got.Status != Warn {
+							if got.Status != results.Warn {
 								t.Errorf("%s %s: %s as nobody, %s as root (%s)", name, c.ID, got.Status, want.Status, got.Observed)
 								continue
 							}
@@ -129,7 +130,7 @@ func TestUnlistedDirectoryNeverPasses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			n := problemNode(t, []bundle.Process{proc("kube-apiserver")}, tt.stats, tt.problems)
 			for _, id := range []string{"1.1.19", "1.1.20", "1.1.21"} {
-				if r := Evaluate(check(id), n); r.Status != Warn {
+				if r := Evaluate(check(id), n); r.Status != results.Warn {
 					t.Errorf("%s: %s (%s), want WARN", id, r.Status, r.Observed)
 				}
 			}
@@ -137,7 +138,7 @@ func TestUnlistedDirectoryNeverPasses(t *testing.T) {
 	}
 	// The same directory, listed, with nothing wrong: the check passes.
 	n := problemNode(t, []bundle.Process{proc("kube-apiserver")}, []bundle.Stat{pki, file("/etc/kubernetes/pki/ca.crt", "0644", "root", "root")}, nil)
-	if r := Evaluate(check("1.1.19"), n); r.Status != Pass {
+	if r := Evaluate(check("1.1.19"), n); r.Status != results.Pass {
 		t.Errorf("1.1.19 on a complete listing: %s (%s), want PASS", r.Status, r.Observed)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"errors"
+	"github.com/kubeproof/kubeproof/results"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,15 +69,15 @@ func TestAnalyzeSignatures(t *testing.T) {
 		signature    string
 		err          error
 	}{
-		{"unsigned", unsigned, Options{Trusted: trusted}, "unsigned", SignatureUnsigned, nil},
-		{"signed, no key trusted", signed, Options{}, "signed by an unknown key " + id, SignatureUnknownKey, nil},
-		{"signed, another key trusted", signed, Options{Trusted: bundle.NewKeyring(otherPub)}, "signed by an unknown key " + id, SignatureUnknownKey, nil},
-		{"signed and trusted", signed, Options{Trusted: trusted}, "signed and verified (key " + id + ")", SignatureVerified, nil},
-		{"signature required and trusted", signed, Options{Trusted: trusted, RequireSignature: true}, "signed and verified (key " + id + ")", SignatureVerified, nil},
+		{"unsigned", unsigned, Options{Trusted: trusted}, "unsigned", results.SignatureUnsigned, nil},
+		{"signed, no key trusted", signed, Options{}, "signed by an unknown key " + id, results.SignatureUnknownKey, nil},
+		{"signed, another key trusted", signed, Options{Trusted: bundle.NewKeyring(otherPub)}, "signed by an unknown key " + id, results.SignatureUnknownKey, nil},
+		{"signed and trusted", signed, Options{Trusted: trusted}, "signed and verified (key " + id + ")", results.SignatureVerified, nil},
+		{"signature required and trusted", signed, Options{Trusted: trusted, RequireSignature: true}, "signed and verified (key " + id + ")", results.SignatureVerified, nil},
 		{"signature required, unsigned", unsigned, Options{Trusted: trusted, RequireSignature: true}, "", "", bundle.ErrUntrusted},
 		{"signature required, unknown key", signed, Options{Trusted: bundle.NewKeyring(otherPub), RequireSignature: true}, "", "", bundle.ErrUntrusted},
 		{"bad signature", badSig, Options{Trusted: trusted}, "", "", bundle.ErrSignature},
-		{"bad signature, allowed", badSig, Options{Trusted: trusted, AllowUnverified: true}, "FAILED verification: bad signature (key " + id + ")", SignatureBad, nil},
+		{"bad signature, allowed", badSig, Options{Trusted: trusted, AllowUnverified: true}, "FAILED verification: bad signature (key " + id + ")", results.SignatureBad, nil},
 		{"bad signature, allowed but a signature required", badSig, Options{Trusted: trusted, AllowUnverified: true, RequireSignature: true}, "", "", bundle.ErrSignature},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,10 +97,10 @@ func TestAnalyzeSignatures(t *testing.T) {
 			if b.Verification != tt.verification || b.Signature != tt.signature {
 				t.Errorf("verification %q, signature %q; want %q, %q", b.Verification, b.Signature, tt.verification, tt.signature)
 			}
-			if want := tt.signature != SignatureUnsigned; (b.SignerKeyID == id) != want {
+			if want := tt.signature != results.SignatureUnsigned; (b.SignerKeyID == id) != want {
 				t.Errorf("signer key id %q", b.SignerKeyID)
 			}
-			if b.Failed() != (tt.signature == SignatureBad) {
+			if b.Failed() != (tt.signature == results.SignatureBad) {
 				t.Errorf("failed %v, problems %q", b.Failed(), b.Problems)
 			}
 			// A signature problem taints no evidence: the members verified.
@@ -168,7 +169,7 @@ func TestAnalyzeAllowUnverified(t *testing.T) {
 			}
 			if r.Check.ID == "4.2.6" {
 				before := clean.Nodes[0].Targets[ti].Results[ri]
-				if before.Status != Fail || r.Status != Pass || !r.Unverified {
+				if before.Status != results.Fail || r.Status != results.Pass || !r.Unverified {
 					t.Errorf("4.2.6: %s before, %s (unverified %v) after the change", before.Status, r.Status, r.Unverified)
 				}
 			}
@@ -210,7 +211,7 @@ func TestAnalyzeAllowUnverified(t *testing.T) {
 				continue
 			}
 			found = true
-			if r.Status != Warn || !r.Unverified || !strings.Contains(r.Reason, "failed verification") {
+			if r.Status != results.Warn || !r.Unverified || !strings.Contains(r.Reason, "failed verification") {
 				t.Errorf("4.2.6 without its config: %s %q, unverified %v", r.Status, r.Reason, r.Unverified)
 			}
 		}

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubeproof/kubeproof/analyzer"
-	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // The JSON report follows kube-bench's --json output (Controls, tests,
@@ -25,11 +24,11 @@ type jsonReport struct {
 }
 
 type jsonMeta struct {
-	AnalyzerVersion string                `json:"analyzer_version"`
-	Benchmark       string                `json:"benchmark"`
-	ReportTime      time.Time             `json:"report_time"`
-	Bundles         []analyzer.BundleInfo `json:"bundles"`
-	NotApplicable   int                   `json:"total_not_applicable"`
+	AnalyzerVersion string               `json:"analyzer_version"`
+	Benchmark       string               `json:"benchmark"`
+	ReportTime      time.Time            `json:"report_time"`
+	Bundles         []results.BundleInfo `json:"bundles"`
+	NotApplicable   int                  `json:"total_not_applicable"`
 	// VerificationFailed: some bundles failed verification and were
 	// analyzed anyway; their citations say which evidence is unverified.
 	VerificationFailed bool `json:"verification_failed,omitempty"`
@@ -50,8 +49,8 @@ type jsonControls struct {
 	NodeType        string      `json:"node_type"`
 	Tests           []jsonGroup `json:"tests"`
 	jsonSummary
-	Node   string        `json:"node"`
-	Bundle bundle.Digest `json:"bundle"`
+	Node   string         `json:"node"`
+	Bundle results.Digest `json:"bundle"`
 }
 
 type jsonGroup struct {
@@ -66,29 +65,29 @@ type jsonGroup struct {
 }
 
 type jsonResult struct {
-	TestNumber     string              `json:"test_number"`
-	TestDesc       string              `json:"test_desc"`
-	Audit          string              `json:"audit"`
-	AuditEnv       string              `json:"AuditEnv"`
-	AuditConfig    string              `json:"AuditConfig"`
-	Type           string              `json:"type"`
-	Remediation    string              `json:"remediation"`
-	TestInfo       []string            `json:"test_info"`
-	Status         string              `json:"status"`
-	ActualValue    string              `json:"actual_value"`
-	Scored         bool                `json:"scored"`
-	IsMultiple     bool                `json:"IsMultiple"`
-	ExpectedResult string              `json:"expected_result"`
-	Reason         string              `json:"reason,omitempty"`
-	Citations      []analyzer.Citation `json:"citations"`
-	Unverified     bool                `json:"unverified,omitempty"`
+	TestNumber     string             `json:"test_number"`
+	TestDesc       string             `json:"test_desc"`
+	Audit          string             `json:"audit"`
+	AuditEnv       string             `json:"AuditEnv"`
+	AuditConfig    string             `json:"AuditConfig"`
+	Type           string             `json:"type"`
+	Remediation    string             `json:"remediation"`
+	TestInfo       []string           `json:"test_info"`
+	Status         string             `json:"status"`
+	ActualValue    string             `json:"actual_value"`
+	Scored         bool               `json:"scored"`
+	IsMultiple     bool               `json:"IsMultiple"`
+	ExpectedResult string             `json:"expected_result"`
+	Reason         string             `json:"reason,omitempty"`
+	Citations      []results.Citation `json:"citations"`
+	Unverified     bool               `json:"unverified,omitempty"`
 }
 
 // JSON writes the kube-bench compatible report with citations. It streams
 // one control at a time, so a large cluster's report is never held twice.
-func JSON(w io.Writer, rep *analyzer.Report) error {
+func JSON(w io.Writer, rep *results.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []analyzer.BundleInfo{}}
+	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{}}
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
 	for _, n := range rep.Nodes {
@@ -136,7 +135,7 @@ func encodeIndented(w *bufio.Writer, v any, prefix string) error {
 	return err
 }
 
-func control(rep *analyzer.Report, n analyzer.NodeResult, tr analyzer.TargetResult) jsonControls {
+func control(rep *results.Report, n results.NodeResult, tr results.TargetResult) jsonControls {
 	detected := ""
 	if len(n.Bundle.Host.Kubernetes) > 0 {
 		detected = strings.TrimPrefix(n.Bundle.Host.Kubernetes[0].Version, "v")
@@ -147,25 +146,25 @@ func control(rep *analyzer.Report, n analyzer.NodeResult, tr analyzer.TargetResu
 		jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
 	}
 	for _, r := range tr.Results {
-		if len(c.Tests) == 0 || c.Tests[len(c.Tests)-1].Section != r.Check.Section {
-			c.Tests = append(c.Tests, jsonGroup{Section: r.Check.Section, Desc: groupTitle(tr.Section, r.Check.Section), Results: []jsonResult{}})
+		if len(c.Tests) == 0 || c.Tests[len(c.Tests)-1].Section != r.Check.Group {
+			c.Tests = append(c.Tests, jsonGroup{Section: r.Check.Group, Desc: tr.Section.GroupTitle(r.Check.Group), Results: []jsonResult{}})
 		}
 		g := &c.Tests[len(c.Tests)-1]
 		switch r.Status {
-		case analyzer.Pass:
+		case results.Pass:
 			g.Pass++
-		case analyzer.Fail:
+		case results.Fail:
 			g.Fail++
-		case analyzer.Warn:
+		case results.Warn:
 			g.Warn++
-		case analyzer.Info:
+		case results.Info:
 			g.Info++
 		}
 		typ := ""
 		if r.Check.Review {
 			typ = "manual"
 		}
-		if r.Status == analyzer.Info && r.Reason == "skipped by --skip" {
+		if r.Status == results.Info && r.Reason == "skipped by --skip" {
 			typ = "skip"
 		}
 		g.Results = append(g.Results, jsonResult{

@@ -15,7 +15,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
-	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // The PDF embeds its fonts so the analyzer needs nothing but its binary:
@@ -216,11 +216,11 @@ var (
 	gridColor = rgb{0xe0, 0xe0, 0xe0}
 )
 
-func statusFill(s analyzer.Status) rgb { return hexRGB(statusRGB[s]) }
+func statusFill(s results.Status) rgb { return hexRGB(statusRGB[s]) }
 
 // statusText is the text colour on a status fill.
-func statusText(s analyzer.Status) rgb {
-	if s == analyzer.Warn {
+func statusText(s results.Status) rgb {
+	if s == results.Warn {
 		return black
 	}
 	return white
@@ -258,7 +258,7 @@ type glyph struct {
 // the footer.
 type pdfDoc struct {
 	f      *gofpdf.Fpdf
-	rep    *analyzer.Report
+	rep    *results.Report
 	id     string
 	adv    [numFaces]advances
 	y      float64
@@ -271,7 +271,7 @@ type pdfDoc struct {
 }
 
 // PDF writes the PDF report of rep to w.
-func PDF(w io.Writer, rep *analyzer.Report) error {
+func PDF(w io.Writer, rep *results.Report) error {
 	adv, err := metrics()
 	if err != nil {
 		return fmt.Errorf("pdf report: %w", err)
@@ -697,7 +697,7 @@ func (d *pdfDoc) failureBox() {
 	}
 	h := 2*pad + head.lineH() + 1 + float64(len(msg)+len(items))*body.lineH()
 	d.y += 6
-	d.fill(statusFill(analyzer.Fail), marginL, d.y, contentW, h)
+	d.fill(statusFill(results.Fail), marginL, d.y, contentW, h)
 	y := d.y + pad
 	d.draw(lines[0], head, marginL+pad, y, contentW-2*pad, "L")
 	y += head.lineH() + 1
@@ -709,7 +709,7 @@ func (d *pdfDoc) failureBox() {
 }
 
 // tiles draws one coloured box per verdict with its count.
-func (d *pdfDoc) tiles(t analyzer.Totals, y float64) {
+func (d *pdfDoc) tiles(t results.Totals, y float64) {
 	const gap = 3.0
 	w := (contentW - gap*float64(len(allStatuses)-1)) / float64(len(allStatuses))
 	for i, s := range allStatuses {
@@ -735,7 +735,7 @@ func (d *pdfDoc) summary() {
 
 	type bar struct {
 		label  string
-		totals analyzer.Totals
+		totals results.Totals
 	}
 	var bars []bar
 	what := "node"
@@ -754,7 +754,7 @@ func (d *pdfDoc) summary() {
 		title += fmt.Sprintf(" (%d nodes)", len(rep.Nodes))
 	}
 	labels := make([]string, len(bars))
-	totals := make([]analyzer.Totals, len(bars))
+	totals := make([]results.Totals, len(bars))
 	for i, b := range bars {
 		labels[i], totals[i] = b.label, b.totals
 	}
@@ -801,14 +801,14 @@ func firstUpper(s string) string {
 
 // countCells are the five verdict counts of a totals row; non-zero
 // failures and warnings stand out in their colour.
-func countCells(t analyzer.Totals) []tcell {
+func countCells(t results.Totals) []tcell {
 	var cs []tcell
 	for _, s := range allStatuses {
 		c := tcell{text: strconv.Itoa(count(t, s))}
-		if (s == analyzer.Fail || s == analyzer.Warn) && count(t, s) > 0 {
+		if (s == results.Fail || s == results.Warn) && count(t, s) > 0 {
 			c.bold = true
 			col := statusFill(s)
-			if s == analyzer.Warn {
+			if s == results.Warn {
 				col = rgb{0xb2, 0x6a, 0x00}
 			}
 			c.color = &col
@@ -835,7 +835,7 @@ func niceStep(max int) int {
 
 // chart draws a horizontal stacked bar per label of the PASS, FAIL, WARN
 // and INFO counts, with a legend, a value axis and the axis titles.
-func (d *pdfDoc) chart(title, axis string, labels []string, totals []analyzer.Totals) {
+func (d *pdfDoc) chart(title, axis string, labels []string, totals []results.Totals) {
 	n := len(labels)
 	rowH := 8.0
 	if n > 0 && 150/float64(n) < rowH {
@@ -925,7 +925,7 @@ type tcell struct {
 	bold   bool
 	size   float64 // 0: the table's
 	color  *rgb
-	status analyzer.Status // non-empty: a coloured status badge
+	status results.Status // non-empty: a coloured status badge
 }
 
 type table struct {
@@ -1038,7 +1038,7 @@ func (d *pdfDoc) tableSpan(t *table, s string) {
 
 // totalsLine counts verdicts on one line; no-break spaces keep each
 // count with its verdict.
-func totalsLine(t analyzer.Totals) string {
+func totalsLine(t results.Totals) string {
 	return fmt.Sprintf("PASS\u00a0%d · FAIL\u00a0%d · WARN\u00a0%d · INFO\u00a0%d · NA\u00a0%d", t.Pass, t.Fail, t.Warn, t.Info, t.NA)
 }
 
@@ -1069,12 +1069,12 @@ func (d *pdfDoc) results() {
 			d.tableStart(tb, fmt.Sprintf("Node %s · %s %s (continued)", n.Node, tr.Section.ID, tr.Section.Title))
 			group := ""
 			for _, r := range tr.Results {
-				if r.Check.Section != group {
-					group = r.Check.Section
-					d.tableSpan(tb, group+" "+groupTitle(tr.Section, group))
+				if r.Check.Group != group {
+					group = r.Check.Group
+					d.tableSpan(tb, group+" "+tr.Section.GroupTitle(group))
 				}
 				title := r.Check.DisplayTitle()
-				if r.Status == analyzer.NA && r.Reason != "" {
+				if r.Status == results.NA && r.Reason != "" {
 					title += " — " + r.Reason
 				}
 				if r.Unverified {
@@ -1096,9 +1096,9 @@ func (d *pdfDoc) findings() {
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
 				switch r.Status {
-				case analyzer.Fail:
+				case results.Fail:
 					fails++
-				case analyzer.Warn:
+				case results.Warn:
 					warns++
 				}
 			}
@@ -1118,7 +1118,7 @@ func (d *pdfDoc) findings() {
 		first := true
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
-				if r.Status != analyzer.Fail && r.Status != analyzer.Warn {
+				if r.Status != results.Fail && r.Status != results.Warn {
 					continue
 				}
 				if first {
@@ -1140,7 +1140,7 @@ type remedy struct {
 // finding draws one FAIL or WARN. A remediation longer than a line is
 // printed in full the first time its check appears and referred to, with
 // a link, after that: a cluster repeats the same failure on many nodes.
-func (d *pdfDoc) finding(n analyzer.NodeResult, tr analyzer.TargetResult, r analyzer.Result) {
+func (d *pdfDoc) finding(n results.NodeResult, tr results.TargetResult, r results.Result) {
 	const badgeW, labelW = 13.0, 22.0
 	titleSt := style{size: 8.5, bold: true, color: black}
 	label := style{size: 7.5, bold: true, color: grey}
@@ -1154,7 +1154,7 @@ func (d *pdfDoc) finding(n analyzer.NodeResult, tr analyzer.TargetResult, r anal
 	}
 	title := d.layout(r.Check.ID+"  "+r.Check.DisplayTitle(), titleSt, contentW-badgeW-2, 4)
 	rows := []row{
-		{label: "Node", text: n.Node + " · " + tr.Section.Target + " · " + r.Check.Section + " " + groupTitle(tr.Section, r.Check.Section)},
+		{label: "Node", text: n.Node + " · " + tr.Section.Target + " · " + r.Check.Group + " " + tr.Section.GroupTitle(r.Check.Group)},
 		{label: "Expected", text: r.Expected},
 		{label: "Observed", text: shorten(r.Observed, 400)},
 	}

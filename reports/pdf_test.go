@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/results"
 )
 
-func renderPDF(t testing.TB, rep *analyzer.Report) []byte {
+func renderPDF(t testing.TB, rep *results.Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := PDF(&buf, rep); err != nil {
@@ -52,7 +52,7 @@ func pdfText(t *testing.T, data []byte) []string {
 
 func TestPDFText(t *testing.T) {
 	rep := testReport()
-	mustStatus(t, rep, analyzer.Pass, analyzer.Fail, analyzer.Warn, analyzer.Info, analyzer.NA)
+	mustStatus(t, rep, results.Pass, results.Fail, results.Warn, results.Info, results.NA)
 	data := renderPDF(t, rep)
 	pages := pdfText(t, data)
 	all := strings.Join(pages, " ")
@@ -103,7 +103,7 @@ func TestPDFText(t *testing.T) {
 	for _, n := range rep.Nodes {
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
-				if r.Status != analyzer.Fail && r.Status != analyzer.Warn {
+				if r.Status != results.Fail && r.Status != results.Warn {
 					continue
 				}
 				fails++
@@ -193,7 +193,7 @@ func TestPDFWriteError(t *testing.T) {
 }
 
 func TestPDFEmptyReport(t *testing.T) {
-	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0", ReportTime: fixtureTime}
+	rep := &results.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0", ReportTime: fixtureTime}
 	pages := pdfText(t, renderPDF(t, rep))
 	if !strings.Contains(strings.Join(pages, " "), "No check failed and none needs review.") {
 		t.Error("an empty report should say that nothing failed")
@@ -306,15 +306,15 @@ func TestReportID(t *testing.T) {
 	if ReportID(swapped) != id {
 		t.Error("the report id depends on the node order")
 	}
-	for name, change := range map[string]func(*analyzer.Report){
-		"benchmark": func(r *analyzer.Report) { r.Benchmark = "cis-1.7" },
-		"version":   func(r *analyzer.Report) { r.AnalyzerVersion = "v9" },
-		"time":      func(r *analyzer.Report) { r.ReportTime = r.ReportTime.Add(time.Second) },
-		"targets":   func(r *analyzer.Report) { r.Targets = []string{"node"} },
-		"bundles":   func(r *analyzer.Report) { r.Nodes = r.Nodes[1:] },
-		"checks":    func(r *analyzer.Report) { r.Checks = []string{"1.2"} },
-		"skip":      func(r *analyzer.Report) { r.Skip = []string{"1.2.1"} },
-		"verification": func(r *analyzer.Report) {
+	for name, change := range map[string]func(*results.Report){
+		"benchmark": func(r *results.Report) { r.Benchmark = "cis-1.7" },
+		"version":   func(r *results.Report) { r.AnalyzerVersion = "v9" },
+		"time":      func(r *results.Report) { r.ReportTime = r.ReportTime.Add(time.Second) },
+		"targets":   func(r *results.Report) { r.Targets = []string{"node"} },
+		"bundles":   func(r *results.Report) { r.Nodes = r.Nodes[1:] },
+		"checks":    func(r *results.Report) { r.Checks = []string{"1.2"} },
+		"skip":      func(r *results.Report) { r.Skip = []string{"1.2.1"} },
+		"verification": func(r *results.Report) {
 			r.Nodes[0].Bundle.Verification = "unsigned"
 		},
 	} {

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // TextOptions tune the console layout.
@@ -17,24 +17,24 @@ type TextOptions struct {
 	Color bool // ANSI colours, for a terminal
 }
 
-var statusColor = map[analyzer.Status]string{
-	analyzer.Pass: "\x1b[32m", analyzer.Fail: "\x1b[31m", analyzer.Warn: "\x1b[33m", analyzer.Info: "\x1b[34m", analyzer.NA: "\x1b[90m",
+var statusColor = map[results.Status]string{
+	results.Pass: "\x1b[32m", results.Fail: "\x1b[31m", results.Warn: "\x1b[33m", results.Info: "\x1b[34m", results.NA: "\x1b[90m",
 }
 
 // Text writes the layout kube-bench users know: [PASS] lines per target,
 // remediations for what failed or needs review with the evidence, and a
 // summary per target; then a summary per node and for the cluster.
-func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
+func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	ew := &errWriter{w: bw}
-	tag := func(s analyzer.Status) string {
+	tag := func(s results.Status) string {
 		t := "[" + string(s) + "]"
 		if opts.Color {
 			return statusColor[s] + t + "\x1b[0m"
 		}
 		return t
 	}
-	info := tag(analyzer.Info)
+	info := tag(results.Info)
 	if failed := failedBundles(rep); len(failed) > 0 {
 		ew.printf("!! WARNING: %s\n", failureWarning(rep, len(failed)))
 		for _, b := range failed {
@@ -58,12 +58,12 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 			ew.printf("%s %s %s\n", info, tr.Section.ID, tr.Section.Title)
 			group := ""
 			for _, r := range tr.Results {
-				if r.Check.Section != group {
-					group = r.Check.Section
-					ew.printf("%s %s %s\n", info, group, groupTitle(tr.Section, group))
+				if r.Check.Group != group {
+					group = r.Check.Group
+					ew.printf("%s %s %s\n", info, group, tr.Section.GroupTitle(group))
 				}
 				line := fmt.Sprintf("%s %s %s", tag(r.Status), r.Check.ID, r.Check.DisplayTitle())
-				if r.Status == analyzer.NA {
+				if r.Status == results.NA {
 					line += " — " + r.Reason
 				}
 				if r.Unverified {
@@ -73,7 +73,7 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 			}
 			ew.printf("\n== Remediations %s ==\n", tr.Section.Target)
 			for _, r := range tr.Results {
-				if r.Status != analyzer.Fail && r.Status != analyzer.Warn {
+				if r.Status != results.Fail && r.Status != results.Warn {
 					continue
 				}
 				ew.printf("%s %s\n", r.Check.ID, strings.TrimRight(r.Check.Remediation, "\n"))
@@ -108,20 +108,11 @@ func Text(w io.Writer, rep *analyzer.Report, opts TextOptions) error {
 	return bw.Flush()
 }
 
-func summary(ew *errWriter, t analyzer.Totals) {
+func summary(ew *errWriter, t results.Totals) {
 	ew.printf("%d checks PASS\n%d checks FAIL\n%d checks WARN\n%d checks INFO\n", t.Pass, t.Fail, t.Warn, t.Info)
 	if t.NA > 0 {
 		ew.printf("%d checks NOT APPLICABLE\n", t.NA)
 	}
-}
-
-func groupTitle(s *analyzer.Section, id string) string {
-	for _, g := range s.Groups {
-		if g.ID == id {
-			return g.Title
-		}
-	}
-	return ""
 }
 
 // shorten cuts s to at most n runes, marking the cut.

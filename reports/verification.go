@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // unverifiedMark follows a verdict that rests on evidence that failed
@@ -13,22 +13,22 @@ const unverifiedMark = "[unverified evidence]"
 
 // signatureKinds are the signature states in the order reports count them.
 var signatureKinds = []struct{ state, text string }{
-	{analyzer.SignatureVerified, "signed and verified"},
-	{analyzer.SignatureUnknownKey, "signed by an unknown key"},
-	{analyzer.SignatureUnsigned, "unsigned"},
-	{analyzer.SignatureBad, "with a bad signature"},
+	{results.SignatureVerified, "signed and verified"},
+	{results.SignatureUnknownKey, "signed by an unknown key"},
+	{results.SignatureUnsigned, "unsigned"},
+	{results.SignatureBad, "with a bad signature"},
 }
 
 // signatureSummary counts the bundles by signature, and those that failed
 // verification: "2 bundles: 1 signed and verified, 1 unsigned".
-func signatureSummary(rep *analyzer.Report) string {
+func signatureSummary(rep *results.Report) string {
 	bs := bundles(rep)
 	counts := map[string]int{}
 	failed := 0
 	for _, b := range bs {
 		s := b.Signature
 		if s == "" {
-			s = analyzer.SignatureUnsigned
+			s = results.SignatureUnsigned
 		}
 		counts[s]++
 		if b.Failed() {
@@ -52,8 +52,8 @@ func signatureSummary(rep *analyzer.Report) string {
 }
 
 // failedBundles are the bundles analyzed although they failed verification.
-func failedBundles(rep *analyzer.Report) []analyzer.BundleInfo {
-	var out []analyzer.BundleInfo
+func failedBundles(rep *results.Report) []results.BundleInfo {
+	var out []results.BundleInfo
 	for _, b := range bundles(rep) {
 		if b.Failed() {
 			out = append(out, b)
@@ -64,7 +64,7 @@ func failedBundles(rep *analyzer.Report) []analyzer.BundleInfo {
 
 // failureWarning is the first thing a report says when some of its
 // bundles failed verification.
-func failureWarning(rep *analyzer.Report, failed int) string {
+func failureWarning(rep *results.Report, failed int) string {
 	verb := "were"
 	if failed == 1 {
 		verb = "was"

@@ -9,7 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 const tamperedMember = "files/var/lib/kubelet/config.yaml"
@@ -17,7 +17,7 @@ const tamperedMember = "files/var/lib/kubelet/config.yaml"
 // tamperedReport is testReport with worker-1's bundle analyzed although
 // one member failed verification (analyze --allow-unverified): the
 // citations of that member and the verdicts that rest on them are marked.
-func tamperedReport() (rep *analyzer.Report, marked int) {
+func tamperedReport() (rep *results.Report, marked int) {
 	rep = testReport()
 	n := &rep.Nodes[1]
 	n.Bundle.Problems = []string{fmt.Sprintf(`member %q: sha256 %s, manifest says %s`, tamperedMember, digestOf("new"), digestOf("old"))}
@@ -42,13 +42,13 @@ func tamperedReport() (rep *analyzer.Report, marked int) {
 func TestSignatureSummary(t *testing.T) {
 	tampered, _ := tamperedReport()
 	for _, tt := range []struct {
-		rep  *analyzer.Report
+		rep  *results.Report
 		want string
 	}{
 		{testReport(), "4 bundles: 1 signed and verified, 1 signed by an unknown key, 2 unsigned"},
 		{tampered, "4 bundles: 1 signed and verified, 1 signed by an unknown key, 2 unsigned; 1 FAILED verification"},
-		{&analyzer.Report{}, "0 bundles"},
-		{&analyzer.Report{Nodes: []analyzer.NodeResult{{Bundle: analyzer.BundleInfo{Signature: analyzer.SignatureBad, Problems: []string{"bad signature"}}}}},
+		{&results.Report{}, "0 bundles"},
+		{&results.Report{Nodes: []results.NodeResult{{Bundle: results.BundleInfo{Signature: results.SignatureBad, Problems: []string{"bad signature"}}}}},
 			"1 bundle: 1 with a bad signature; 1 FAILED verification"},
 	} {
 		if got := signatureSummary(tt.rep); got != tt.want {
@@ -58,7 +58,7 @@ func TestSignatureSummary(t *testing.T) {
 }
 
 func TestTextVerification(t *testing.T) {
-	render := func(rep *analyzer.Report) string {
+	render := func(rep *results.Report) string {
 		var b bytes.Buffer
 		if err := Text(&b, rep, TextOptions{}); err != nil {
 			t.Fatal(err)
@@ -117,11 +117,11 @@ func TestJSONVerification(t *testing.T) {
 			} `json:"tests"`
 		} `json:"Controls"`
 		KubeProof struct {
-			VerificationFailed *bool                 `json:"verification_failed"`
-			Bundles            []analyzer.BundleInfo `json:"bundles"`
+			VerificationFailed *bool                `json:"verification_failed"`
+			Bundles            []results.BundleInfo `json:"bundles"`
 		} `json:"kubeproof"`
 	}
-	render := func(rep *analyzer.Report) (doc, string) {
+	render := func(rep *results.Report) (doc, string) {
 		var b bytes.Buffer
 		if err := JSON(&b, rep); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,8 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/kubeproof/kubeproof/analyzer"
-	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // Values the report fixture holds and the tests look for.
@@ -30,7 +30,10 @@ const (
 
 var fixtureTime = time.Date(2024, 5, 1, 10, 30, 0, 0, time.UTC)
 
-func digestOf(s string) bundle.Digest { return bundle.Digest(sha256.Sum256([]byte(s))) }
+func digestOf(s string) results.Digest {
+	sum := sha256.Sum256([]byte(s))
+	return results.Digest(hex.EncodeToString(sum[:]))
+}
 
 type checkSpec struct {
 	id, title, assessment string
@@ -38,16 +41,16 @@ type checkSpec struct {
 
 // testCatalog builds two sections: master with a custom group whose check
 // has a Chinese title, and node.
-func testCatalog() (master, node *analyzer.Section) {
-	mk := func(target, id, title, component string, groups map[string]string, order []string, checks []checkSpec) *analyzer.Section {
-		s := &analyzer.Section{Benchmark: "cis-1.6", Target: target, ID: id, Title: title, Component: component}
+func testCatalog() (master, node *results.Section) {
+	mk := func(target, id, title, component string, groups map[string]string, order []string, checks []checkSpec) *results.Section {
+		s := &results.Section{Benchmark: "cis-1.6", Target: target, ID: id, Title: title}
 		for _, gid := range order {
-			g := &analyzer.Group{ID: gid, Title: groups[gid]}
+			g := &results.Group{ID: gid, Title: groups[gid]}
 			for _, c := range checks {
 				if strings.HasPrefix(c.id, gid+".") {
-					g.Checks = append(g.Checks, &analyzer.Check{
+					g.Checks = append(g.Checks, &results.Check{
 						ID: c.id, Title: c.title, Assessment: c.assessment, Scored: c.assessment == "automated",
-						Component: component, Target: target, Section: gid,
+						Component: component, Target: target, Group: gid,
 						Remediation: "Edit the " + component + " configuration on the node and set the value the check expects.\n" +
 							"Then restart the " + component + " and run the collector again.\n",
 					})
@@ -84,69 +87,69 @@ func testCatalog() (master, node *analyzer.Section) {
 // testReport builds a realistic report: four nodes (one named in Chinese,
 // one partial), every status, long titles, citations, and hostile observed
 // values. Every call builds new values, equal to the last call's.
-func testReport() *analyzer.Report {
+func testReport() *results.Report {
 	master, node := testCatalog()
-	statuses := []analyzer.Status{analyzer.Pass, analyzer.Fail, analyzer.Warn, analyzer.Pass, analyzer.Info, analyzer.NA, analyzer.Fail, analyzer.Pass}
+	statuses := []results.Status{results.Pass, results.Fail, results.Warn, results.Pass, results.Info, results.NA, results.Fail, results.Pass}
 	type nodeSpec struct {
 		name  string
 		roles []string
-		secs  []*analyzer.Section
+		secs  []*results.Section
 	}
 	specs := []nodeSpec{
-		{"control-plane-1", []string{"master", "node"}, []*analyzer.Section{master, node}},
-		{"worker-1", []string{"node"}, []*analyzer.Section{node}},
-		{chineseNode, []string{"node"}, []*analyzer.Section{node}},
-		{"worker-3", []string{"node"}, []*analyzer.Section{node}},
+		{"control-plane-1", []string{"master", "node"}, []*results.Section{master, node}},
+		{"worker-1", []string{"node"}, []*results.Section{node}},
+		{chineseNode, []string{"node"}, []*results.Section{node}},
+		{"worker-3", []string{"node"}, []*results.Section{node}},
 	}
-	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0.3.0-test", ReportTime: fixtureTime}
+	rep := &results.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0.3.0-test", ReportTime: fixtureTime}
 	k := 0
 	for ni, sp := range specs {
 		bd := digestOf("bundle " + sp.name)
-		n := analyzer.NodeResult{Node: sp.name, Bundle: analyzer.BundleInfo{
+		n := results.NodeResult{Node: sp.name, Bundle: results.BundleInfo{
 			File:   "bundles/" + sp.name + ".kpb",
 			Digest: bd,
-			Host: bundle.Host{Hostname: sp.name, Roles: sp.roles, Components: []string{"kubelet"},
-				Kubernetes: []bundle.VersionEvidence{{Version: "v1.29.4", Component: "kubelet"}}},
+			Host: results.Host{Hostname: sp.name, Roles: sp.roles, Components: []string{"kubelet"},
+				Kubernetes: []results.Version{{Version: "v1.29.4", Component: "kubelet"}}},
 			CollectedAt:      fixtureTime.Add(-time.Duration(ni+1) * time.Hour),
 			CollectorVersion: "v0.3.0",
 			FormatVersion:    1,
 			Partial:          sp.name == "worker-3",
 			Verification:     "unsigned",
-			Signature:        analyzer.SignatureUnsigned,
+			Signature:        results.SignatureUnsigned,
 		}}
 		switch ni {
 		case 0:
-			n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID = "signed and verified (key 0123456789abcdef)", analyzer.SignatureVerified, "0123456789abcdef"
+			n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID = "signed and verified (key 0123456789abcdef)", results.SignatureVerified, "0123456789abcdef"
 		case 1:
-			n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID = "signed by an unknown key fedcba9876543210", analyzer.SignatureUnknownKey, "fedcba9876543210"
+			n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID = "signed by an unknown key fedcba9876543210", results.SignatureUnknownKey, "fedcba9876543210"
 		}
 		for _, sec := range sp.secs {
-			tr := analyzer.TargetResult{Section: sec}
+			tr := results.TargetResult{Section: sec}
 			for _, g := range sec.Groups {
 				for _, c := range g.Checks {
 					st := statuses[k%len(statuses)]
 					k++
-					r := analyzer.Result{Check: c, Status: st, Expected: "'" + c.ID + "' is set to the recommended value"}
+					r := results.Result{Check: c, Status: st, Expected: "'" + c.ID + "' is set to the recommended value"}
 					member := "files/etc/kubernetes/manifests/kube-apiserver.yaml"
 					if sec.Target == "node" {
 						member = "files/var/lib/kubelet/config.yaml"
 					}
 					switch st {
-					case analyzer.NA:
+					case results.NA:
 						r.Reason = "kube-scheduler does not run on this node"
 						r.Observed = "not running"
 					default:
 						r.Observed = "--flag-" + c.ID + "=value"
-						r.Citations = []analyzer.Citation{
-							{Bundle: bd, Node: sp.name, Member: bundle.ProcessesPath, MemberSHA256: digestOf(sp.name + c.ID + "processes"),
+						r.Citations = []results.Citation{
+							{Bundle: bd, Node: sp.name, Member: "facts/processes.json", MemberSHA256: digestOf(sp.name + c.ID + "processes"),
 								Locator: fmt.Sprintf("pid %d %s argv[%d]", 1000+ni, c.Component, 3+k%9), Observed: r.Observed},
 						}
-						if st != analyzer.Pass {
-							r.Citations = append(r.Citations, analyzer.Citation{Bundle: bd, Node: sp.name, Member: member,
+						if st != results.Pass {
+							r.Citations = append(r.Citations, results.Citation{Bundle: bd, Node: sp.name, Member: member,
 								MemberSHA256: digestOf(sp.name + c.ID + member), Locator: "authentication.anonymous.enabled (line 7)", Observed: "true"})
 						}
 					}
-					if st == analyzer.Warn {
+					if st == results.Warn {
 						r.Reason = "the value could not be read from the evidence"
 					}
 					tr.Results = append(tr.Results, r)
@@ -163,9 +166,9 @@ func testReport() *analyzer.Report {
 	// FAIL and the first WARN.
 	cp := &rep.Nodes[0].Targets[0]
 	for _, h := range []struct {
-		status   analyzer.Status
+		status   results.Status
 		observed string
-	}{{analyzer.Fail, hostileObserved}, {analyzer.Warn, hostileNoise}} {
+	}{{results.Fail, hostileObserved}, {results.Warn, hostileNoise}} {
 		for i := range cp.Results {
 			if r := &cp.Results[i]; r.Status == h.status {
 				r.Observed = h.observed
@@ -177,7 +180,7 @@ func testReport() *analyzer.Report {
 	return rep
 }
 
-func mustStatus(t *testing.T, rep *analyzer.Report, want ...analyzer.Status) {
+func mustStatus(t *testing.T, rep *results.Report, want ...results.Status) {
 	t.Helper()
 	for _, s := range want {
 		if count(rep.Totals, s) == 0 {
@@ -186,7 +189,7 @@ func mustStatus(t *testing.T, rep *analyzer.Report, want ...analyzer.Status) {
 	}
 }
 
-func renderXLSX(t testing.TB, rep *analyzer.Report) []byte {
+func renderXLSX(t testing.TB, rep *results.Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := XLSX(&buf, rep); err != nil {
@@ -197,7 +200,7 @@ func renderXLSX(t testing.TB, rep *analyzer.Report) []byte {
 
 func TestXLSXContents(t *testing.T) {
 	rep := testReport()
-	mustStatus(t, rep, analyzer.Pass, analyzer.Fail, analyzer.Warn, analyzer.Info, analyzer.NA)
+	mustStatus(t, rep, results.Pass, results.Fail, results.Warn, results.Info, results.NA)
 	data := renderXLSX(t, rep)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -217,7 +220,7 @@ func TestXLSXContents(t *testing.T) {
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
 		t.Errorf("results header %s, want %s", got, wantHeader)
 	}
-	var results []analyzer.Result
+	var results []results.Result
 	var nodes []string
 	var citations int
 	for _, n := range rep.Nodes {
@@ -468,7 +471,7 @@ func TestXLSXWriteError(t *testing.T) {
 }
 
 func TestXLSXEmptyReport(t *testing.T) {
-	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0", ReportTime: fixtureTime}
+	rep := &results.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0", ReportTime: fixtureTime}
 	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
 	if err != nil {
 		t.Fatal(err)
@@ -482,44 +485,44 @@ func TestXLSXEmptyReport(t *testing.T) {
 
 // bigReport builds nodes nodes with checks checks each (half master, half
 // node) and cites citations pieces of evidence per result.
-func bigReport(nodes, checks, citations int) *analyzer.Report {
-	var secs []*analyzer.Section
+func bigReport(nodes, checks, citations int) *results.Report {
+	var secs []*results.Section
 	for si, target := range []string{"master", "node"} {
 		sid := fmt.Sprint(1 + 3*si)
-		s := &analyzer.Section{Benchmark: "cis-1.6", Target: target, ID: sid, Title: target + " security configuration"}
+		s := &results.Section{Benchmark: "cis-1.6", Target: target, ID: sid, Title: target + " security configuration"}
 		per := checks / 2
 		for gi := 0; gi < 4; gi++ {
-			g := &analyzer.Group{ID: fmt.Sprintf("%s.%d", sid, gi+1), Title: fmt.Sprintf("Group %d of %s", gi+1, target)}
+			g := &results.Group{ID: fmt.Sprintf("%s.%d", sid, gi+1), Title: fmt.Sprintf("Group %d of %s", gi+1, target)}
 			for ci := 0; ci < per/4+boolInt(gi < per%4); ci++ {
 				id := fmt.Sprintf("%s.%d", g.ID, ci+1)
-				g.Checks = append(g.Checks, &analyzer.Check{ID: id, Title: "Ensure that the --setting-" + id +
+				g.Checks = append(g.Checks, &results.Check{ID: id, Title: "Ensure that the --setting-" + id +
 					" argument is set to a value that the benchmark recommends for production clusters",
-					Assessment: "automated", Target: target, Section: g.ID, Component: "kubelet",
+					Assessment: "automated", Target: target, Group: g.ID, Component: "kubelet",
 					Remediation: "Edit /var/lib/kubelet/config.yaml and set the setting, then restart the kubelet."})
 			}
 			s.Groups = append(s.Groups, g)
 		}
 		secs = append(secs, s)
 	}
-	mix := []analyzer.Status{analyzer.Pass, analyzer.Pass, analyzer.Pass, analyzer.Fail, analyzer.Pass, analyzer.Pass,
-		analyzer.Warn, analyzer.Pass, analyzer.Info, analyzer.Pass, analyzer.NA, analyzer.Pass, analyzer.Pass, analyzer.Fail, analyzer.Pass}
-	rep := &analyzer.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0.3.0-bench", ReportTime: fixtureTime}
+	mix := []results.Status{results.Pass, results.Pass, results.Pass, results.Fail, results.Pass, results.Pass,
+		results.Warn, results.Pass, results.Info, results.Pass, results.NA, results.Pass, results.Pass, results.Fail, results.Pass}
+	rep := &results.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0.3.0-bench", ReportTime: fixtureTime}
 	k := 0
 	for i := 0; i < nodes; i++ {
 		name := fmt.Sprintf("node-%04d.cluster.example.com", i)
 		bd := digestOf(name)
-		n := analyzer.NodeResult{Node: name, Bundle: analyzer.BundleInfo{File: name + ".kpb", Digest: bd,
-			Host: bundle.Host{Hostname: name, Roles: []string{"master", "node"}}, CollectedAt: fixtureTime,
-			CollectorVersion: "v0.3.0", FormatVersion: 1, Verification: "unsigned", Signature: analyzer.SignatureUnsigned}}
+		n := results.NodeResult{Node: name, Bundle: results.BundleInfo{File: name + ".kpb", Digest: bd,
+			Host: results.Host{Hostname: name, Roles: []string{"master", "node"}}, CollectedAt: fixtureTime,
+			CollectorVersion: "v0.3.0", FormatVersion: 1, Verification: "unsigned", Signature: results.SignatureUnsigned}}
 		for _, s := range secs {
-			tr := analyzer.TargetResult{Section: s}
+			tr := results.TargetResult{Section: s}
 			for _, g := range s.Groups {
 				for _, c := range g.Checks {
 					st := mix[k%len(mix)]
 					k++
-					r := analyzer.Result{Check: c, Status: st, Expected: "'--setting' is 'true'", Observed: "--setting=false"}
+					r := results.Result{Check: c, Status: st, Expected: "'--setting' is 'true'", Observed: "--setting=false"}
 					for j := 0; j < citations; j++ {
-						r.Citations = append(r.Citations, analyzer.Citation{Bundle: bd, Node: name, Member: bundle.ProcessesPath,
+						r.Citations = append(r.Citations, results.Citation{Bundle: bd, Node: name, Member: "facts/processes.json",
 							MemberSHA256: digestOf(fmt.Sprint(name, c.ID, j)), Locator: fmt.Sprintf("pid 1010 kubelet argv[%d]", j+3),
 							Observed: "--setting=false"})
 					}

@@ -17,6 +17,7 @@ import (
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 	"github.com/kubeproof/kubeproof/reports"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 func analyzeCommand() *cli.Command {
@@ -170,13 +171,13 @@ func runAnalyze(c *cli.Context) error {
 }
 
 // renderers write one format of the report; all take the same results.
-var renderers = map[string]func(io.Writer, *analyzer.Report, bool) error{
-	"text": func(w io.Writer, rep *analyzer.Report, color bool) error {
+var renderers = map[string]func(io.Writer, *results.Report, bool) error{
+	"text": func(w io.Writer, rep *results.Report, color bool) error {
 		return reports.Text(w, rep, reports.TextOptions{Color: color})
 	},
-	"json": func(w io.Writer, rep *analyzer.Report, _ bool) error { return reports.JSON(w, rep) },
-	"xlsx": func(w io.Writer, rep *analyzer.Report, _ bool) error { return reports.XLSX(w, rep) },
-	"pdf":  func(w io.Writer, rep *analyzer.Report, _ bool) error { return reports.PDF(w, rep) },
+	"json": func(w io.Writer, rep *results.Report, _ bool) error { return reports.JSON(w, rep) },
+	"xlsx": func(w io.Writer, rep *results.Report, _ bool) error { return reports.XLSX(w, rep) },
+	"pdf":  func(w io.Writer, rep *results.Report, _ bool) error { return reports.PDF(w, rep) },
 }
 
 var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf"}

@@ -31,7 +31,7 @@ func TestLayering(t *testing.T) {
 		{module + "/cmd/kubeproof-collect", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports"}},
 		{module + "/collector", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports", module + "/cmd"}},
 		{module + "/analyzer", []string{module + "/collector", module + "/reports", module + "/cmd", "github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli"}},
-		{module + "/reports", []string{module + "/collector", module + "/cmd", "github.com/urfave/cli"}},
+		{module + "/reports", []string{module + "/collector", module + "/cmd", module + "/analyzer", module + "/bundle", module + "/redact", "github.com/urfave/cli", "sigs.k8s.io/yaml"}},
 		{module + "/bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
 		{module + "/redact", []string{module + "/bundle", module + "/collector", module + "/analyzer", module + "/reports", module + "/cmd"}},
 	}
@@ -70,5 +70,16 @@ func TestRedactImportsOnlyStdlib(t *testing.T) {
 			continue // standard library
 		}
 		t.Errorf("redact depends on %s", d)
+	}
+}
+
+// TestResultsImportsOnlyStdlib keeps the results model, which every
+// renderer depends on, free of everything else.
+func TestResultsImportsOnlyStdlib(t *testing.T) {
+	for _, d := range deps(t, module+"/results") {
+		if !strings.Contains(strings.SplitN(d, "/", 2)[0], ".") || d == module+"/results" {
+			continue
+		}
+		t.Errorf("results depends on %s", d)
 	}
 }

@@ -1,4 +1,4 @@
-package analyzer
+package results
 
 import (
 	"strconv"
@@ -39,8 +39,8 @@ func CompareIDs(a, b string) int {
 	return 0
 }
 
-// validID accepts dotted ids of numbers ("1", "1.2", "4.2.10").
-func validID(id string) bool {
+// ValidID accepts dotted ids of numbers ("1", "1.2", "4.2.10").
+func ValidID(id string) bool {
 	if id == "" {
 		return false
 	}

@@ -1,0 +1,268 @@
+// Package results is the model every report renders: nodes, the checks
+// run on each, their verdicts and the citations behind them. It holds
+// data only — no evaluation, no I/O — and imports nothing but the
+// standard library, so that renderers depend on it alone.
+package results
+
+import (
+	"strings"
+	"time"
+)
+
+// Status is a verdict.
+type Status string
+
+// Verdicts, as the CIS tooling names them, and NA for a check whose
+// component does not run on the node.
+const (
+	Pass Status = "PASS"
+	Fail Status = "FAIL"
+	Warn Status = "WARN"
+	Info Status = "INFO"
+	NA   Status = "NA"
+)
+
+// Digest is a SHA-256 digest as 64 lowercase hex digits: a bundle's
+// digest or a member's.
+type Digest string
+
+// String returns the 64 hex digits.
+func (d Digest) String() string { return string(d) }
+
+// Prefixed returns "sha256:" and the 64 hex digits.
+func (d Digest) Prefixed() string { return "sha256:" + string(d) }
+
+// Short returns the first 12 hex digits, for tables.
+func (d Digest) Short() string {
+	if len(d) < 12 {
+		return string(d)
+	}
+	return string(d[:12])
+}
+
+// Citation points at the exact evidence behind a verdict.
+type Citation struct {
+	Bundle       Digest `json:"bundle"`
+	Node         string `json:"node"`
+	Member       string `json:"member"`
+	MemberSHA256 Digest `json:"member_sha256"`
+	// Locator finds the byte within the member: "pid 1010 kube-apiserver
+	// argv[12]", "authentication.anonymous.enabled (line 7)",
+	// "/etc/kubernetes/admin.conf mode".
+	Locator  string `json:"locator"`
+	Observed string `json:"observed"`
+	// Unverified marks evidence from a member that failed verification,
+	// read only because the analysis was asked to go on.
+	Unverified bool `json:"unverified,omitempty"`
+}
+
+// Check describes the recommendation a result answers, as the benchmark
+// the node was analyzed against states it.
+type Check struct {
+	ID    string
+	Title string
+	// Assessment is "automated" or "manual", as the benchmark labels it.
+	Assessment string
+	// Review: the verdict is a manual review (WARN) whatever the evidence.
+	Review      bool
+	Scored      bool
+	Component   string
+	Remediation string
+	References  []string
+	Target      string // master, etcd, controlplane, node, policies
+	Group       string // the id of its group ("1.2")
+	// Name is the check's stable name in the check library, the same in
+	// every benchmark that has it ("apiserver-profiling").
+	Name string
+}
+
+// DisplayTitle is the title as kube-bench prints it, with the assessment.
+func (c *Check) DisplayTitle() string {
+	a := "Automated"
+	if c.Assessment == "manual" {
+		a = "Manual"
+	}
+	return c.Title + " (" + a + ")"
+}
+
+// Section is one target of a benchmark: its id, title and groups.
+type Section struct {
+	Benchmark string
+	Target    string
+	ID        string
+	Title     string
+	Groups    []*Group
+}
+
+// Group is a subsection of checks.
+type Group struct {
+	ID     string
+	Title  string
+	Checks []*Check
+}
+
+// GroupTitle returns the title of the group id, or "".
+func (s *Section) GroupTitle(id string) string {
+	for _, g := range s.Groups {
+		if g.ID == id {
+			return g.Title
+		}
+	}
+	return ""
+}
+
+// Result is the verdict of one check on one node.
+type Result struct {
+	Check     *Check     `json:"-"`
+	Status    Status     `json:"status"`
+	Expected  string     `json:"expected"`
+	Observed  string     `json:"observed"`
+	Reason    string     `json:"reason,omitempty"`
+	Citations []Citation `json:"citations"`
+	// Unverified: some of the citations are unverified, so the verdict
+	// may rest on tampered or damaged evidence.
+	Unverified bool `json:"unverified,omitempty"`
+}
+
+// Totals count verdicts.
+type Totals struct {
+	Pass int `json:"pass"`
+	Fail int `json:"fail"`
+	Warn int `json:"warn"`
+	Info int `json:"info"`
+	NA   int `json:"na"`
+}
+
+// Add counts one verdict.
+func (t *Totals) Add(s Status) {
+	switch s {
+	case Pass:
+		t.Pass++
+	case Fail:
+		t.Fail++
+	case Warn:
+		t.Warn++
+	case Info:
+		t.Info++
+	case NA:
+		t.NA++
+	}
+}
+
+// Merge adds other's counts.
+func (t *Totals) Merge(o Totals) {
+	t.Pass += o.Pass
+	t.Fail += o.Fail
+	t.Warn += o.Warn
+	t.Info += o.Info
+	t.NA += o.NA
+}
+
+// TargetResult holds the results of one target on one node.
+type TargetResult struct {
+	Section *Section
+	Results []Result
+	Totals  Totals
+}
+
+// Host holds the facts of a node that reports show: the fields of the
+// bundle's manifest.
+type Host struct {
+	Hostname     string    `json:"hostname"`
+	OS           OSRelease `json:"os"`
+	Kernel       string    `json:"kernel,omitempty"`
+	Architecture string    `json:"architecture,omitempty"`
+	Roles        []string  `json:"roles"`
+	Components   []string  `json:"components"`
+	Runtimes     []string  `json:"runtimes,omitempty"`
+	Kubernetes   []Version `json:"kubernetes,omitempty"`
+}
+
+// OSRelease identifies the node's system.
+type OSRelease struct {
+	ID         string `json:"id,omitempty"`
+	VersionID  string `json:"version_id,omitempty"`
+	PrettyName string `json:"pretty_name,omitempty"`
+}
+
+// Version is one observation of a Kubernetes version, and where.
+type Version struct {
+	Version   string `json:"version"`
+	Component string `json:"component,omitempty"`
+	Source    string `json:"source"`
+	Path      string `json:"path"`
+}
+
+// BundleInfo describes the bundle a node's results came from.
+type BundleInfo struct {
+	File             string    `json:"file"`
+	Digest           Digest    `json:"digest"`
+	Host             Host      `json:"host"`
+	CollectedAt      time.Time `json:"collected_at"`
+	CollectorVersion string    `json:"collector_version"`
+	FormatVersion    int       `json:"format_version"`
+	Partial          bool      `json:"partial"`
+	// Verification sums up, for people, whether the bundle verified and
+	// who signed it: "signed and verified (key 0123456789abcdef)", "signed
+	// by an unknown key 0123456789abcdef", "unsigned", or, analyzed
+	// anyway, "FAILED verification: 2 members; unsigned".
+	Verification string `json:"verification"`
+	// Signature is "verified" (by a trusted key), "unknown-key",
+	// "unsigned" or "bad".
+	Signature string `json:"signature"`
+	// SignerKeyID is the id of the key that signed the bundle, if any.
+	SignerKeyID string `json:"signer_key_id,omitempty"`
+	// Problems found verifying the bundle (only when it was analyzed
+	// anyway), and the listed members that failed verification.
+	Problems          []string `json:"problems,omitempty"`
+	UnverifiedMembers []string `json:"unverified_members,omitempty"`
+}
+
+// Signature states of BundleInfo.Signature.
+const (
+	SignatureVerified   = "verified"
+	SignatureUnknownKey = "unknown-key"
+	SignatureUnsigned   = "unsigned"
+	SignatureBad        = "bad"
+)
+
+// Failed reports whether the bundle failed verification and was analyzed
+// anyway.
+func (b BundleInfo) Failed() bool { return len(b.Problems) > 0 }
+
+// NodeResult holds every result for one node.
+type NodeResult struct {
+	Node   string
+	Bundle BundleInfo
+	// Benchmark is the benchmark the node was analyzed against, and
+	// BenchmarkReason why: "v1.32.4 from the kubelet's build info →
+	// cis-1.12", or "chosen with --benchmark".
+	Benchmark       string
+	BenchmarkReason string
+	Targets         []TargetResult
+	Totals          Totals
+}
+
+// Report is the results model every renderer takes.
+type Report struct {
+	// Benchmark names the benchmark of every node, or "" when the nodes
+	// were analyzed against different ones (Benchmarks lists them).
+	Benchmark       string
+	Benchmarks      []string
+	AnalyzerVersion string
+	ReportTime      time.Time
+	Targets         []string // as asked, or empty for "by role"
+	Checks          []string // --check, as asked
+	Skip            []string // --skip, as asked
+	Nodes           []NodeResult
+	Totals          Totals
+}
+
+// BenchmarkNames describes the benchmarks of a report: the one, or every
+// one joined with ", ".
+func (r *Report) BenchmarkNames() string {
+	if r.Benchmark != "" {
+		return r.Benchmark
+	}
+	return strings.Join(r.Benchmarks, ", ")
+}

@@ -49,8 +49,8 @@ fuzz:
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzGoModInfo$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInArgs$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./analyzer -run '^$$' -fuzz '^FuzzParseSection$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./analyzer -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./catalog -run '^$$' -fuzz '^FuzzParseSection$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 clean:

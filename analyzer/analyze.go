@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/evidence"
 )
 
 // Options select what Analyze evaluates.
 type Options struct {
-	Catalog *Catalog
+	Catalog *catalog.Catalog
 	// Targets to run on every node; empty means by each node's roles.
 	Targets []string
 	// Checks, when given, are the only check or group ids evaluated.
@@ -61,7 +63,7 @@ func TargetsForRoles(roles []string) []string {
 		}
 	}
 	var out []string
-	for _, t := range Targets {
+	for _, t := range catalog.Targets {
 		if set[t] {
 			out = append(out, t)
 		}
@@ -94,8 +96,8 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		return nil, errors.New("analyzer: no catalog")
 	}
 	for _, t := range opts.Targets {
-		if !slices.Contains(Targets, t) {
-			return nil, fmt.Errorf("unknown target %q: want some of %s", t, strings.Join(Targets, ", "))
+		if !slices.Contains(catalog.Targets, t) {
+			return nil, fmt.Errorf("unknown target %q: want some of %s", t, strings.Join(catalog.Targets, ", "))
 		}
 	}
 	nodes := make([]results.NodeResult, len(files))
@@ -168,28 +170,28 @@ func analyzeFile(file string, opts Options) (results.NodeResult, error) {
 			return results.NodeResult{}, fmt.Errorf("%s: %w", file, err)
 		}
 	}
-	n, err := NewNode(file, b)
+	n, err := evidence.NewNode(file, b)
 	if err != nil {
 		return results.NodeResult{}, err
 	}
-	n.verifyProblems = problems
-	return EvaluateNode(n, opts), nil
+	return evaluateNode(n, problems, opts), nil
 }
 
 // bundleInfo describes the node's bundle, with what verification found.
-func (n *Node) bundleInfo(trusted *bundle.Keyring) results.BundleInfo {
+func bundleInfo(n *evidence.Node, verifyProblems []error, trusted *bundle.Keyring) results.BundleInfo {
 	m := n.Manifest
+	b := n.Bundle()
 	info := results.BundleInfo{
-		File: n.File, Digest: rd(n.Digest), Host: resultsHost(m.Host), CollectedAt: m.Collection.Finished.UTC(),
+		File: n.File, Digest: results.Digest(n.Digest.String()), Host: resultsHost(m.Host), CollectedAt: m.Collection.Finished.UTC(),
 		CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
-		UnverifiedMembers: n.b.Unverified(),
+		UnverifiedMembers: b.Unverified(),
 	}
 	var se *bundle.SignatureError
 	var sig string
 	switch {
-	case slices.ContainsFunc(n.verifyProblems, func(err error) bool { return errors.Is(err, bundle.ErrSignature) }):
+	case slices.ContainsFunc(verifyProblems, func(err error) bool { return errors.Is(err, bundle.ErrSignature) }):
 		info.Signature, sig = results.SignatureBad, "bad signature"
-		for _, p := range n.verifyProblems {
+		for _, p := range verifyProblems {
 			if errors.As(p, &se) && se.KeyID != "" {
 				info.SignerKeyID = se.KeyID
 				sig += " (key " + se.KeyID + ")"
@@ -197,27 +199,27 @@ func (n *Node) bundleInfo(trusted *bundle.Keyring) results.BundleInfo {
 			}
 		}
 	default:
-		sig = trusted.Describe(n.b)
-		switch trusted.Trust(n.b) {
+		sig = trusted.Describe(b)
+		switch trusted.Trust(b) {
 		case bundle.Trusted:
-			info.Signature, info.SignerKeyID = results.SignatureVerified, n.b.Signature.KeyID
+			info.Signature, info.SignerKeyID = results.SignatureVerified, b.Signature.KeyID
 		case bundle.UnknownKey:
-			info.Signature, info.SignerKeyID = results.SignatureUnknownKey, n.b.Signature.KeyID
+			info.Signature, info.SignerKeyID = results.SignatureUnknownKey, b.Signature.KeyID
 		default:
 			info.Signature = results.SignatureUnsigned
 		}
 	}
 	info.Verification = sig
-	if len(n.verifyProblems) == 0 {
+	if len(verifyProblems) == 0 {
 		return info
 	}
 	// Problems about the members that failed are counted as those
 	// members; the signature's are in sig; the rest (an unlisted or
 	// duplicate entry, say) are counted as other problems.
 	other := 0
-	for _, p := range n.verifyProblems {
+	for _, p := range verifyProblems {
 		info.Problems = append(info.Problems, p.Error())
-		if !errors.Is(p, bundle.ErrSignature) && !n.unverified[problemPath(p)] {
+		if !errors.Is(p, bundle.ErrSignature) && !n.Unverified(problemPath(p)) {
 			other++
 		}
 	}
@@ -260,9 +262,13 @@ func plural(n int, word string) string {
 }
 
 // EvaluateNode runs the selected targets of the catalog on one node.
-func EvaluateNode(n *Node, opts Options) results.NodeResult {
+func EvaluateNode(n *evidence.Node, opts Options) results.NodeResult {
+	return evaluateNode(n, nil, opts)
+}
+
+func evaluateNode(n *evidence.Node, verifyProblems []error, opts Options) results.NodeResult {
 	m := n.Manifest
-	nr := results.NodeResult{Node: n.Name, Bundle: n.bundleInfo(opts.Trusted)}
+	nr := results.NodeResult{Node: n.Name, Bundle: bundleInfo(n, verifyProblems, opts.Trusted), Benchmark: opts.Catalog.Benchmark}
 	targets := opts.Targets
 	if len(targets) == 0 {
 		targets = TargetsForRoles(m.Host.Roles)
@@ -280,15 +286,15 @@ func EvaluateNode(n *Node, opts Options) results.NodeResult {
 				var r results.Result
 				if selected(opts.Skip, c) {
 					r = results.Result{Check: c.View(), Status: results.Info, Reason: "skipped by --skip", Expected: "skipped", Observed: "not evaluated",
-						Citations: []results.Citation{n.manifestCitation("skipped on request")}}
+						Citations: []results.Citation{n.ManifestCitation("skipped on request")}}
 				} else {
 					r = Evaluate(c, n)
 				}
 				if len(r.Citations) == 0 {
-					r.Citations = []results.Citation{n.manifestCitation("roles: " + strings.Join(m.Host.Roles, ","))}
+					r.Citations = []results.Citation{n.ManifestCitation("roles: " + strings.Join(m.Host.Roles, ","))}
 				}
-				if len(n.unverified) > 0 {
-					n.markUnverified(&r)
+				if n.AnyUnverified() {
+					markUnverified(n, &r)
 				}
 				tr.Totals.Add(r.Status)
 				tr.Results = append(tr.Results, r)
@@ -304,7 +310,7 @@ func EvaluateNode(n *Node, opts Options) results.NodeResult {
 
 // selected reports whether a check is named by id or by one of its
 // groups' ids.
-func selected(ids []string, c *Check) bool {
+func selected(ids []string, c *catalog.Check) bool {
 	for _, id := range ids {
 		if id == c.ID || strings.HasPrefix(c.ID, id+".") {
 			return true
@@ -315,9 +321,9 @@ func selected(ids []string, c *Check) bool {
 
 // markUnverified marks the citations of members that failed verification,
 // and the result that rests on them.
-func (n *Node) markUnverified(r *results.Result) {
+func markUnverified(n *evidence.Node, r *results.Result) {
 	for i := range r.Citations {
-		if n.unverified[r.Citations[i].Member] {
+		if n.Unverified(r.Citations[i].Member) {
 			if !r.Unverified {
 				// Citations may share their backing array with the
 				// node's lookups: copy before changing.
@@ -327,10 +333,6 @@ func (n *Node) markUnverified(r *results.Result) {
 			r.Unverified = true
 		}
 	}
-}
-
-func (n *Node) manifestCitation(observed string) results.Citation {
-	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ManifestPath, MemberSHA256: rd(n.Digest), Locator: "host", Observed: observed}
 }
 
 // resultsHost is the manifest's host facts as the results model holds them.

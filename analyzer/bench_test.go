@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/internal/fixturegen"
 	"github.com/kubeproof/kubeproof/reports"
 )
@@ -23,7 +24,7 @@ func BenchmarkAnalyze1000Nodes(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat, err := analyzer.LoadEmbedded("cis-1.6")
+	cat, err := catalog.LoadEmbedded("cis-1.6")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,16 +2,37 @@ package analyzer
 
 import (
 	"bytes"
-	"github.com/kubeproof/kubeproof/results"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/evidence"
+	"github.com/kubeproof/kubeproof/results"
 )
 
-// testNode builds a Node from facts, through a real bundle.
-func testNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, files map[string]string) *Node {
+func mustMemberDigest(t *testing.T, n *evidence.Node, member string) string {
 	t.Helper()
+	d, ok := n.Bundle().MemberDigest(member)
+	if !ok {
+		t.Fatalf("no member %s", member)
+	}
+	return d.String()
+}
+
+// testNode builds a Node from facts, through a real bundle.
+func testNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, files map[string]string) *evidence.Node {
+	t.Helper()
+	return testNodeProblems(t, procs, stats, files, nil)
+}
+
+// testNodeProblems is testNode with the collector's problems.
+func testNodeProblems(t *testing.T, procs []bundle.Process, stats []bundle.Stat, files map[string]string, problems []bundle.Problem) *evidence.Node {
+	t.Helper()
+	if problems == nil {
+		problems = []bundle.Problem{}
+	}
 	w := bundle.NewWriter()
 	if procs == nil {
 		procs = []bundle.Process{}
@@ -30,7 +51,7 @@ func testNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, files m
 	must(w.AddJSON(bundle.ProcessesPath, bundle.Processes{Processes: procs}))
 	must(w.AddJSON(bundle.StatPath, bundle.Stats{Files: stats}))
 	must(w.AddJSON(bundle.PKIPath, bundle.PKI{Certificates: []bundle.Certificate{}}))
-	must(w.AddJSON(bundle.ProblemsPath, bundle.Problems{Problems: []bundle.Problem{}}))
+	must(w.AddJSON(bundle.ProblemsPath, bundle.Problems{Problems: problems}))
 	for p, content := range files {
 		must(w.Add(bundle.FileMember(p), []byte(content)))
 	}
@@ -38,7 +59,7 @@ func testNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, files m
 	must(err)
 	b, err := bundle.Read(bytes.NewReader(data), bundle.Limits{})
 	must(err)
-	n, err := NewNode("n1.kpb", b)
+	n, err := evidence.NewNode("n1.kpb", b)
 	must(err)
 	return n
 }
@@ -57,13 +78,13 @@ func file(p, mode, user, group string) bundle.Stat {
 }
 
 func proc(component string, args ...string) bundle.Process {
-	return bundle.Process{PID: 100 + len(component), Component: component, Kind: "component", Name: component, Argv: append([]string{component}, args...)}
+	return bundle.Process{PID: 100 + len(component), Component: component, Kind: "component", Name: component, Argv: append([]string{component}, args...), Env: []string{}}
 }
 
 // leaf parses a one-leaf test from YAML, validated as the loader does.
-func leaf(t *testing.T, y string) *Test {
+func leaf(t *testing.T, y string) *catalog.Test {
 	t.Helper()
-	sec, err := ParseSection("t.yaml", []byte(`benchmark: b
+	cat, err := catalog.Load(fstest.MapFS{"t.yaml": {Data: []byte(`benchmark: b
 target: master
 id: "1"
 title: T
@@ -78,11 +99,11 @@ groups:
     component: kube-apiserver
     remediation: r
     test:
-`+indent(y, "      ")))
+` + indent(y, "      "))}}, "b", "mem")
 	if err != nil {
 		t.Fatalf("parsing test %q: %v", y, err)
 	}
-	return sec.Groups[0].Checks[0].Test
+	return cat.Sections[0].Groups[0].Checks[0].Test
 }
 
 func indent(s, pre string) string {
@@ -160,7 +181,7 @@ func TestFlagCitation(t *testing.T) {
 		t.Fatalf("--profiling false (space form) = %v", o.state)
 	}
 	c := o.cites[0]
-	if c.Member != bundle.ProcessesPath || c.Locator != "pid 114 kube-apiserver argv[2]" || c.Observed != "--profiling false" || c.MemberSHA256 != rd(n.digests[bundle.ProcessesPath]) {
+	if c.Member != bundle.ProcessesPath || c.Locator != "pid 114 kube-apiserver argv[2]" || c.Observed != "--profiling false" || c.MemberSHA256 != results.Digest(mustMemberDigest(t, n, bundle.ProcessesPath)) {
 		t.Errorf("citation = %+v", c)
 	}
 	// Absence is cited by the command line's length, never by quoting it:
@@ -294,15 +315,15 @@ func TestFileOperators(t *testing.T) {
 
 func TestEvaluateStatuses(t *testing.T) {
 	n := testNode(t, []bundle.Process{proc("kube-apiserver", "--profiling=true")}, nil, nil)
-	mk := func(review bool, component, test string) *Check {
-		c := &Check{ID: "1.2.21", Title: "T", Assessment: "automated", Component: component, Review: review, Scored: true, Remediation: "r"}
+	mk := func(review bool, component, test string) *catalog.Check {
+		c := &catalog.Check{ID: "1.2.21", Title: "T", Assessment: "automated", Component: component, Review: review, Scored: true, Remediation: "r"}
 		if test != "" {
 			c.Test = leaf(t, test)
 		}
 		return c
 	}
 	tests := []struct {
-		check *Check
+		check *catalog.Check
 		want  results.Status
 	}{
 		{mk(false, "kube-apiserver", "flag: profiling\nop: eq\nvalue: \"false\""), results.Fail},
@@ -322,7 +343,7 @@ func TestEvaluateStatuses(t *testing.T) {
 	}
 }
 
-func unscored(c *Check) *Check {
+func unscored(c *catalog.Check) *catalog.Check {
 	c.Scored = false
 	return c
 }
@@ -331,8 +352,8 @@ func unscored(c *Check) *Check {
 // was refused names the collector's problem, and cites it.
 func TestConfigReadDenied(t *testing.T) {
 	cfg := "/var/lib/kubelet/config.yaml"
-	n := testNode(t, []bundle.Process{proc("kubelet", "--config="+cfg)}, []bundle.Stat{file(cfg, "0600", "root", "root")}, nil)
-	n.problems = []bundle.Problem{{Path: cfg, Op: "read", Kind: "permission", Message: "open: permission denied"}}
+	n := testNodeProblems(t, []bundle.Process{proc("kubelet", "--config="+cfg)}, []bundle.Stat{file(cfg, "0600", "root", "root")}, nil,
+		[]bundle.Problem{{Path: cfg, Op: "read", Kind: "permission", Message: "open: permission denied"}})
 	o := evalTest(leaf(t, "flag: anonymous-auth\nconfig: authentication.anonymous.enabled\nop: eq\nvalue: \"false\""), "kubelet", n)
 	if o.state != undecided || !strings.Contains(o.reason, "could not be read: open: permission denied (permission)") {
 		t.Errorf("state %v reason %q", o.state, o.reason)

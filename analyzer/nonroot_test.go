@@ -9,9 +9,11 @@ import (
 	"testing"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/evidence"
 )
 
-func openNode(t *testing.T, file string) *Node {
+func openNode(t *testing.T, file string) *evidence.Node {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -21,7 +23,7 @@ func openNode(t *testing.T, file string) *Node {
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	n, err := NewNode(file, b)
+	n, err := evidence.NewNode(file, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +54,8 @@ func TestNonRootVerdicts(t *testing.T) {
 			if root.Manifest.Collection.Partial || root.Manifest.Collection.User.UID != 0 {
 				t.Fatalf("the root collection of %s is partial or not by root", layout)
 			}
-			for _, name := range Benchmarks() {
-				cat, err := LoadEmbedded(name)
+			for _, name := range catalog.Benchmarks() {
+				cat, err := catalog.LoadEmbedded(name)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -94,7 +96,7 @@ func TestNonRootVerdicts(t *testing.T) {
 // directory's own record alone.
 func TestUnlistedDirectoryNeverPasses(t *testing.T) {
 	cat := cis16(t)
-	check := func(id string) *Check {
+	check := func(id string) *catalog.Check {
 		for _, s := range cat.Sections {
 			for _, g := range s.Groups {
 				for _, c := range g.Checks {
@@ -145,7 +147,7 @@ func TestUnlistedDirectoryNeverPasses(t *testing.T) {
 
 // problemNode builds a Node, through a real bundle, whose collection met
 // the problems given.
-func problemNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, problems []bundle.Problem) *Node {
+func problemNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, problems []bundle.Problem) *evidence.Node {
 	t.Helper()
 	for i := range stats {
 		if stats[i].Reasons == nil {
@@ -177,7 +179,7 @@ func problemNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, prob
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := NewNode("n1.kpb", b)
+	n, err := evidence.NewNode("n1.kpb", b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
@@ -26,7 +27,7 @@ func analyzeCommand() *cli.Command {
 		Usage:     "replay a CIS benchmark against bundles and report every verdict with its evidence",
 		ArgsUsage: "BUNDLE|DIR…",
 		Flags: slices.Concat([]cli.Flag{
-			&cli.StringFlag{Name: "benchmark", Value: "cis-1.6", Usage: "benchmark `NAME` (embedded: " + strings.Join(analyzer.Benchmarks(), ", ") + ")"},
+			&cli.StringFlag{Name: "benchmark", Value: "cis-1.6", Usage: "benchmark `NAME` (embedded: " + strings.Join(catalog.Benchmarks(), ", ") + ")"},
 			&cli.StringFlag{Name: "checks-dir", Usage: "load the benchmark's catalog from `DIR` instead of the embedded one"},
 			&cli.StringFlag{Name: "targets", Usage: "comma list of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
@@ -49,14 +50,14 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	var cat *analyzer.Catalog
+	var cat *catalog.Catalog
 	if dir := c.String("checks-dir"); dir != "" {
-		cat, err = analyzer.LoadDir(dir, c.String("benchmark"))
+		cat, err = catalog.LoadDir(dir, c.String("benchmark"))
 	} else {
-		cat, err = analyzer.LoadEmbedded(c.String("benchmark"))
+		cat, err = catalog.LoadEmbedded(c.String("benchmark"))
 	}
 	if err != nil {
-		var ce *analyzer.CatalogError
+		var ce *catalog.Error
 		if errors.As(err, &ce) {
 			return &exit.InputError{Err: err}
 		}
@@ -76,8 +77,8 @@ func runAnalyze(c *cli.Context) error {
 		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
 	}
 	for _, t := range opts.Targets {
-		if !slices.Contains(analyzer.Targets, t) {
-			return &exit.UsageError{Err: fmt.Errorf("--targets: unknown target %q (want %s)", t, strings.Join(analyzer.Targets, ", "))}
+		if !slices.Contains(catalog.Targets, t) {
+			return &exit.UsageError{Err: fmt.Errorf("--targets: unknown target %q (want %s)", t, strings.Join(catalog.Targets, ", "))}
 		}
 	}
 	if s := c.String("report-time"); s != "" {

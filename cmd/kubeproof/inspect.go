@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/evidence"
 	"github.com/kubeproof/kubeproof/internal/exit"
 )
 
@@ -78,7 +78,7 @@ func loadFacts(b *bundle.Bundle) (*inspection, error) {
 		}
 	}
 	// The command lines of a format-1 bundle are redacted as they are read.
-	procs, err := analyzer.Processes(b)
+	procs, err := evidence.Processes(b)
 	if err != nil {
 		return nil, err
 	}

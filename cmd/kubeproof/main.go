@@ -13,8 +13,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 )
@@ -82,7 +82,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 // hint adds advice for a human to an error.
 func hint(err error) string {
 	var ue *exit.UsageError
-	var ce *analyzer.CatalogError
+	var ce *catalog.Error
 	var ke *bundle.KeyError
 	switch {
 	case errors.As(err, &ue):

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/kubeproof/kubeproof/analyzer"
+	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/redact"
 )
@@ -21,49 +21,56 @@ var configTypes = map[string]string{"kubelet": "kubelet-config", "kube-proxy": "
 // component, never a secret — so that no verdict rests on a marker.
 func TestCatalogReadsKeptValues(t *testing.T) {
 	seen := 0
-	for _, b := range analyzer.Benchmarks() {
-		cat, err := analyzer.LoadEmbedded(b)
+	for _, b := range catalog.Benchmarks() {
+		cat, err := catalog.LoadEmbedded(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var walk func(id, component string, tt *analyzer.Test)
-		walk = func(id, component string, tt *analyzer.Test) {
+		var walk func(id, component string, tt *catalog.Test)
+		walk = func(id, component string, tt *catalog.Test) {
 			if tt == nil {
 				return
 			}
-			if tt.Component != "" {
-				component = tt.Component
-			}
-			for _, sub := range append(append([]*analyzer.Test{}, tt.All...), tt.Any...) {
+			for _, sub := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
 				walk(id, component, sub)
 			}
-			flags := []string{tt.Flag}
-			if tt.File != nil {
-				flags = append(flags, tt.File.Flag)
+			l := tt.Leaf
+			if l == nil {
+				return
 			}
-			if tt.Feature != "" {
-				flags = append(flags, "feature-gates")
+			if l.Component != "" {
+				component = l.Component
 			}
-			for _, f := range flags {
-				if f == "" {
+			var settings []*catalog.Setting
+			var fields []string
+			switch e := l.Evidence.(type) {
+			case *catalog.Setting:
+				settings = append(settings, e)
+			case *catalog.Files:
+				settings = append(settings, e.Setting, e.UnderSetting)
+			case *catalog.Field:
+				settings = append(settings, e.File)
+			case *catalog.Feature:
+				settings = append(settings, &catalog.Setting{Flag: "feature-gates"})
+				if configTypes[component] != "" {
+					fields = append(fields, "featureGates."+e.Name) // the fallback of a component with a config file
+				}
+			}
+			for _, st := range settings {
+				if st == nil {
 					continue
 				}
-				seen++
-				if known, secret := redact.Flag(component, f); !known || secret {
-					t.Errorf("%s %s reads %s --%s, whose value the collector does not keep (known %v, secret %v)", b, id, component, f, known, secret)
+				if st.Flag != "" {
+					seen++
+					if known, secret := redact.Flag(component, st.Flag); !known || secret {
+						t.Errorf("%s %s reads %s --%s, whose value the collector does not keep (known %v, secret %v)", b, id, component, st.Flag, known, secret)
+					}
 				}
-			}
-			fields := []string{tt.Config}
-			if tt.File != nil {
-				fields = append(fields, tt.File.Config)
-			}
-			if tt.Feature != "" && configTypes[component] != "" {
-				fields = append(fields, "featureGates."+tt.Feature) // the fallback of a component with a config file
+				if st.Field != "" {
+					fields = append(fields, st.Field)
+				}
 			}
 			for _, f := range fields {
-				if f == "" {
-					continue
-				}
 				seen++
 				if dt := configTypes[component]; dt == "" || !redact.KeepsField(dt, f) {
 					t.Errorf("%s %s reads the %s config field %s, whose value the collector does not keep", b, id, component, f)
@@ -87,21 +94,24 @@ func TestCatalogReadsKeptValues(t *testing.T) {
 // path is one the collector looks at on every node; otherwise the check
 // could only ever say "not collected".
 func TestCatalogPathsCollected(t *testing.T) {
-	for _, b := range analyzer.Benchmarks() {
-		cat, err := analyzer.LoadEmbedded(b)
+	for _, b := range catalog.Benchmarks() {
+		cat, err := catalog.LoadEmbedded(b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		missing := map[string][]string{}
-		var walk func(id string, tt *analyzer.Test)
-		walk = func(id string, tt *analyzer.Test) {
+		var walk func(id string, tt *catalog.Test)
+		walk = func(id string, tt *catalog.Test) {
 			if tt == nil {
 				return
 			}
-			for _, sub := range append(append([]*analyzer.Test{}, tt.All...), tt.Any...) {
+			for _, sub := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
 				walk(id, sub)
 			}
-			if f := tt.File; f != nil {
+			if tt.Leaf == nil {
+				return
+			}
+			if f, ok := tt.Leaf.Evidence.(*catalog.Files); ok {
 				for _, p := range append(append([]string{}, f.Paths...), f.Default, f.Under) {
 					if p != "" && !collector.Covers(p) {
 						missing[p] = append(missing[p], id)

@@ -1,15 +1,13 @@
-package analyzer
+package evidence
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
 	yamlv3 "sigs.k8s.io/yaml/goyaml.v3"
 
 	"github.com/kubeproof/kubeproof/bundle"
-	"github.com/kubeproof/kubeproof/results"
 )
 
 // Node is the evidence of one bundle, indexed for the checks' lookups.
@@ -27,12 +25,20 @@ type Node struct {
 	configs  map[string]*configDoc
 	digests  map[string]bundle.Digest
 
-	// unverified are the listed members that failed verification, and
-	// verifyProblems the problems found reading the bundle: both empty
-	// unless the analysis goes on past them (Options.AllowUnverified).
-	unverified     map[string]bool
-	verifyProblems []error
+	// unverified are the listed members that failed verification: empty
+	// unless the analysis goes on past them.
+	unverified map[string]bool
 }
+
+// Bundle returns the bundle the node was read from.
+func (n *Node) Bundle() *bundle.Bundle { return n.b }
+
+// Unverified reports whether a member failed verification (and was read
+// only because the analysis goes on past it).
+func (n *Node) Unverified(member string) bool { return n.unverified[member] }
+
+// AnyUnverified reports whether some member failed verification.
+func (n *Node) AnyUnverified() bool { return len(n.unverified) > 0 }
 
 // NewNode indexes a bundle. A bundle read with KeepUnverified may hold
 // members that failed verification: the citations of evidence read from
@@ -272,28 +278,6 @@ func (d *configDoc) lookup(field string) (string, int, bool) {
 	return "", node.Line, true
 }
 
-// stat returns the stat record of a path, following symlinks among the
-// collected records.
-func (n *Node) stat(p string) (*bundle.Stat, []*bundle.Stat) {
-	var chain []*bundle.Stat
-	for hops := 0; hops < 16; hops++ {
-		st := n.stats[p]
-		if st == nil {
-			return nil, chain
-		}
-		chain = append(chain, st)
-		if st.Type != bundle.TypeSymlink {
-			return st, chain
-		}
-		target := st.Link
-		if !path.IsAbs(target) {
-			target = path.Join(path.Dir(p), target)
-		}
-		p = path.Clean(target)
-	}
-	return nil, chain
-}
-
 // Member digest, for citations.
 func (n *Node) memberDigest(member string) bundle.Digest { return n.digests[member] }
 
@@ -306,6 +290,3 @@ func (n *Node) readProblem(p string) *bundle.Problem {
 	}
 	return nil
 }
-
-// rd is a bundle digest as the results model holds it.
-func rd(d bundle.Digest) results.Digest { return results.Digest(d.String()) }

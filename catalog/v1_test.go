@@ -1,4 +1,4 @@
-package analyzer
+package catalog
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ groups:
 `
 
 func TestParseSectionGood(t *testing.T) {
-	s, err := ParseSection("master.yaml", []byte(goodSection))
+	s, err := parseSectionV1("master.yaml", []byte(goodSection), "b")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestParseSectionGood(t *testing.T) {
 	if checks[0].ID != "1.2.9" || checks[1].ID != "1.2.10" {
 		t.Errorf("checks not sorted by numeric segment: %s, %s", checks[0].ID, checks[1].ID)
 	}
-	if checks[0].Component != "kube-apiserver" || checks[0].Target != "master" || checks[0].Section != "1.2" {
+	if checks[0].Component != "kube-apiserver" || checks[0].Target != "master" || checks[0].Group != "1.2" {
 		t.Errorf("defaults not filled: %+v", checks[0])
 	}
 }
@@ -92,11 +92,11 @@ func TestMalformedCatalogs(t *testing.T) {
 			if tt.name == "duplicate id" {
 				_, err = Load(fstest.MapFS{"master.yaml": {Data: []byte(src)}}, "b", "dir")
 			} else {
-				_, err = ParseSection("master.yaml", []byte(src))
+				_, err = parseSectionV1("master.yaml", []byte(src), "b")
 			}
-			var ce *CatalogError
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("got %v, want a *CatalogError", err)
+				t.Fatalf("got %v, want a *Error", err)
 			}
 			if !strings.Contains(ce.File, "master.yaml") || ce.Check != tt.wantCheck || !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("got %q (file %q check %q), want check %q and %q", err, ce.File, ce.Check, tt.wantCheck, tt.wantMsg)
@@ -116,7 +116,7 @@ func TestLoadDirProblems(t *testing.T) {
 		t.Errorf("two files for one target: %v", err)
 	}
 	_, err = Load(fstest.MapFS{"README.md": {Data: []byte("x")}}, "b", "dir")
-	if err == nil || !strings.Contains(err.Error(), "no *.yaml") {
+	if err == nil || !strings.Contains(err.Error(), "no b.yaml benchmark file") {
 		t.Errorf("empty catalog: %v", err)
 	}
 	if _, err := LoadEmbedded("cis-9.9"); !errors.Is(err, ErrUnknownBenchmark) {

@@ -1,4 +1,4 @@
-package analyzer
+package evidence
 
 import (
 	"github.com/kubeproof/kubeproof/bundle"

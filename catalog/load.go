@@ -104,6 +104,7 @@ type (
 		UnderConfig string   `json:"under_config,omitempty"`
 		Name        string   `json:"name,omitempty"`
 		Self        bool     `json:"self,omitempty"`
+		Type        string   `json:"type,omitempty"`
 	}
 	rawField struct {
 		Flag   string `json:"flag,omitempty"`
@@ -801,7 +802,10 @@ func buildFiles(lib *Library, f *rawFile, field string) (*Files, error) {
 	bad := func(format string, args ...any) error {
 		return &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
-	out := &Files{Paths: f.Paths, Default: f.Default, Under: f.Under, Name: f.Name, Self: f.Self}
+	out := &Files{Paths: f.Paths, Default: f.Default, Under: f.Under, Name: f.Name, Self: f.Self, Type: f.Type}
+	if f.Type != "" && f.Type != "file" && f.Type != "dir" {
+		return nil, bad("type %q: want file or dir", f.Type)
+	}
 	if f.Files != "" {
 		if len(f.Paths) > 0 {
 			return nil, bad("files and paths exclude each other")
@@ -825,8 +829,8 @@ func buildFiles(lib *Library, f *rawFile, field string) (*Files, error) {
 	if single == (out.Under != "") {
 		return nil, bad("name the file by flag/config/env/files/paths/default, or a directory by under, exactly one way")
 	}
-	if (out.Name != "" || out.Self) && out.Under == "" {
-		return nil, bad("name and self go with under")
+	if (out.Name != "" || out.Self || out.Type != "") && out.Under == "" {
+		return nil, bad("name, self and type go with under")
 	}
 	if out.Name != "" {
 		if _, err := path.Match(out.Name, "x"); err != nil {

@@ -169,6 +169,7 @@ type Files struct {
 	Under   string   // or every collected file under this directory …
 	Name    string   // … whose base name matches this pattern
 	Self    bool     // … and the directory itself
+	Type    string   // … of this type only ("file", "dir"), or any
 	// UnderSetting names the directory by a setting (the CNI directory by
 	// --cni-conf-dir), with Under as its default.
 	UnderSetting *Setting
@@ -176,8 +177,9 @@ type Files struct {
 
 // Field is a field of a YAML or JSON file that a setting names (the
 // encryption provider configuration, named by the API server's
-// --encryption-provider-config). Path is dotted; "[]" takes every item
-// of a list, "*" every value of a map, "~" the keys of a map.
+// --encryption-provider-config). Path is dotted; "[]" after a key takes
+// every item of its list and "[0]" the first, "*" every value of a map,
+// "~" the keys of a map.
 type Field struct {
 	File *Setting
 	Path string

@@ -136,6 +136,7 @@ var wellKnownDirs = []walkDir{
 	{"/etc/kubernetes/ssl", 2},
 	{"/etc/ssl/etcd/ssl", 2},
 	{"/etc/cni/net.d", 2},
+	{"/var/lib/cni/networks", 2}, // host-local IPAM state, read by the CNI file checks
 	{"/opt/cni/bin", 1},
 	{"/etc/systemd/system/kubelet.service.d", 1},
 	{"/lib/systemd/system/kubelet.service.d", 1},

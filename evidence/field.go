@@ -20,7 +20,10 @@ func (n *Node) Field(component string, f *catalog.Field) Observation {
 	case Unknown:
 		return o.unknown("%s", file.Reason)
 	case Unset:
-		return o.unknown("%s is not set: there is no file to read", describe(f.File))
+		// No file, so no such field: what the file would configure is
+		// not configured.
+		o.State = Unset
+		return o
 	}
 	d := n.config(file.Value)
 	if d.err != nil {
@@ -64,7 +67,8 @@ func walkPath(n *yamlv3.Node, segs []string, fn func(*yamlv3.Node, string)) {
 	}
 	seg := segs[0]
 	items := strings.HasSuffix(seg, "[]")
-	seg = strings.TrimSuffix(seg, "[]")
+	firstItem := strings.HasSuffix(seg, "[0]")
+	seg = strings.TrimSuffix(strings.TrimSuffix(seg, "[]"), "[0]")
 	var next []*yamlv3.Node
 	switch {
 	case seg == "~":
@@ -94,6 +98,12 @@ func walkPath(n *yamlv3.Node, segs []string, fn func(*yamlv3.Node, string)) {
 		}
 	}
 	for _, v := range next {
+		if firstItem {
+			if v.Kind == yamlv3.SequenceNode && len(v.Content) > 0 {
+				walkPath(v.Content[0], segs[1:], fn)
+			}
+			continue
+		}
 		if items {
 			if v.Kind == yamlv3.SequenceNode {
 				for _, it := range v.Content {

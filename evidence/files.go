@@ -82,7 +82,9 @@ func (n *Node) Files(component string, f *catalog.Files) FileSet {
 func (n *Node) filesUnder(component string, f *catalog.Files) FileSet {
 	dir := f.Under
 	var fs FileSet
-	if f.UnderSetting != nil {
+	// A directory named by a setting of a component that does not run
+	// here is the default one.
+	if f.UnderSetting != nil && n.Runs(component) {
 		o := n.Setting(component, f.UnderSetting)
 		fs.Citations = append(fs.Citations, o.Citations...)
 		switch o.State {
@@ -123,6 +125,9 @@ func (n *Node) filesUnder(component string, f *catalog.Files) FileSet {
 			if ok, _ := path.Match(f.Name, path.Base(st.Path)); !ok {
 				continue
 			}
+		}
+		if f.Type != "" && st.Type != f.Type {
+			continue
 		}
 		fs.Paths = append(fs.Paths, st.Path)
 	}

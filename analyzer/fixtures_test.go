@@ -253,3 +253,64 @@ func TestNoCheckReadsRedacted(t *testing.T) {
 		}
 	}
 }
+
+// TestExpectedVerdicts checks every table fixtures/expected/BENCHMARK/SPEC.tsv:
+// the bundle of node spec SPEC analyzed against BENCHMARK gives, check by
+// check, the verdict the table states (columns: target, id, status, and
+// the state that decides it or where the expectation comes from). The
+// tables are written from sources other than this code: kube-bench run
+// on the same node state, a distribution's self-assessment, the spec's
+// README.
+func TestExpectedVerdicts(t *testing.T) {
+	tables, err := filepath.Glob("../fixtures/expected/*/*.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range tables {
+		spec := strings.TrimSuffix(filepath.Base(table), ".tsv")
+		benchmark := filepath.Base(filepath.Dir(table))
+		t.Run(benchmark+"/"+spec, func(t *testing.T) {
+			cat, err := catalog.LoadEmbedded(benchmark)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]results.Status{}
+			data, err := os.ReadFile(table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n, line := range strings.Split(string(data), "\n") {
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				f := strings.Split(line, "\t")
+				if len(f) < 3 {
+					t.Fatalf("%s:%d: want target, id, status", table, n+1)
+				}
+				want[f[0]+" "+f[1]] = results.Status(f[2])
+			}
+			rep, err := Analyze([]string{filepath.Join(bundlesDir, spec+".kpb")}, Options{Catalog: cat})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, tr := range rep.Nodes[0].Targets {
+				for _, r := range tr.Results {
+					key := tr.Section.Target + " " + r.Check.ID
+					w, ok := want[key]
+					if !ok {
+						t.Errorf("%s: not in the table", key)
+						continue
+					}
+					seen++
+					if r.Status != w {
+						t.Errorf("%s: %s, want %s (observed %q, reason %q)", key, r.Status, w, r.Observed, r.Reason)
+					}
+				}
+			}
+			if seen != len(want) {
+				t.Errorf("%d of the table's %d verdicts were produced", seen, len(want))
+			}
+		})
+	}
+}

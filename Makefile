@@ -38,6 +38,7 @@ fuzz:
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzReadTar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzManifestStrict$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseSignature$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzParseYAML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"reflect"
 	"regexp"
@@ -173,7 +172,7 @@ func LoadEmbedded(benchmark string) (*Catalog, error) {
 
 // LoadDir loads a benchmark from a directory of YAML files (--checks-dir).
 func LoadDir(dir, benchmark string) (*Catalog, error) {
-	return Load(os.DirFS(dir), benchmark, dir)
+	return Load(dirFS(dir), benchmark, dir)
 }
 
 // Load reads every *.yaml file of fsys as one benchmark. name is how
@@ -185,14 +184,18 @@ func Load(fsys fs.FS, benchmark, name string) (*Catalog, error) {
 	}
 	cat := &Catalog{Benchmark: benchmark}
 	ids := map[string]string{} // check id → file
+	budget, files := int64(maxCatalogDirSize), 0
 	for _, e := range entries {
 		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
 			continue
 		}
 		file := path.Join(name, e.Name())
-		data, err := fs.ReadFile(fsys, e.Name())
+		if files++; files > maxCatalogFiles {
+			return nil, &CatalogError{File: name, Msg: fmt.Sprintf("more than %d catalog files", maxCatalogFiles)}
+		}
+		data, err := readCatalogFile(fsys, e.Name(), file, &budget)
 		if err != nil {
-			return nil, &CatalogError{File: file, Msg: err.Error()}
+			return nil, err
 		}
 		sec, err := ParseSection(file, data)
 		if err != nil {
@@ -225,6 +228,9 @@ func Load(fsys fs.FS, benchmark, name string) (*Catalog, error) {
 
 // ParseSection parses and validates one catalog file strictly.
 func ParseSection(file string, data []byte) (*Section, error) {
+	if err := checkExpansion(file, data); err != nil {
+		return nil, err
+	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
 		return nil, &CatalogError{File: file, Msg: "not valid YAML: " + err.Error()}
@@ -244,6 +250,9 @@ func ParseSection(file string, data []byte) (*Section, error) {
 		}
 	}
 	sec.File = file
+	if err := sec.checkLengths(); err != nil {
+		return nil, err
+	}
 	if err := sec.validate(); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"path"
+	"reflect"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
@@ -143,7 +145,10 @@ func Open(name string, lim Limits) (*Bundle, error) {
 
 // OpenWith is Open with options; see ReadWith.
 func OpenWith(name string, opts ReadOptions) (*Bundle, error) {
-	f, err := os.Open(name)
+	// O_NONBLOCK: opening a FIFO (or a link to one) for reading would
+	// otherwise wait for a writer forever. It is refused below, by what
+	// the open file is, not by what its name was a moment before.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +158,7 @@ func OpenWith(name string, opts ReadOptions) (*Bundle, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
+		return nil, &NotRegularError{File: name, Mode: fi.Mode()}
 	}
 	b, err := ReadWith(f, opts)
 	if err != nil {
@@ -418,6 +423,13 @@ func ParseManifest(data []byte, lim Limits) (Manifest, error) {
 	}
 	if dec.More() {
 		return m, &FormatError{Reason: "manifest.json has data after the manifest"}
+	}
+	// Another JSON parser must read the same manifest from these bytes.
+	if err := checkKeys(data, reflect.TypeFor[Manifest]()); err != nil {
+		return m, &FormatError{Reason: "manifest.json", Err: err}
+	}
+	if err := checkIdentifiers(m); err != nil {
+		return m, &FormatError{Reason: "manifest.json", Err: err}
 	}
 	if len(m.Members)+1 > lim.MaxMembers {
 		return m, &LimitError{What: "member count", Path: ManifestPath, Limit: int64(lim.MaxMembers)}

@@ -138,7 +138,7 @@ func runAnalyze(c *cli.Context) error {
 			name := out
 			if outDir != "" {
 				if err := os.MkdirAll(outDir, 0o755); err != nil {
-					return err
+					return fmt.Errorf("--output-dir %s: %w", outDir, bareError(err))
 				}
 				name = filepath.Join(outDir, "report."+extensions[format])
 			}
@@ -148,6 +148,10 @@ func runAnalyze(c *cli.Context) error {
 			}
 			done = append(done, f)
 			if err := renderers[format](f, rep, false); err != nil {
+				var we *atomicfile.Error
+				if errors.As(err, &we) {
+					return we
+				}
 				return fmt.Errorf("writing %s: %w", name, err)
 			}
 		}

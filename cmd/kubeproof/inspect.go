@@ -31,7 +31,11 @@ func inspectCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			b, err := bundle.Open(c.Args().First(), lim)
+			file, err := bundleFile(c.Args().First())
+			if err != nil {
+				return err
+			}
+			b, err := bundle.Open(file, lim)
 			if err != nil {
 				return err
 			}

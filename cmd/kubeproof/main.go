@@ -84,9 +84,17 @@ func hint(err error) string {
 	var ue *exit.UsageError
 	var ce *analyzer.CatalogError
 	var ke *bundle.KeyError
+	var nr *bundle.NotRegularError
+	var ne *exit.NothingError
 	switch {
+	case errors.As(err, &ue) && errors.Is(err, fs.ErrNotExist):
+		return "" // the message names the path; nothing to add
 	case errors.As(err, &ue):
 		return "run 'kubeproof help' for the commands and their flags"
+	case errors.As(err, &ne):
+		return ne.Hint
+	case errors.As(err, &nr):
+		return ""
 	case errors.As(err, &ce):
 		return "fix the catalog file named above; docs/catalog-format.md specifies the format"
 	case errors.Is(err, bundle.ErrUntrusted):
@@ -97,8 +105,6 @@ func hint(err error) string {
 		return "a member was changed, lost or damaged after collection: collect again; 'kubeproof analyze --allow-unverified' reports on the bundle anyway, marking every verdict that rests on such a member"
 	case errors.As(err, &ke):
 		return "key files are written by kubeproof keygen: NAME.key is the private key, NAME.pub the public key"
-	case errors.Is(err, fs.ErrNotExist):
-		return "check the path: no such file or directory"
 	case exit.Code(err) == exit.BadInput:
 		return "the bundle is damaged or was changed after collection: compare its digest with the one the collector printed, and collect again if they differ"
 	}

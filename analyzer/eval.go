@@ -29,8 +29,8 @@ type outcome struct {
 	cites    []Citation
 }
 
-// Evaluate returns the verdict of check on node. It never changes check.
-func Evaluate(check *Check, n *Node) Result {
+// evaluate returns the verdict of check on node (Evaluate bounds it).
+func evaluate(check *Check, n *Node) Result {
 	r := Result{Check: check}
 	if !n.Runs(check.Component) {
 		r.Status = NA
@@ -164,7 +164,11 @@ func (n *Node) setting(component, flagName, field string) setting {
 		p = proc
 		if len(occ) > 0 {
 			s.value, s.set = val, true
-			for _, o := range occ {
+			cited, omitted := citedOccurrences(occ)
+			for i, o := range cited {
+				if omitted > 0 && i == maxFlagCitations/2 {
+					s.cites = append(s.cites, n.argvCitation(p, -1, fmt.Sprintf("--%s given %d times; %d occurrences between these are not cited", flagName, len(occ), omitted)))
+				}
 				s.cites = append(s.cites, n.argvCitation(p, o.index, occObserved(p, o)))
 			}
 			return s

@@ -115,6 +115,9 @@ type BundleInfo struct {
 	// that failed verification.
 	Problems          []string `json:"problems,omitempty"`
 	UnverifiedMembers []string `json:"unverified_members,omitempty"`
+	// ClusterCAs are the digests of the CA certificates in the bundle
+	// (but the kubelets' own): nodes of one cluster share one.
+	ClusterCAs []bundle.Digest `json:"cluster_cas,omitempty"`
 }
 
 // Signature states of BundleInfo.Signature.
@@ -147,4 +150,12 @@ type Report struct {
 	Skip            []string // --skip, as asked
 	Nodes           []NodeResult
 	Totals          Totals
+	// Refused lists the bundles that could not be read (Options.KeepGoing);
+	// LeftOut the duplicates and older bundles of a host, not analyzed;
+	// Warnings what the reader of the report must know first (bundles of
+	// different clusters in one report). Every renderer shows them on its
+	// first page.
+	Refused  []RefusedBundle
+	LeftOut  []LeftOutBundle
+	Warnings []string
 }

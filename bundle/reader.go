@@ -8,11 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"reflect"
 	"strings"
-	"syscall"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
@@ -145,21 +143,11 @@ func Open(name string, lim Limits) (*Bundle, error) {
 
 // OpenWith is Open with options; see ReadWith.
 func OpenWith(name string, opts ReadOptions) (*Bundle, error) {
-	// O_NONBLOCK: opening a FIFO (or a link to one) for reading would
-	// otherwise wait for a writer forever. It is refused below, by what
-	// the open file is, not by what its name was a moment before.
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &NotRegularError{File: name, Mode: fi.Mode()}
-	}
 	b, err := ReadWith(f, opts)
 	if err != nil {
 		var ve *VerifyError

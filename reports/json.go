@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/internal/display"
 )
 
 // The JSON report follows kube-bench's --json output (Controls, tests,
@@ -33,6 +34,11 @@ type jsonMeta struct {
 	// VerificationFailed: some bundles failed verification and were
 	// analyzed anyway; their citations say which evidence is unverified.
 	VerificationFailed bool `json:"verification_failed,omitempty"`
+	// Refused bundles could not be read (--keep-going); LeftOut bundles
+	// were duplicates or older bundles of a host; Warnings come first.
+	Refused  []analyzer.RefusedBundle `json:"refused,omitempty"`
+	LeftOut  []analyzer.LeftOutBundle `json:"left_out,omitempty"`
+	Warnings []string                 `json:"warnings,omitempty"`
 }
 
 type jsonSummary struct {
@@ -88,7 +94,8 @@ type jsonResult struct {
 // one control at a time, so a large cluster's report is never held twice.
 func JSON(w io.Writer, rep *analyzer.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []analyzer.BundleInfo{}}
+	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []analyzer.BundleInfo{},
+		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings}
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
 	for _, n := range rep.Nodes {
@@ -132,7 +139,8 @@ func encodeIndented(w *bufio.Writer, v any, prefix string) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	// encoding/json leaves DEL, C1 and bidirectional controls raw.
+	_, err := w.Write(display.JSON(bytes.TrimSuffix(b.Bytes(), []byte("\n"))))
 	return err
 }
 

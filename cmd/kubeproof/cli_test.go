@@ -41,7 +41,7 @@ func TestCLI(t *testing.T) {
 		{"no bundle", []string{"analyze"}, 2, "", "no bundle given"},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"missing file", []string{"verify", "nope.kpb"}, 2, "", "nope.kpb: no such file or directory"},
-		{"not a bundle", []string{"verify", "main.go"}, 4, "", "1 of 1 bundles failed verification"},
+		{"not a bundle", []string{"verify", "main.go"}, 4, "", "1 of 1 bundle failed verification"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 )
@@ -39,7 +40,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	app := newApp(stdout, stderr)
 	err := app.Run(interspersed(app, args))
 	if err != nil {
-		fmt.Fprintf(stderr, "kubeproof: %v\n", err)
+		// Errors quote bundles, file names and catalogs: escaped, as
+		// every report is, so that none acts on the terminal.
+		fmt.Fprintf(stderr, "kubeproof: %s\n", display.EscapeLines(err.Error()))
 		if h := hint(err); h != "" {
 			fmt.Fprintf(stderr, "hint: %s\n", h)
 		}

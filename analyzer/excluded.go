@@ -13,6 +13,8 @@ import (
 type RefusedBundle struct {
 	File   string `json:"file"`
 	Reason string `json:"reason"`
+	// Err is the error that refused it, for the exit code.
+	Err error `json:"-"`
 }
 
 // LeftOutBundle is a bundle that was read but not analyzed: the same
@@ -37,7 +39,7 @@ func keepGoing(files []string, nodes []NodeResult, errs []error) ([]NodeResult, 
 			continue
 		}
 		reason := strings.TrimPrefix(err.Error(), files[i]+": ")
-		refused = append(refused, RefusedBundle{File: files[i], Reason: strings.Join(strings.Fields(reason), " ")})
+		refused = append(refused, RefusedBundle{File: files[i], Reason: strings.Join(strings.Fields(reason), " "), Err: err})
 	}
 	return kept, refused
 }

@@ -253,6 +253,10 @@ type glyph struct {
 	w    float64 // mm
 }
 
+// pdfTextHook, set by tests, sees every string the PDF draws as text or
+// as a bookmark, as the PDF holds it.
+var pdfTextHook func(string)
+
 // pdfDoc is one report being drawn. Positions are absolute; y is where the
 // next thing goes. Page breaks are explicit, so nothing is ever drawn past
 // the footer.
@@ -541,6 +545,9 @@ func (d *pdfDoc) draw(l line, st style, x, y, w float64, align string) {
 	for _, r := range l.runs {
 		if strings.TrimSpace(r.text) != "" {
 			d.setFont(r.face, st.size)
+			if pdfTextHook != nil {
+				pdfTextHook(r.text)
+			}
 			d.f.Text(x, baseline, r.text)
 		}
 		x += r.w
@@ -616,6 +623,9 @@ func (d *pdfDoc) heading(s string, size float64, keep float64) {
 func (d *pdfDoc) bookmark(s string, level int) {
 	if d.font == numFaces {
 		d.setFont(faceRegular, 9)
+	}
+	if pdfTextHook != nil {
+		pdfTextHook(clean(s))
 	}
 	d.f.Bookmark(clean(s), level, d.y)
 }

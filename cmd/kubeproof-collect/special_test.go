@@ -79,3 +79,19 @@ func TestOutputSpecialFile(t *testing.T) {
 		}
 	})
 }
+
+// TestHelpPlaceholders (issue 11): every flag that takes a value names
+// its kind (-o FILE), never the type or "value".
+func TestHelpPlaceholders(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	run([]string{"-h"}, &stdout, &stderr)
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && strings.HasPrefix(f[0], "-") && (f[1] == "value" || f[1] == "string" || f[1] == "int" || f[1] == "duration") {
+			t.Errorf("placeholder %q in %q", f[1], line)
+		}
+	}
+	if !strings.Contains(stderr.String(), "-output FILE") {
+		t.Errorf("help:\n%s", stderr.String())
+	}
+}

@@ -115,10 +115,11 @@ func runAnalyze(c *cli.Context) error {
 	case out == "" && outDir == "" && (len(formats) > 1 || formats[0] == "xlsx" || formats[0] == "pdf"):
 		return &exit.UsageError{Err: fmt.Errorf("--format %s: give --output-dir DIR (or --output FILE for one format)", c.String("format"))}
 	}
-	sel, err := selectBundles(files, lim, c.Bool("all-bundles"), opts.KeepGoing)
-	if err != nil {
-		return err
-	}
+	sel := selectBundles(files, lim, c.Bool("all-bundles"))
+	// Every bundle is read, so that a failing run names every bundle it
+	// refuses, and a --keep-going one lists them in its reports.
+	keepGoing := opts.KeepGoing
+	opts.KeepGoing = true
 	if len(sel.files) >= 20 && isTerminal(os.Stderr) {
 		opts.Progress = progressBar(stderr)
 	}
@@ -135,6 +136,13 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	applySelection(rep, sel)
+	if len(rep.Refused) > 0 && !keepGoing {
+		errs := make([]error, len(rep.Refused))
+		for i, r := range rep.Refused {
+			errs[i] = r.Err
+		}
+		return &analyzer.BundleError{Errs: errs}
+	}
 	if len(rep.Nodes) == 0 {
 		return &exit.InputError{Err: fmt.Errorf("every bundle was refused (%s), nothing analyzed:\n%s", plural(len(rep.Refused), "bundle"), refusedList(rep.Refused))}
 	}

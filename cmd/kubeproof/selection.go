@@ -23,23 +23,18 @@ type selection struct {
 	labels map[string]string
 }
 
-func selectBundles(files []string, lim bundle.Limits, all, keepGoing bool) (*selection, error) {
+func selectBundles(files []string, lim bundle.Limits, all bool) *selection {
 	sel := &selection{labels: map[string]string{}}
 	type peeked struct {
 		file string
 		p    *bundle.Peek
 	}
 	var ok []peeked
-	var bad []error
 	byDigest := map[bundle.Digest]string{}
 	for _, f := range files {
 		p, err := bundle.PeekManifest(f, lim)
 		if err != nil {
-			if !keepGoing {
-				bad = append(bad, err)
-			} else {
-				sel.refused = append(sel.refused, analyzer.RefusedBundle{File: f, Reason: reasonOf(f, err)})
-			}
+			sel.refused = append(sel.refused, analyzer.RefusedBundle{File: f, Reason: reasonOf(f, err), Err: err})
 			continue
 		}
 		if first, dup := byDigest[p.Digest]; dup {
@@ -48,9 +43,6 @@ func selectBundles(files []string, lim bundle.Limits, all, keepGoing bool) (*sel
 		}
 		byDigest[p.Digest] = f
 		ok = append(ok, peeked{f, p})
-	}
-	if len(bad) > 0 {
-		return nil, &analyzer.BundleError{Errs: bad}
 	}
 	// Several bundles of one host: the newest by collection time, unless
 	// every one is asked for.
@@ -95,7 +87,7 @@ func selectBundles(files []string, lim bundle.Limits, all, keepGoing bool) (*sel
 			sel.files = append(sel.files, pk.file)
 		}
 	}
-	return sel, nil
+	return sel
 }
 
 func collected(p *bundle.Peek) string {

@@ -38,6 +38,7 @@ fuzz:
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzReadTar$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzManifestStrict$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseSignature$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./bundle -run '^$$' -fuzz '^FuzzParseKeyFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzParseYAML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
@@ -52,6 +53,7 @@ fuzz:
 	$(GO) test ./catalog -run '^$$' -fuzz '^FuzzParseSection$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReportEscaping$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 clean:
 	rm -rf $(BIN)

@@ -47,6 +47,12 @@ type Options struct {
 	Version string
 	// Progress, if set, is called after each bundle.
 	Progress func(done, total int)
+	// KeepGoing analyzes the bundles that can be read and lists the others
+	// in Report.Refused, instead of failing the whole run.
+	KeepGoing bool
+	// MemoryBudget bounds the memory of the bundles analyzed at once,
+	// whatever the number of workers; 0 means DefaultMemoryBudget.
+	MemoryBudget int64
 }
 
 // TargetsForRoles maps node roles to the targets kube-bench runs for them.
@@ -81,7 +87,7 @@ func (e *BundleError) Error() string {
 	for i, err := range e.Errs {
 		msgs[i] = err.Error()
 	}
-	return fmt.Sprintf("%d bundle(s) refused:\n%s", len(e.Errs), strings.Join(msgs, "\n"))
+	return fmt.Sprintf("%s refused:\n%s", plural(len(e.Errs), "bundle"), strings.Join(msgs, "\n"))
 }
 
 func (e *BundleError) Unwrap() []error { return e.Errs }
@@ -107,12 +113,15 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	done := 0
 	next := make(chan int)
 	workers := runtime.GOMAXPROCS(0)
+	mem := newBudget(opts.MemoryBudget)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				w := mem.acquire(weight(files[i], opts.Limits))
 				nodes[i], errs[i] = analyzeFile(files[i], opts)
+				mem.release(w)
 				if opts.Progress != nil {
 					mu.Lock()
 					done++
@@ -128,13 +137,17 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	close(next)
 	wg.Wait()
 	var bad []error
+	var refused []results.RefusedBundle
 	for _, err := range errs {
 		if err != nil {
 			bad = append(bad, err)
 		}
 	}
 	if len(bad) > 0 {
-		return nil, &BundleError{Errs: bad}
+		if !opts.KeepGoing {
+			return nil, &BundleError{Errs: bad}
+		}
+		nodes, refused = keepGoing(files, nodes, errs)
 	}
 	sort.SliceStable(nodes, func(i, j int) bool {
 		if nodes[i].Node != nodes[j].Node {
@@ -142,7 +155,7 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 		return nodes[i].Bundle.Digest.String() < nodes[j].Bundle.Digest.String()
 	})
-	rep := &results.Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes}
+	rep := &results.Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes, Refused: refused}
 	for _, n := range nodes {
 		rep.Totals.Merge(n.Totals)
 		if opts.ReportTime.IsZero() && n.Bundle.CollectedAt.After(rep.ReportTime) {
@@ -150,6 +163,7 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 	}
 	rep.ReportTime = rep.ReportTime.UTC()
+	rep.Warnings = clusterWarnings(rep.Nodes)
 	return rep, nil
 }
 
@@ -184,7 +198,7 @@ func bundleInfo(n *evidence.Node, verifyProblems []error, trusted *bundle.Keyrin
 	info := results.BundleInfo{
 		File: n.File, Digest: results.Digest(n.Digest.String()), Host: resultsHost(m.Host), CollectedAt: m.Collection.Finished.UTC(),
 		CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
-		UnverifiedMembers: b.Unverified(),
+		UnverifiedMembers: b.Unverified(), ClusterCAs: clusterCAs(n),
 	}
 	var se *bundle.SignatureError
 	var sig string

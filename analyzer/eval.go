@@ -34,8 +34,8 @@ type outcome struct {
 // marks manual; importers of its JSON (DefectDojo) look for these words.
 const ManualReason = "Test marked as a manual test"
 
-// Evaluate returns the verdict of check on node. It never changes check.
-func Evaluate(check *catalog.Check, n *evidence.Node) results.Result {
+// evaluate returns the verdict of check on node, unbounded.
+func evaluate(check *catalog.Check, n *evidence.Node) results.Result {
 	r := results.Result{Check: check.View()}
 	if !n.Runs(check.Component) {
 		r.Status = results.NA

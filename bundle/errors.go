@@ -3,6 +3,7 @@ package bundle
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -144,3 +145,33 @@ func (e *VerifyError) Error() string {
 
 // Unwrap lets errors.Is and errors.As see every problem.
 func (e *VerifyError) Unwrap() []error { return e.Problems }
+
+// NotRegularError reports a bundle path that is not a regular file (a
+// FIFO, a device, a socket, a directory), refused without reading from
+// it: a FIFO would make the reader wait forever, a device never end.
+type NotRegularError struct {
+	File string
+	Mode fs.FileMode
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s: not a regular file (%s); a bundle is a regular file", e.File, describeMode(e.Mode))
+}
+
+func (e *NotRegularError) Unwrap() error { return ErrFormat }
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m.IsDir():
+		return "a directory"
+	}
+	return "mode " + m.String()
+}

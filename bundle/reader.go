@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -143,18 +143,11 @@ func Open(name string, lim Limits) (*Bundle, error) {
 
 // OpenWith is Open with options; see ReadWith.
 func OpenWith(name string, opts ReadOptions) (*Bundle, error) {
-	f, err := os.Open(name)
+	f, err := openRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
-	}
 	b, err := ReadWith(f, opts)
 	if err != nil {
 		var ve *VerifyError
@@ -418,6 +411,13 @@ func ParseManifest(data []byte, lim Limits) (Manifest, error) {
 	}
 	if dec.More() {
 		return m, &FormatError{Reason: "manifest.json has data after the manifest"}
+	}
+	// Another JSON parser must read the same manifest from these bytes.
+	if err := checkKeys(data, reflect.TypeFor[Manifest]()); err != nil {
+		return m, &FormatError{Reason: "manifest.json", Err: err}
+	}
+	if err := checkIdentifiers(m); err != nil {
+		return m, &FormatError{Reason: "manifest.json", Err: err}
 	}
 	if len(m.Members)+1 > lim.MaxMembers {
 		return m, &LimitError{What: "member count", Path: ManifestPath, Limit: int64(lim.MaxMembers)}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"reflect"
 	"regexp"
@@ -445,7 +444,7 @@ func LoadEmbedded(benchmark string) (*Catalog, error) {
 // *.yaml files as library files adding to the embedded library — or
 // format 1, one file per target with every check written out.
 func LoadDir(dir, benchmark string) (*Catalog, error) {
-	return Load(os.DirFS(dir), benchmark, dir)
+	return Load(dirFS(dir), benchmark, dir)
 }
 
 // Load reads a benchmark from fsys, as LoadDir does; name is how errors
@@ -464,14 +463,21 @@ func Load(fsys fs.FS, benchmark, name string) (*Catalog, error) {
 		maps.Copy(lib.files, emb.files)
 		maps.Copy(lib.where, emb.where)
 	}
+	budget, files := int64(maxCatalogDirSize), 0
 	for _, e := range entries {
 		if e.IsDir() || !isYAML(e.Name()) {
 			continue
 		}
 		file := path.Join(name, e.Name())
-		data, err := fs.ReadFile(fsys, e.Name())
+		if files++; files > maxCatalogFiles {
+			return nil, &Error{File: name, Msg: fmt.Sprintf("more than %d catalog files", maxCatalogFiles)}
+		}
+		data, err := readCatalogFile(fsys, e.Name(), file, &budget)
 		if err != nil {
-			return nil, &Error{File: file, Msg: err.Error()}
+			return nil, err
+		}
+		if err := checkExpansion(file, data); err != nil {
+			return nil, err
 		}
 		format, err := formatOf(file, data)
 		if err != nil {
@@ -494,15 +500,24 @@ func Load(fsys fs.FS, benchmark, name string) (*Catalog, error) {
 			}
 		}
 	}
+	var cat *Catalog
 	switch {
 	case bench != nil && len(v1) > 0:
 		return nil, &Error{File: name, Msg: "both a format-2 benchmark file and format-1 target files: use one format"}
 	case bench != nil:
-		return loadBenchmark(lib, benchFile, bench, benchmark)
+		cat, err = loadBenchmark(lib, benchFile, bench, benchmark)
 	case len(v1) > 0:
-		return assembleV1(name, benchmark, v1)
+		cat, err = assembleV1(name, benchmark, v1)
+	default:
+		return nil, &Error{File: name, Msg: fmt.Sprintf("no %s.yaml benchmark file and no format-1 target files", benchmark)}
 	}
-	return nil, &Error{File: name, Msg: fmt.Sprintf("no %s.yaml benchmark file and no format-1 target files", benchmark)}
+	if err != nil {
+		return nil, err
+	}
+	if err := cat.checkLengths(); err != nil {
+		return nil, err
+	}
+	return cat, nil
 }
 
 // loadBenchmark resolves a benchmark file against the library.

@@ -46,6 +46,29 @@ func occObserved(p *bundle.Process, o flagOcc) string {
 	return a
 }
 
+// maxFlagCitations occurrences of one flag are cited: the first and the
+// last halves (the last decides a flag's value), with a citation between
+// them that counts the others. A flag given 20,000 times on one command
+// line once made a 13 KB bundle cost 13 s, 433 MB and an 88 MB report.
+const maxFlagCitations = 8
+
+// citeOccurrences cites the occurrences of flag --name on p's command
+// line, within maxFlagCitations.
+func (n *Node) citeOccurrences(o *Observation, p *bundle.Process, name string, occ []flagOcc) {
+	half := maxFlagCitations / 2
+	for i, oc := range occ {
+		if len(occ) > maxFlagCitations {
+			if i == half {
+				o.cite(n.argvCitation(p, -1, fmt.Sprintf("--%s given %d times; %d occurrences between these are not cited", name, len(occ), len(occ)-maxFlagCitations)))
+			}
+			if i >= half && i < len(occ)-half {
+				continue
+			}
+		}
+		o.cite(n.argvCitation(p, oc.index, occObserved(p, oc)))
+	}
+}
+
 func (n *Node) argvCitation(p *bundle.Process, index int, observed string) results.Citation {
 	loc := fmt.Sprintf("pid %d %s argv", p.PID, p.Component)
 	if index >= 0 {

@@ -84,9 +84,7 @@ func (n *Node) Setting(component string, s *catalog.Setting) Observation {
 	if s.Flag != "" {
 		if val, occ, _ := n.flag(component, s.Flag); len(occ) > 0 {
 			o.State, o.Value = Set, val
-			for _, oc := range occ {
-				o.cite(n.argvCitation(p, oc.index, occObserved(p, oc)))
-			}
+			n.citeOccurrences(&o, p, s.Flag, occ)
 			return o
 		}
 	}
@@ -276,9 +274,7 @@ func (n *Node) etcdFlagOrEnv(p *bundle.Process, s *catalog.Setting) Observation 
 	if s.Flag != "" {
 		if val, occ, _ := n.flag("etcd", s.Flag); len(occ) > 0 {
 			o.State, o.Value = Set, val
-			for _, oc := range occ {
-				o.cite(n.argvCitation(p, oc.index, occObserved(p, oc)))
-			}
+			n.citeOccurrences(&o, p, s.Flag, occ)
 			return o
 		}
 		o.cite(n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s", s.Flag, arguments(p))))
@@ -300,16 +296,20 @@ func (n *Node) Feature(component, name string) Observation {
 	if p == nil {
 		return o.unknown("%s does not run on this node", component)
 	}
+	var named []flagOcc
 	for _, oc := range occ {
 		for _, item := range strings.Split(oc.value, ",") {
 			k, v, _ := strings.Cut(strings.TrimSpace(item), "=")
 			if k == name {
 				o.State, o.Value = Set, v
-				o.cite(n.argvCitation(p, oc.index, occObserved(p, oc)))
+				if len(named) == 0 || named[len(named)-1] != oc {
+					named = append(named, oc)
+				}
 			}
 		}
 	}
 	if o.State == Set {
+		n.citeOccurrences(&o, p, "feature-gates", named)
 		return o
 	}
 	switch component {

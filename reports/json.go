@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -32,6 +33,11 @@ type jsonMeta struct {
 	// VerificationFailed: some bundles failed verification and were
 	// analyzed anyway; their citations say which evidence is unverified.
 	VerificationFailed bool `json:"verification_failed,omitempty"`
+	// Refused bundles could not be read (--keep-going); LeftOut bundles
+	// were duplicates or older bundles of a host; Warnings come first.
+	Refused  []results.RefusedBundle `json:"refused,omitempty"`
+	LeftOut  []results.LeftOutBundle `json:"left_out,omitempty"`
+	Warnings []string                `json:"warnings,omitempty"`
 }
 
 type jsonSummary struct {
@@ -87,7 +93,8 @@ type jsonResult struct {
 // one control at a time, so a large cluster's report is never held twice.
 func JSON(w io.Writer, rep *results.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{}}
+	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{},
+		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings}
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
 	for _, n := range rep.Nodes {
@@ -131,7 +138,8 @@ func encodeIndented(w *bufio.Writer, v any, prefix string) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	// encoding/json leaves DEL, C1 and bidirectional controls raw.
+	_, err := w.Write(display.JSON(bytes.TrimSuffix(b.Bytes(), []byte("\n"))))
 	return err
 }
 

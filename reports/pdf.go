@@ -253,6 +253,10 @@ type glyph struct {
 	w    float64 // mm
 }
 
+// pdfTextHook, set by tests, sees every string the PDF draws as text or
+// as a bookmark, as the PDF holds it.
+var pdfTextHook func(string)
+
 // pdfDoc is one report being drawn. Positions are absolute; y is where the
 // next thing goes. Page breaks are explicit, so nothing is ever drawn past
 // the footer.
@@ -272,6 +276,7 @@ type pdfDoc struct {
 
 // PDF writes the PDF report of rep to w.
 func PDF(w io.Writer, rep *results.Report) error {
+	rep = safeReport(rep)
 	adv, err := metrics()
 	if err != nil {
 		return fmt.Errorf("pdf report: %w", err)
@@ -540,6 +545,9 @@ func (d *pdfDoc) draw(l line, st style, x, y, w float64, align string) {
 	for _, r := range l.runs {
 		if strings.TrimSpace(r.text) != "" {
 			d.setFont(r.face, st.size)
+			if pdfTextHook != nil {
+				pdfTextHook(r.text)
+			}
 			d.f.Text(x, baseline, r.text)
 		}
 		x += r.w
@@ -616,6 +624,9 @@ func (d *pdfDoc) bookmark(s string, level int) {
 	if d.font == numFaces {
 		d.setFont(faceRegular, 9)
 	}
+	if pdfTextHook != nil {
+		pdfTextHook(clean(s))
+	}
 	d.f.Bookmark(clean(s), level, d.y)
 }
 
@@ -660,6 +671,9 @@ func (d *pdfDoc) cover() {
 		}
 		d.y += 1.5
 	}
+	for _, nt := range notices(rep) {
+		d.noticeBox(nt)
+	}
 	d.failureBox()
 
 	d.y += 10
@@ -702,6 +716,39 @@ func (d *pdfDoc) failureBox() {
 	d.draw(lines[0], head, marginL+pad, y, contentW-2*pad, "L")
 	y += head.lineH() + 1
 	for _, l := range append(msg, items...) {
+		d.draw(l, body, marginL+pad, y, contentW-2*pad, "L")
+		y += body.lineH()
+	}
+	d.y += h
+}
+
+// noticeBox draws, on the cover, a box with a notice (notices): red when
+// nodes are missing from the report, amber otherwise.
+func (d *pdfDoc) noticeBox(nt notice) {
+	const pad = 3.5
+	head := style{size: 10, bold: true, color: white}
+	body := style{size: 8.5, color: white}
+	fill := statusFill(results.Fail)
+	if !nt.alert {
+		head.color, body.color = black, black
+		fill = statusFill(results.Warn)
+	}
+	title := d.layout(nt.title, head, contentW-2*pad, 1)
+	lines := d.layout(nt.text, body, contentW-2*pad, 6)
+	for i, it := range nt.items {
+		if i == 4 {
+			lines = append(lines, d.layout(fmt.Sprintf("… and %d more: see the text or JSON report", len(nt.items)-4), body, contentW-2*pad, 1)...)
+			break
+		}
+		lines = append(lines, d.layout("• "+it, body, contentW-2*pad, 2)...)
+	}
+	h := 2*pad + head.lineH() + 1 + float64(len(lines))*body.lineH()
+	d.y += 6
+	d.fill(fill, marginL, d.y, contentW, h)
+	y := d.y + pad
+	d.draw(title[0], head, marginL+pad, y, contentW-2*pad, "L")
+	y += head.lineH() + 1
+	for _, l := range lines {
 		d.draw(l, body, marginL+pad, y, contentW-2*pad, "L")
 		y += body.lineH()
 	}

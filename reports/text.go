@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -34,7 +35,15 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		}
 		return t
 	}
+	rep = safeReport(rep)
 	info := tag(results.Info)
+	for _, nt := range notices(rep) {
+		ew.printf("!! %s: %s\n", nt.title, nt.text)
+		for _, it := range nt.items {
+			ew.printf("!!   %s\n", it)
+		}
+		ew.printf("\n")
+	}
 	if failed := failedBundles(rep); len(failed) > 0 {
 		ew.printf("!! WARNING: %s\n", failureWarning(rep, len(failed)))
 		for _, b := range failed {
@@ -55,14 +64,14 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 			ew.printf("note: this bundle's collection was partial; checks that needed the missing evidence are WARN\n")
 		}
 		for _, tr := range n.Targets {
-			ew.printf("%s %s %s\n", info, tr.Section.ID, tr.Section.Title)
+			ew.printf("%s %s %s\n", info, tr.Section.ID, display.Escape(tr.Section.Title))
 			group := ""
 			for _, r := range tr.Results {
 				if r.Check.Group != group {
 					group = r.Check.Group
-					ew.printf("%s %s %s\n", info, group, tr.Section.GroupTitle(group))
+					ew.printf("%s %s %s\n", info, group, display.Escape(tr.Section.GroupTitle(group)))
 				}
-				line := fmt.Sprintf("%s %s %s", tag(r.Status), r.Check.ID, r.Check.DisplayTitle())
+				line := fmt.Sprintf("%s %s %s", tag(r.Status), r.Check.ID, display.Escape(r.Check.DisplayTitle()))
 				if r.Status == results.NA {
 					line += " — " + r.Reason
 				}
@@ -76,7 +85,7 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 				if r.Status != results.Fail && r.Status != results.Warn {
 					continue
 				}
-				ew.printf("%s %s\n", r.Check.ID, strings.TrimRight(r.Check.Remediation, "\n"))
+				ew.printf("%s %s\n", r.Check.ID, display.EscapeLines(strings.TrimRight(r.Check.Remediation, "\n")))
 				if r.Reason != "" {
 					ew.printf("  why %s: %s\n", r.Status, r.Reason)
 				}

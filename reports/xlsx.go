@@ -232,7 +232,7 @@ func citationLines(cs []results.Citation) string {
 
 // XLSX writes the Excel report of rep to w.
 func XLSX(w io.Writer, rep *results.Report) error {
-	x, err := newWorkbook(rep)
+	x, err := newWorkbook(safeReport(rep))
 	if err != nil {
 		return fmt.Errorf("xlsx report: %w", err)
 	}
@@ -345,7 +345,7 @@ type workbook struct {
 	f   *excelize.File
 	rep *results.Report
 
-	title, header, text, wrap, number, bold, alert int
+	title, header, text, wrap, number, bold, alert, warn int
 }
 
 func newWorkbook(rep *results.Report) (*workbook, error) {
@@ -414,6 +414,9 @@ func newWorkbook(rep *results.Report) (*workbook, error) {
 		{&x.alert, &excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusRGB[results.Fail]}},
 			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&x.warn, &excelize.Style{Font: &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusRGB[results.Warn]}},
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 	}
 	for _, s := range styles {
 		id, err := f.NewStyle(s.s)
@@ -479,6 +482,23 @@ func (x *workbook) summary() error {
 		return err
 	}
 	row := 3
+	for _, nt := range notices(rep) {
+		st := x.alert
+		if !nt.alert {
+			st = x.warn
+		}
+		msg := noticeText(nt, 50)
+		if err := x.str(sh, cell(1, row), nt.title, st); err != nil {
+			return err
+		}
+		if err := x.str(sh, cell(2, row), msg, st); err != nil {
+			return err
+		}
+		if err := x.f.SetRowHeight(sh, row, min(409, 15*float64(wrappedLines(msg, 44)))); err != nil {
+			return err
+		}
+		row += 2
+	}
 	if failed := failedBundles(rep); len(failed) > 0 {
 		// The first thing the workbook says, in red.
 		if err := x.str(sh, cell(1, row), "VERIFICATION FAILED", x.alert); err != nil {

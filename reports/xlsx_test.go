@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -241,7 +243,7 @@ func TestXLSXContents(t *testing.T) {
 		if row[0] != nodes[i] || row[3] != r.Check.ID || row[4] != r.Check.DisplayTitle() || row[6] != string(r.Status) {
 			t.Errorf("row %d = %q, want node %s check %s status %s", i+2, row[:7], nodes[i], r.Check.ID, r.Status)
 		}
-		if want := cellText(citationLines(r.Citations)); row[11] != want {
+		if want := cellText(citationLines(escapedCitations(r.Citations))); row[11] != want {
 			t.Errorf("row %d citations %.200q, want %.200q", i+2, row[11], want)
 		}
 		if row[12] != yesOrEmpty(r.Unverified) {
@@ -282,7 +284,7 @@ func TestXLSXContents(t *testing.T) {
 			for _, r := range tr.Results {
 				for _, c := range r.Citations {
 					row := append(ev[i], make([]string, 9)...)
-					want := []string{n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member, c.MemberSHA256.String(), c.Locator, cellText(c.Observed), yesOrEmpty(c.Unverified)}
+					want := []string{n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member, c.MemberSHA256.String(), c.Locator, cellText(display.Escape(c.Observed)), yesOrEmpty(c.Unverified)}
 					if got, want := strings.Join(row[:9], "|"), strings.Join(want, "|"); got != want {
 						t.Errorf("evidence row %d = %.300q, want %.300q", i+1, got, want)
 					}
@@ -544,4 +546,15 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// escapedCitations are citations as the reports show them (safeReport).
+func escapedCitations(cs []results.Citation) []results.Citation {
+	out := slices.Clone(cs)
+	for i := range out {
+		for _, p := range []*string{&out[i].Node, &out[i].Member, &out[i].Locator, &out[i].Observed} {
+			*p = display.Escape(*p)
+		}
+	}
+	return out
 }

@@ -216,6 +216,9 @@ type BundleInfo struct {
 	// anyway), and the listed members that failed verification.
 	Problems          []string `json:"problems,omitempty"`
 	UnverifiedMembers []string `json:"unverified_members,omitempty"`
+	// ClusterCAs are the digests of the CA certificates in the bundle
+	// (but the kubelets' own): nodes of one cluster share one.
+	ClusterCAs []Digest `json:"cluster_cas,omitempty"`
 }
 
 // Signature states of BundleInfo.Signature.
@@ -256,6 +259,35 @@ type Report struct {
 	Skip            []string // --skip, as asked
 	Nodes           []NodeResult
 	Totals          Totals
+	// Refused lists the bundles that could not be read (analyzed with
+	// --keep-going); LeftOut the duplicates and older bundles of a host,
+	// not analyzed; Warnings what the reader of the report must know first
+	// (bundles of different clusters in one report). Every renderer shows
+	// them on its first page.
+	Refused  []RefusedBundle
+	LeftOut  []LeftOutBundle
+	Warnings []string
+}
+
+// RefusedBundle is a bundle that could not be read or verified, left out
+// of a report made with --keep-going. Every report lists these on its
+// first page: a report never leaves a node out silently.
+type RefusedBundle struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+	// Err is the error that refused it, for the exit code.
+	Err error `json:"-"`
+}
+
+// LeftOutBundle is a bundle that was read but not analyzed: the same
+// bundle as another one given (by digest), or an older bundle of a host
+// whose newest bundle is analyzed.
+type LeftOutBundle struct {
+	File        string    `json:"file"`
+	Digest      Digest    `json:"digest"`
+	Host        string    `json:"host"`
+	CollectedAt time.Time `json:"collected_at"`
+	Reason      string    `json:"reason"`
 }
 
 // BenchmarkNames describes the benchmarks of a report: the one, or every

@@ -73,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		redactKey   = fs.String("redaction-key", "", "give redaction markers keyed digests, with a key derived from the private key in `FILE` (NAME.key of kubeproof keygen): equal secrets then show as equal markers across the nodes collected with it")
 		showVersion = fs.Bool("version", false, "print the version and exit")
 	)
-	fs.StringVar(out, "output", ".", "same as -o")
+	fs.StringVar(out, "output", ".", "write the bundle to `FILE`, into DIR, or to standard output with - (same as -o)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 	"github.com/kubeproof/kubeproof/reports"
@@ -29,7 +30,7 @@ func analyzeCommand() *cli.Command {
 		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: "benchmark", Value: "cis-1.6", Usage: "benchmark `NAME` (embedded: " + strings.Join(catalog.Benchmarks(), ", ") + ")"},
 			&cli.StringFlag{Name: "checks-dir", Usage: "load the benchmark's catalog from `DIR` instead of the embedded one"},
-			&cli.StringFlag{Name: "targets", Usage: "comma list of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
+			&cli.StringFlag{Name: "targets", Usage: "comma `LIST` of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
 			&cli.StringFlag{Name: "skip", Usage: "comma list of check or group `IDS` to skip (reported as INFO)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "comma list of `FORMATS`: text, json, xlsx, pdf"},
@@ -38,6 +39,8 @@ func analyzeCommand() *cli.Command {
 			&cli.IntFlag{Name: "exit-code", Value: 0, Usage: "exit with `CODE` when any check fails"},
 			&cli.StringFlag{Name: "report-time", Usage: "report date as `RFC3339` (default: the latest collection time among the bundles)"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours, even on a terminal"},
+			&cli.BoolFlag{Name: "keep-going", Usage: "analyze the bundles that can be read, and list every refused one with its reason on the first page of each report (exit code 5), instead of stopping"},
+			&cli.BoolFlag{Name: "all-bundles", Usage: "analyze every bundle of a host, each labelled with its collection time, instead of the newest only"},
 			&cli.BoolFlag{Name: "allow-unverified", Usage: "analyze bundles whose members or signature fail verification, instead of refusing them; " +
 				"the report says so on its first page and marks every verdict that rests on a failed member"},
 		}, trustFlags(), limitFlags()),
@@ -50,6 +53,7 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	stderr := c.App.ErrWriter
 	var cat *catalog.Catalog
 	if dir := c.String("checks-dir"); dir != "" {
 		cat, err = catalog.LoadDir(dir, c.String("benchmark"))
@@ -75,6 +79,13 @@ func runAnalyze(c *cli.Context) error {
 		Catalog: cat, Targets: splitList(c.String("targets")), Checks: splitList(c.String("check")),
 		Skip: splitList(c.String("skip")), Limits: lim, Version: version.Version,
 		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
+		KeepGoing: c.Bool("keep-going"),
+	}
+	if err := checkIDs(cat, "--check", opts.Checks); err != nil {
+		return err
+	}
+	if err := checkIDs(cat, "--skip", opts.Skip); err != nil {
+		return err
 	}
 	for _, t := range opts.Targets {
 		if !slices.Contains(catalog.Targets, t) {
@@ -106,20 +117,55 @@ func runAnalyze(c *cli.Context) error {
 	case out == "" && outDir == "" && (len(formats) > 1 || formats[0] == "xlsx" || formats[0] == "pdf"):
 		return &exit.UsageError{Err: fmt.Errorf("--format %s: give --output-dir DIR (or --output FILE for one format)", c.String("format"))}
 	}
-	stderr := c.App.ErrWriter
-	if len(files) >= 20 && isTerminal(os.Stderr) {
+	sel := selectBundles(files, lim, c.Bool("all-bundles"))
+	// Every bundle is read, so that a failing run names every bundle it
+	// refuses, and a --keep-going one lists them in its reports.
+	keepGoing := opts.KeepGoing
+	opts.KeepGoing = true
+	if len(sel.files) >= 20 && isTerminal(os.Stderr) {
 		opts.Progress = progressBar(stderr)
 	}
-	rep, err := analyzer.Analyze(files, opts)
+	var rep *results.Report
+	if len(sel.files) > 0 {
+		rep, err = analyzer.Analyze(sel.files, opts)
+	} else {
+		rep = &results.Report{Benchmark: cat.Benchmark}
+	}
 	if opts.Progress != nil {
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}
 	if err != nil {
 		return err
 	}
+	applySelection(rep, sel)
+	if len(rep.Refused) > 0 && !keepGoing {
+		errs := make([]error, len(rep.Refused))
+		for i, r := range rep.Refused {
+			errs[i] = r.Err
+		}
+		return &analyzer.BundleError{Errs: errs}
+	}
+	if len(rep.Nodes) == 0 {
+		return &exit.InputError{Err: fmt.Errorf("every bundle was refused (%s), nothing analyzed:\n%s", plural(len(rep.Refused), "bundle"), refusedList(rep.Refused))}
+	}
+	if err := nothingToAudit(rep); err != nil {
+		return err
+	}
+	warn := func(format string, args ...any) {
+		fmt.Fprintln(stderr, display.Escape(fmt.Sprintf(format, args...)))
+	}
+	for _, w := range rep.Warnings {
+		warn("warning: %s", w)
+	}
+	for _, r := range rep.Refused {
+		warn("refused: %s: %s", r.File, r.Reason)
+	}
+	for _, l := range rep.LeftOut {
+		warn("left out: %s: %s", l.File, l.Reason)
+	}
 	for _, n := range rep.Nodes {
 		if n.Bundle.Failed() {
-			fmt.Fprintf(stderr, "warning: %s: %s; analyzed anyway (--allow-unverified), verdicts resting on failed members are marked\n", n.Bundle.File, n.Bundle.Verification)
+			warn("warning: %s: %s; analyzed anyway (--allow-unverified), verdicts resting on failed members are marked", n.Bundle.File, n.Bundle.Verification)
 		}
 	}
 	color := out == "" && outDir == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
@@ -140,7 +186,7 @@ func runAnalyze(c *cli.Context) error {
 			name := out
 			if outDir != "" {
 				if err := os.MkdirAll(outDir, 0o755); err != nil {
-					return err
+					return fmt.Errorf("--output-dir %s: %w", outDir, bareError(err))
 				}
 				name = filepath.Join(outDir, "report."+extensions[format])
 			}
@@ -150,6 +196,10 @@ func runAnalyze(c *cli.Context) error {
 			}
 			done = append(done, f)
 			if err := renderers[format](f, rep, false); err != nil {
+				var we *atomicfile.Error
+				if errors.As(err, &we) {
+					return we
+				}
 				return fmt.Errorf("writing %s: %w", name, err)
 			}
 		}
@@ -159,11 +209,14 @@ func runAnalyze(c *cli.Context) error {
 			}
 		}
 		t := rep.Totals
-		fmt.Fprintf(stderr, "%d nodes: %d PASS, %d FAIL, %d WARN, %d INFO, %d not applicable; report id %s\n",
-			len(rep.Nodes), t.Pass, t.Fail, t.Warn, t.Info, t.NA, reports.ReportID(rep))
+		fmt.Fprintf(stderr, "%s: %d PASS, %d FAIL, %d WARN, %d INFO, %d not applicable; report id %s\n",
+			plural(len(rep.Nodes), "node"), t.Pass, t.Fail, t.Warn, t.Info, t.NA, reports.ReportID(rep))
 		for _, f := range done {
-			fmt.Fprintf(stderr, "wrote %s\n", f.Name())
+			warn("wrote %s", f.Name())
 		}
+	}
+	if len(rep.Refused) > 0 {
+		return &exit.RefusedError{Refused: len(rep.Refused), Total: len(rep.Refused) + len(rep.Nodes) + len(rep.LeftOut)}
 	}
 	if code := c.Int("exit-code"); code != 0 && rep.Totals.Fail > 0 {
 		return &exit.CodeError{Code: code, Msg: fmt.Sprintf("%d checks failed", rep.Totals.Fail)}
@@ -210,4 +263,16 @@ func progressBar(w io.Writer) func(done, total int) {
 		last = filled
 		fmt.Fprintf(w, "\ranalyzing [%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
 	}
+}
+
+func refusedList(rs []results.RefusedBundle) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i == 20 {
+			fmt.Fprintf(&b, "  … and %d more\n", len(rs)-20)
+			break
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", r.File, r.Reason)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

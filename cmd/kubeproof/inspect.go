@@ -5,13 +5,14 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/evidence"
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/internal/exit"
 )
 
@@ -31,7 +32,11 @@ func inspectCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			b, err := bundle.Open(c.Args().First(), lim)
+			file, err := bundleFile(c.Args().First())
+			if err != nil {
+				return err
+			}
+			b, err := bundle.Open(file, lim)
 			if err != nil {
 				return err
 			}
@@ -88,7 +93,16 @@ func loadFacts(b *bundle.Bundle) (*inspection, error) {
 func printInspect(w io.Writer, in *inspection) error {
 	m := in.Manifest
 	h := m.Host
-	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	// Every string from the bundle is escaped (display.Escape): a host
+	// name or an argument must not act on the terminal or forge a line.
+	p := func(format string, args ...any) {
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				args[i] = display.Escape(s)
+			}
+		}
+		fmt.Fprintf(w, format, args...)
+	}
 	p("Bundle      %s\n", in.Digest.Prefixed())
 	if in.Signature != nil {
 		p("Signature   %s, key %s (valid; 'kubeproof verify --trusted-key' tells whether the key is trusted)\n", in.Signature.Algorithm, in.Signature.KeyID)
@@ -128,17 +142,17 @@ func printInspect(w io.Writer, in *inspection) error {
 		}
 	}
 	p("\nFiles\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var rows [][]string
 	for _, f := range in.Files {
 		if f.Error != "" {
-			fmt.Fprintf(tw, "  %s\t%s\t\t\t%s\n", f.Path, f.ErrorKind, f.Error)
+			rows = append(rows, []string{f.Path, f.ErrorKind, "", "", f.Error})
 			continue
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s:%s\t%s\n", f.Path, f.Type, f.Mode, orID(f.User, f.UID), orID(f.Group, f.GID), contentNote(f))
+		rows = append(rows, []string{f.Path, f.Type, f.Mode, orID(f.User, f.UID) + ":" + orID(f.Group, f.GID), contentNote(f)})
 	}
-	tw.Flush()
+	printTable(w, rows)
 	p("\nCertificates (expiry relative to the collection)\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	rows = rows[:0]
 	for _, c := range in.Certificates {
 		days := int(c.NotAfter.Sub(m.Collection.Started).Hours() / 24)
 		state := fmt.Sprintf("%d days left", days)
@@ -149,9 +163,9 @@ func printInspect(w io.Writer, in *inspection) error {
 		if c.IsCA {
 			ca = " CA"
 		}
-		fmt.Fprintf(tw, "  %s[%d]\t%s\t%s %d%s\tnot after %s\t%s\n", c.Path, c.Index, c.Subject, c.KeyAlgorithm, c.KeySize, ca, c.NotAfter.Format("2006-01-02"), state)
+		rows = append(rows, []string{fmt.Sprintf("%s[%d]", c.Path, c.Index), c.Subject, fmt.Sprintf("%s %d%s", c.KeyAlgorithm, c.KeySize, ca), "not after " + c.NotAfter.Format("2006-01-02"), state})
 	}
-	tw.Flush()
+	printTable(w, rows)
 	if len(in.Problems) > 0 {
 		p("\nProblems\n")
 		for _, pr := range in.Problems {
@@ -188,4 +202,41 @@ func orID(name string, id *int) string {
 		return fmt.Sprint(*id)
 	}
 	return "?"
+}
+
+// maxColumn is the widest a column of inspect's tables is padded to.
+const maxColumn = 64
+
+// printTable prints rows in columns two spaces apart, each cell escaped.
+// A column is as wide as its widest cell, up to maxColumn: a longer cell
+// overflows its own row only, so that one long path never pads every
+// other row (a 33 KB bundle once printed as 113 MB). Trailing empty cells
+// and spaces are left out.
+func printTable(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			r[i] = display.Escape(c)
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], min(utf8.RuneCountInString(r[i]), maxColumn))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		b.WriteString("  ")
+		last := len(r) - 1
+		for last > 0 && r[last] == "" {
+			last--
+		}
+		for i, c := range r[:last+1] {
+			b.WriteString(c)
+			if i < last {
+				b.WriteString(strings.Repeat(" ", max(widths[i]-utf8.RuneCountInString(c), 0)+2))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/internal/display"
 )
 
 func verifyCommand() *cli.Command {
@@ -39,20 +40,23 @@ func verifyCommand() *cli.Command {
 				if err == nil && c.Bool("require-signature") {
 					err = keys.Require(b)
 				}
+				// Every string from a bundle or a file name is escaped
+				// (display.Escape): one line per bundle, one per problem.
 				if err != nil {
-					fmt.Fprintf(w, "FAIL %s\n", f)
+					fmt.Fprintf(w, "FAIL %s\n", display.Escape(f))
 					var ve *bundle.VerifyError
 					if errors.As(err, &ve) {
 						for _, p := range ve.Problems {
-							fmt.Fprintf(w, "  %v\n", p)
+							fmt.Fprintf(w, "  %s\n", display.Escape(p.Error()))
 						}
 					} else {
-						fmt.Fprintf(w, "  %v\n", err)
+						fmt.Fprintf(w, "  %s\n", display.Escape(err.Error()))
 					}
 					failed = append(failed, err)
 					continue
 				}
-				fmt.Fprintf(w, "OK   %s  %s  %s, %d members, %s\n", f, b.Digest.Prefixed(), b.Manifest.Host.Hostname, len(b.Manifest.Members), keys.Describe(b))
+				fmt.Fprintf(w, "OK   %s  %s  %s, %s, %s\n", display.Escape(f), b.Digest.Prefixed(), display.Escape(b.Manifest.Host.Hostname),
+					plural(len(b.Manifest.Members), "member"), display.Escape(keys.Describe(b)))
 			}
 			if len(failed) > 0 {
 				return &verifyFailed{total: len(files), errs: failed}
@@ -70,7 +74,7 @@ type verifyFailed struct {
 }
 
 func (e *verifyFailed) Error() string {
-	return fmt.Sprintf("%d of %d bundles failed verification", len(e.errs), e.total)
+	return fmt.Sprintf("%d of %s failed verification", len(e.errs), plural(e.total, "bundle"))
 }
 
 func (e *verifyFailed) Unwrap() []error { return e.errs }

@@ -4,6 +4,7 @@ package exit
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/kubeproof/kubeproof/bundle"
 )
@@ -15,6 +16,8 @@ const (
 	Usage    = 2 // bad flags or arguments
 	Partial  = 3 // collect: the bundle was written, but some evidence could not be collected
 	BadInput = 4 // a bundle, spec, catalog or key is malformed, tampered with, badly signed, untrusted where trust is required, or unsupported
+	Refused  = 5 // analyze --keep-going: the report was written, but some bundles were refused (the report lists them)
+	Nothing  = 6 // nothing to audit: no bundle found, or no node runs a component the selected checks apply to
 )
 
 // UsageError marks an error in how the command was called.
@@ -28,6 +31,26 @@ type InputError struct{ Err error }
 
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
+
+// NothingError marks a run that found nothing to audit; Hint says what
+// the user may do about it.
+type NothingError struct {
+	Err  error
+	Hint string
+}
+
+func (e *NothingError) Error() string { return e.Err.Error() }
+func (e *NothingError) Unwrap() error { return e.Err }
+
+// RefusedError marks a report written without the bundles it could not
+// read (analyze --keep-going).
+type RefusedError struct {
+	Refused, Total int
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("%d of %d bundles refused and left out of the report (listed on its first page)", e.Refused, e.Total)
+}
 
 // PartialError marks a collection that wrote its bundle with problems.
 type PartialError struct{ Problems int }
@@ -53,11 +76,17 @@ func Code(err error) int {
 	var ue *UsageError
 	var ie *InputError
 	var pe *PartialError
+	var ne *NothingError
+	var re *RefusedError
 	switch {
-	case errors.As(err, &ce):
-		return ce.Code
 	case errors.As(err, &ue):
 		return Usage
+	case errors.As(err, &ne):
+		return Nothing
+	case errors.As(err, &re):
+		return Refused
+	case errors.As(err, &ce):
+		return ce.Code
 	case errors.As(err, &pe):
 		return Partial
 	case errors.As(err, &ie),

@@ -14,7 +14,13 @@ import (
 // command line changed in a way that changes verdicts (every other node
 // turns profiling off on its components, every third sets the kubelet's
 // protect-kernel-defaults).
-func Vary(src *bundle.Bundle, i int) ([]byte, error) {
+func Vary(src *bundle.Bundle, i int) ([]byte, error) { return VaryHeavy(src, i, 0) }
+
+// VaryHeavy is Vary with extraStats more stat records (a node with many
+// files under its walked directories), for measuring memory with bundles
+// that weigh more than the fixtures: 20,000 records make a stat member of
+// about 5 MB.
+func VaryHeavy(src *bundle.Bundle, i, extraStats int) ([]byte, error) {
 	w := bundle.NewWriter()
 	for _, m := range src.Manifest.Members {
 		data, ok := src.Member(m.Path)
@@ -41,6 +47,21 @@ func Vary(src *bundle.Bundle, i int) ([]byte, error) {
 				return nil, err
 			}
 		}
+		if m.Path == bundle.StatPath && extraStats > 0 {
+			var st bundle.Stats
+			if err := src.DecodeJSON(m.Path, &st); err != nil {
+				return nil, err
+			}
+			uid := 0
+			for j := range extraStats {
+				st.Files = append(st.Files, bundle.Stat{Path: fmt.Sprintf("/var/lib/kubelet/pods/%08d-%04d/volumes/kubernetes.io~configmap/data/file-%d.conf", i, j/100, j),
+					Type: "file", Mode: "0644", UID: &uid, GID: &uid, User: "root", Group: "root", Size: int64(j), Content: "not-copied", Reasons: []string{"walk /var/lib/kubelet"}})
+			}
+			var err error
+			if data, err = bundle.EncodeJSON(st); err != nil {
+				return nil, err
+			}
+		}
 		if err := w.Add(m.Path, data); err != nil {
 			return nil, err
 		}
@@ -54,6 +75,12 @@ func Vary(src *bundle.Bundle, i int) ([]byte, error) {
 // Cluster writes n bundles varied from the given fixture bundles into dir
 // and returns their paths.
 func Cluster(dir string, fixtures []string, n int) ([]string, error) {
+	return HeavyCluster(dir, fixtures, n, 0)
+}
+
+// HeavyCluster is Cluster with extraStats more stat records per bundle
+// (VaryHeavy).
+func HeavyCluster(dir string, fixtures []string, n, extraStats int) ([]string, error) {
 	var srcs []*bundle.Bundle
 	for _, f := range fixtures {
 		b, err := bundle.Open(f, bundle.Limits{})
@@ -67,7 +94,7 @@ func Cluster(dir string, fixtures []string, n int) ([]string, error) {
 	}
 	var files []string
 	for i := 0; i < n; i++ {
-		data, err := Vary(srcs[i%len(srcs)], i)
+		data, err := VaryHeavy(srcs[i%len(srcs)], i, extraStats)
 		if err != nil {
 			return nil, err
 		}

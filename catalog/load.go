@@ -399,16 +399,20 @@ func compareBenchmarks(a, b string) int {
 }
 
 func benchmarkOrder(name string) int {
-	data, err := embedded.ReadFile("data/benchmarks/" + name + ".yaml")
+	r, err := rangeOf(name)
 	if err != nil {
 		return 1 << 30
 	}
-	var raw struct {
-		Kubernetes VersionRange `json:"kubernetes"`
+	return minorOf(r.From)
+}
+
+// yamlHead decodes the keys of YAML data that v has, ignoring the others.
+func yamlHead(data []byte, v any) error {
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return err
 	}
-	js, _ := yaml.YAMLToJSON(data)
-	json.Unmarshal(js, &raw)
-	return minorOf(raw.Kubernetes.From)
+	return json.Unmarshal(js, v)
 }
 
 // minorOf returns the minor number of "1.24" (or "v1.24.3"), or 1<<30.

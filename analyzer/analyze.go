@@ -132,38 +132,56 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 	}
 	mem := newBudget(opts.MemoryBudget)
-	all := make([]int, len(files))
-	for i := range all {
-		all[i] = i
+	// With a benchmark per node, the bundles that record no Kubernetes
+	// version wait for the API servers of the others (a manifest is read
+	// cheaply); each bundle is still read in full once.
+	var first, later []int
+	if pk.fixed == nil {
+		noVersion := make([]bool, len(files))
+		parallel(indexes(len(files)), func(i int) {
+			if p, err := bundle.PeekManifest(files[i], opts.Limits); err == nil && len(p.Manifest.Host.Kubernetes) == 0 {
+				noVersion[i] = true
+			}
+		})
+		for i, nv := range noVersion {
+			if nv {
+				later = append(later, i)
+			} else {
+				first = append(first, i)
+			}
+		}
+	} else {
+		first = indexes(len(files))
 	}
-	parallel(all, func(i int) {
+	byOwnVersion := func(n *evidence.Node) (choice, bool, error) { return pk.forNode(n) }
+	parallel(first, func(i int) {
 		w := mem.acquire(weight(files[i], opts.Limits))
-		out[i] = analyzeFile(files[i], opts, pk, nil)
+		out[i] = analyzeFile(files[i], opts, byOwnVersion)
 		mem.release(w)
 		if !out[i].deferred {
 			progress()
 		}
 	})
-	// The nodes whose bundles record no version, by their clusters.
 	var servers []apiServer
-	var later []int
 	for i, r := range out {
 		switch {
-		case r.deferred:
+		case r.deferred: // the manifest could be peeked but not read: rare
 			later = append(later, i)
 		case r.server != nil:
 			servers = append(servers, *r.server)
 		}
 	}
 	parallel(later, func(i int) {
-		c, err := pk.forCluster(files[i], out[i].cas, servers)
-		if err != nil {
-			out[i] = fileResult{err: err}
-		} else {
-			w := mem.acquire(weight(files[i], opts.Limits))
-			out[i] = analyzeFile(files[i], opts, pk, &c)
-			mem.release(w)
+		byCluster := func(n *evidence.Node) (choice, bool, error) {
+			if c, ok, err := pk.forNode(n); ok || err != nil {
+				return c, ok, err
+			}
+			c, err := pk.forCluster(files[i], clusterCAs(n), servers)
+			return c, true, err
 		}
+		w := mem.acquire(weight(files[i], opts.Limits))
+		out[i] = analyzeFile(files[i], opts, byCluster)
+		mem.release(w)
 		progress()
 	})
 	nodes := make([]results.NodeResult, len(files))
@@ -221,13 +239,19 @@ type fileResult struct {
 	node results.NodeResult
 	err  error
 	// deferred: the bundle records no Kubernetes version; its benchmark
-	// is picked once every bundle's API server is known. cas are its
-	// cluster's CA certificates.
+	// is picked once every bundle's API server is known.
 	deferred bool
-	cas      []results.Digest
 	// server is the node's API server version, for deferred nodes.
 	server  *apiServer
 	warning string
+}
+
+func indexes(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
 }
 
 // parallel calls f for each index on GOMAXPROCS workers.
@@ -253,9 +277,9 @@ func parallel(idx []int, f func(i int)) {
 	wg.Wait()
 }
 
-// analyzeFile reads, verifies and evaluates one bundle, against forced if
-// given, else the benchmark the picker chooses.
-func analyzeFile(file string, opts Options, pk *picker, forced *choice) fileResult {
+// analyzeFile reads, verifies and evaluates one bundle against the
+// benchmark choose picks for it; choose may defer the node (false).
+func analyzeFile(file string, opts Options, choose func(*evidence.Node) (choice, bool, error)) fileResult {
 	b, err := bundle.OpenWith(file, bundle.ReadOptions{Limits: opts.Limits, KeepUnverified: opts.AllowUnverified})
 	var problems []error
 	if err != nil {
@@ -276,13 +300,14 @@ func analyzeFile(file string, opts Options, pk *picker, forced *choice) fileResu
 	if err != nil {
 		return fileResult{err: err}
 	}
-	c, ok := choice{}, true
-	if forced != nil {
-		c = *forced
-	} else if c, ok, err = pk.forNode(n); err != nil {
+	c, ok, err := choose(n)
+	switch {
+	case err != nil && strings.HasPrefix(err.Error(), file+": "):
+		return fileResult{err: err}
+	case err != nil:
 		return fileResult{err: fmt.Errorf("%s: %w", file, err)}
-	} else if !ok {
-		return fileResult{deferred: true, cas: clusterCAs(n)}
+	case !ok:
+		return fileResult{deferred: true}
 	}
 	r := fileResult{node: evaluateNode(n, problems, c, opts), warning: c.warning}
 	if v, ok := n.KubernetesVersion(); ok {

@@ -38,15 +38,15 @@ type Pick struct {
 // a version newer than every range gets the newest benchmark with a
 // warning; an older one gets none.
 func PickFor(minor int) (Pick, error) {
-	names := Benchmarks()
+	idx := embeddedIndex()
+	if idx.err != nil {
+		return Pick{}, idx.err
+	}
 	var newest string
 	newestTo := -1
 	oldest, oldestFrom := "", 1<<30
-	for _, b := range names {
-		r, err := rangeOf(b)
-		if err != nil {
-			return Pick{}, err
-		}
+	for _, b := range idx.names {
+		r := idx.ranges[b]
 		from, to := minorOf(r.From), minorOf(r.To)
 		if r.To == "" {
 			to = from
@@ -68,20 +68,4 @@ func PickFor(minor int) (Pick, error) {
 		return Pick{}, fmt.Errorf("Kubernetes 1.%d is older than every embedded benchmark (the oldest, %s, is for 1.%d)", minor, oldest, oldestFrom)
 	}
 	return Pick{}, fmt.Errorf("no embedded benchmark is for Kubernetes 1.%d", minor)
-}
-
-// rangeOf reads the Kubernetes range of an embedded benchmark without
-// loading its checks.
-func rangeOf(benchmark string) (VersionRange, error) {
-	data, err := embedded.ReadFile("data/benchmarks/" + benchmark + ".yaml")
-	if err != nil {
-		return VersionRange{}, err
-	}
-	var raw struct {
-		Kubernetes VersionRange `json:"kubernetes"`
-	}
-	if err := yamlHead(data, &raw); err != nil {
-		return VersionRange{}, fmt.Errorf("catalog/data/benchmarks/%s.yaml: %v", benchmark, err)
-	}
-	return raw.Kubernetes, nil
 }

@@ -135,27 +135,31 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	// With a benchmark per node, the bundles that record no Kubernetes
 	// version wait for the API servers of the others (a manifest is read
 	// cheaply); each bundle is still read in full once.
-	var first, later []int
-	if pk.fixed == nil {
-		noVersion := make([]bool, len(files))
-		parallel(indexes(len(files)), func(i int) {
-			if p, err := bundle.PeekManifest(files[i], opts.Limits); err == nil && len(p.Manifest.Host.Kubernetes) == 0 {
-				noVersion[i] = true
-			}
-		})
-		for i, nv := range noVersion {
-			if nv {
-				later = append(later, i)
-			} else {
-				first = append(first, i)
-			}
+	// Each manifest is read first, alone and cheaply: for the weight of the
+	// bundle against the memory budget, and, with a benchmark per node, to
+	// know the bundles that record no Kubernetes version: they wait for the
+	// API servers of the others. Each bundle is still read in full once.
+	weights := make([]int64, len(files))
+	noVersion := make([]bool, len(files))
+	parallel(indexes(len(files)), func(i int) {
+		p, err := bundle.PeekManifest(files[i], opts.Limits)
+		if err != nil {
+			p = nil
 		}
-	} else {
-		first = indexes(len(files))
+		weights[i] = weight(p)
+		noVersion[i] = p != nil && len(p.Manifest.Host.Kubernetes) == 0
+	})
+	var first, later []int
+	for i := range files {
+		if pk.fixed == nil && noVersion[i] {
+			later = append(later, i)
+		} else {
+			first = append(first, i)
+		}
 	}
 	byOwnVersion := func(n *evidence.Node) (choice, bool, error) { return pk.forNode(n) }
 	parallel(first, func(i int) {
-		w := mem.acquire(weight(files[i], opts.Limits))
+		w := mem.acquire(weights[i])
 		out[i] = analyzeFile(files[i], opts, byOwnVersion)
 		mem.release(w)
 		if !out[i].deferred {
@@ -179,7 +183,7 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 			c, err := pk.forCluster(files[i], clusterCAs(n), servers)
 			return c, true, err
 		}
-		w := mem.acquire(weight(files[i], opts.Limits))
+		w := mem.acquire(weights[i])
 		out[i] = analyzeFile(files[i], opts, byCluster)
 		mem.release(w)
 		progress()
@@ -440,6 +444,11 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 			continue
 		}
 		tr := results.TargetResult{Section: sec.View()}
+		size := 0
+		for _, g := range sec.Groups {
+			size += len(g.Checks)
+		}
+		tr.Results = make([]results.Result, 0, size)
 		for _, g := range sec.Groups {
 			for _, c := range g.Checks {
 				if len(opts.Checks) > 0 && !selected(opts.Checks, c) {

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -97,6 +98,7 @@ type (
 		Env         string   `json:"env,omitempty"`
 		Files       string   `json:"files,omitempty"` // a named list of the library
 		Paths       []string `json:"paths,omitempty"`
+		Every       bool     `json:"every,omitempty"`
 		Default     string   `json:"default,omitempty"`
 		Under       string   `json:"under,omitempty"`
 		UnderFlag   string   `json:"under_flag,omitempty"`
@@ -374,41 +376,64 @@ func init() {
 
 // Benchmarks lists the embedded benchmarks, in version order.
 func Benchmarks() []string {
-	entries, _ := embedded.ReadDir("data/benchmarks")
-	var out []string
-	for _, e := range entries {
-		if isYAML(e.Name()) {
-			out = append(out, strings.TrimSuffix(strings.TrimSuffix(e.Name(), ".yaml"), ".yml"))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return compareBenchmarks(out[i], out[j]) < 0 })
-	return out
+	return slices.Clone(embeddedIndex().names)
 }
 
-// compareBenchmarks orders cis-1.5 < cis-1.20 < cis-1.23 < cis-1.7 …:
-// by the Kubernetes versions they are for, which their names do not sort.
-func compareBenchmarks(a, b string) int {
-	ra, rb := benchmarkOrder(a), benchmarkOrder(b)
-	if ra != rb {
-		if ra < rb {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
+// benchIndex is the embedded benchmarks' names and Kubernetes ranges,
+// read once.
+type benchIndex struct {
+	names  []string
+	ranges map[string]VersionRange
+	err    error
 }
 
-func benchmarkOrder(name string) int {
-	data, err := embedded.ReadFile("data/benchmarks/" + name + ".yaml")
+var (
+	indexOnce sync.Once
+	index     benchIndex
+)
+
+func embeddedIndex() *benchIndex {
+	indexOnce.Do(func() {
+		index.ranges = map[string]VersionRange{}
+		entries, _ := embedded.ReadDir("data/benchmarks")
+		for _, e := range entries {
+			if !isYAML(e.Name()) {
+				continue
+			}
+			name := strings.TrimSuffix(strings.TrimSuffix(e.Name(), ".yaml"), ".yml")
+			data, err := embedded.ReadFile("data/benchmarks/" + e.Name())
+			var raw struct {
+				Kubernetes VersionRange `json:"kubernetes"`
+			}
+			if err == nil {
+				err = yamlHead(data, &raw)
+			}
+			if err != nil && index.err == nil {
+				index.err = fmt.Errorf("catalog/data/benchmarks/%s: %v", e.Name(), err)
+			}
+			index.names = append(index.names, name)
+			index.ranges[name] = raw.Kubernetes
+		}
+		// By the Kubernetes versions they are for, which their names do
+		// not sort (cis-1.5 < cis-1.20 < cis-1.23 < cis-1.7).
+		sort.Slice(index.names, func(i, j int) bool {
+			a, b := index.names[i], index.names[j]
+			if ra, rb := minorOf(index.ranges[a].From), minorOf(index.ranges[b].From); ra != rb {
+				return ra < rb
+			}
+			return a < b
+		})
+	})
+	return &index
+}
+
+// yamlHead decodes the keys of YAML data that v has, ignoring the others.
+func yamlHead(data []byte, v any) error {
+	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return 1 << 30
+		return err
 	}
-	var raw struct {
-		Kubernetes VersionRange `json:"kubernetes"`
-	}
-	js, _ := yaml.YAMLToJSON(data)
-	json.Unmarshal(js, &raw)
-	return minorOf(raw.Kubernetes.From)
+	return json.Unmarshal(js, v)
 }
 
 // minorOf returns the minor number of "1.24" (or "v1.24.3"), or 1<<30.
@@ -817,7 +842,7 @@ func buildFiles(lib *Library, f *rawFile, field string) (*Files, error) {
 	bad := func(format string, args ...any) error {
 		return &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
-	out := &Files{Paths: f.Paths, Default: f.Default, Under: f.Under, Name: f.Name, Self: f.Self, Type: f.Type}
+	out := &Files{Paths: f.Paths, Every: f.Every, Default: f.Default, Under: f.Under, Name: f.Name, Self: f.Self, Type: f.Type}
 	if f.Type != "" && f.Type != "file" && f.Type != "dir" {
 		return nil, bad("type %q: want file or dir", f.Type)
 	}
@@ -843,6 +868,9 @@ func buildFiles(lib *Library, f *rawFile, field string) (*Files, error) {
 	single := out.Setting != nil || len(out.Paths) > 0 || out.Default != ""
 	if single == (out.Under != "") {
 		return nil, bad("name the file by flag/config/env/files/paths/default, or a directory by under, exactly one way")
+	}
+	if out.Every && (len(out.Paths) == 0 || out.Setting != nil || out.Default != "") {
+		return nil, bad("every goes with files or paths alone")
 	}
 	if (out.Name != "" || out.Self || out.Type != "") && out.Under == "" {
 		return nil, bad("name, self and type go with under")

@@ -18,7 +18,16 @@ import (
 
 // Options select what Analyze evaluates.
 type Options struct {
-	Catalog *catalog.Catalog
+	// Catalog, when set, is the benchmark of every node (--benchmark,
+	// --checks-dir); CatalogReason says how it was chosen ("chosen with
+	// --benchmark").
+	Catalog       *catalog.Catalog
+	CatalogReason string
+	// KubeVersion, when set and Catalog is not, picks the benchmark of
+	// every node by this Kubernetes version ("1.27", kube-bench's
+	// --version). With neither, each node gets the benchmark of its own
+	// Kubernetes version.
+	KubeVersion string
 	// Targets to run on every node; empty means by each node's roles.
 	Targets []string
 	// Checks, when given, are the only check or group ids evaluated.
@@ -92,56 +101,108 @@ func (e *BundleError) Error() string {
 
 func (e *BundleError) Unwrap() []error { return e.Errs }
 
-// Analyze reads every bundle file, verifies it, and evaluates the catalog
-// against it. A bundle that fails verification makes the whole run fail,
-// naming every such bundle and its problems: a report never silently
-// leaves a node out. With AllowUnverified, a bundle with problems of its
-// members or signature is analyzed instead, and marked.
+// Analyze reads every bundle file, verifies it, picks its benchmark and
+// evaluates it. A bundle that fails verification makes the whole run
+// fail, naming every such bundle and its problems: a report never
+// silently leaves a node out. With AllowUnverified, a bundle with
+// problems of its members or signature is analyzed instead, and marked.
+//
+// Each node is analyzed against the benchmark of its own Kubernetes
+// version, unless Options fix one; a node whose bundle records no version
+// takes its cluster's API server version from another bundle of the run.
 func Analyze(files []string, opts Options) (*results.Report, error) {
-	if opts.Catalog == nil {
-		return nil, errors.New("analyzer: no catalog")
-	}
 	for _, t := range opts.Targets {
 		if !slices.Contains(catalog.Targets, t) {
 			return nil, fmt.Errorf("unknown target %q: want some of %s", t, strings.Join(catalog.Targets, ", "))
 		}
 	}
-	nodes := make([]results.NodeResult, len(files))
-	errs := make([]error, len(files))
-	var wg sync.WaitGroup
+	pk, err := newPicker(opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]fileResult, len(files))
 	var mu sync.Mutex
 	done := 0
-	next := make(chan int)
-	workers := runtime.GOMAXPROCS(0)
+	progress := func() {
+		if opts.Progress != nil {
+			mu.Lock()
+			done++
+			opts.Progress(done, len(files))
+			mu.Unlock()
+		}
+	}
 	mem := newBudget(opts.MemoryBudget)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				w := mem.acquire(weight(files[i], opts.Limits))
-				nodes[i], errs[i] = analyzeFile(files[i], opts)
-				mem.release(w)
-				if opts.Progress != nil {
-					mu.Lock()
-					done++
-					opts.Progress(done, len(files))
-					mu.Unlock()
-				}
+	// With a benchmark per node, the bundles that record no Kubernetes
+	// version wait for the API servers of the others (a manifest is read
+	// cheaply); each bundle is still read in full once.
+	var first, later []int
+	if pk.fixed == nil {
+		noVersion := make([]bool, len(files))
+		parallel(indexes(len(files)), func(i int) {
+			if p, err := bundle.PeekManifest(files[i], opts.Limits); err == nil && len(p.Manifest.Host.Kubernetes) == 0 {
+				noVersion[i] = true
 			}
-		}()
+		})
+		for i, nv := range noVersion {
+			if nv {
+				later = append(later, i)
+			} else {
+				first = append(first, i)
+			}
+		}
+	} else {
+		first = indexes(len(files))
 	}
-	for i := range files {
-		next <- i
+	byOwnVersion := func(n *evidence.Node) (choice, bool, error) { return pk.forNode(n) }
+	parallel(first, func(i int) {
+		w := mem.acquire(weight(files[i], opts.Limits))
+		out[i] = analyzeFile(files[i], opts, byOwnVersion)
+		mem.release(w)
+		if !out[i].deferred {
+			progress()
+		}
+	})
+	var servers []apiServer
+	for i, r := range out {
+		switch {
+		case r.deferred: // the manifest could be peeked but not read: rare
+			later = append(later, i)
+		case r.server != nil:
+			servers = append(servers, *r.server)
+		}
 	}
-	close(next)
-	wg.Wait()
+	parallel(later, func(i int) {
+		byCluster := func(n *evidence.Node) (choice, bool, error) {
+			if c, ok, err := pk.forNode(n); ok || err != nil {
+				return c, ok, err
+			}
+			c, err := pk.forCluster(files[i], clusterCAs(n), servers)
+			return c, true, err
+		}
+		w := mem.acquire(weight(files[i], opts.Limits))
+		out[i] = analyzeFile(files[i], opts, byCluster)
+		mem.release(w)
+		progress()
+	})
+	nodes := make([]results.NodeResult, len(files))
+	errs := make([]error, len(files))
 	var bad []error
 	var refused []results.RefusedBundle
-	for _, err := range errs {
-		if err != nil {
-			bad = append(bad, err)
+	var warnings []string
+	warned := map[string][]string{}
+	for i, r := range out {
+		nodes[i], errs[i] = r.node, r.err
+		if r.err != nil {
+			bad = append(bad, r.err)
+		} else if r.warning != "" {
+			if _, ok := warned[r.warning]; !ok {
+				warnings = append(warnings, r.warning)
+			}
+			warned[r.warning] = append(warned[r.warning], r.node.Node)
 		}
+	}
+	for i, w := range warnings {
+		warnings[i] = w + " (" + nodeList(warned[w]) + ")"
 	}
 	if len(bad) > 0 {
 		if !opts.KeepGoing {
@@ -155,7 +216,13 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 		return nodes[i].Bundle.Digest.String() < nodes[j].Bundle.Digest.String()
 	})
-	rep := &results.Report{Benchmark: opts.Catalog.Benchmark, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes, Refused: refused}
+	rep := &results.Report{AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes, Refused: refused}
+	rep.Benchmarks = benchmarksOf(nodes)
+	if len(rep.Benchmarks) == 1 {
+		rep.Benchmark = rep.Benchmarks[0]
+	} else if len(rep.Benchmarks) == 0 && pk.fixed != nil {
+		rep.Benchmark, rep.Benchmarks = pk.fixed.cat.Benchmark, []string{pk.fixed.cat.Benchmark}
+	}
 	for _, n := range nodes {
 		rep.Totals.Merge(n.Totals)
 		if opts.ReportTime.IsZero() && n.Bundle.CollectedAt.After(rep.ReportTime) {
@@ -163,11 +230,56 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 	}
 	rep.ReportTime = rep.ReportTime.UTC()
-	rep.Warnings = clusterWarnings(rep.Nodes)
+	rep.Warnings = append(warnings, clusterWarnings(rep.Nodes)...)
 	return rep, nil
 }
 
-func analyzeFile(file string, opts Options) (results.NodeResult, error) {
+// fileResult is what analyzing one bundle gave.
+type fileResult struct {
+	node results.NodeResult
+	err  error
+	// deferred: the bundle records no Kubernetes version; its benchmark
+	// is picked once every bundle's API server is known.
+	deferred bool
+	// server is the node's API server version, for deferred nodes.
+	server  *apiServer
+	warning string
+}
+
+func indexes(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// parallel calls f for each index on GOMAXPROCS workers.
+func parallel(idx []int, f func(i int)) {
+	if len(idx) == 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(idx)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for _, i := range idx {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// analyzeFile reads, verifies and evaluates one bundle against the
+// benchmark choose picks for it; choose may defer the node (false).
+func analyzeFile(file string, opts Options, choose func(*evidence.Node) (choice, bool, error)) fileResult {
 	b, err := bundle.OpenWith(file, bundle.ReadOptions{Limits: opts.Limits, KeepUnverified: opts.AllowUnverified})
 	var problems []error
 	if err != nil {
@@ -175,20 +287,55 @@ func analyzeFile(file string, opts Options) (results.NodeResult, error) {
 		var ve *bundle.VerifyError
 		if b == nil || !opts.AllowUnverified || !errors.As(err, &ve) ||
 			opts.RequireSignature && errors.Is(err, bundle.ErrSignature) {
-			return results.NodeResult{}, err
+			return fileResult{err: err}
 		}
 		problems = ve.Problems
 	}
 	if opts.RequireSignature {
 		if err := opts.Trusted.Require(b); err != nil {
-			return results.NodeResult{}, fmt.Errorf("%s: %w", file, err)
+			return fileResult{err: fmt.Errorf("%s: %w", file, err)}
 		}
 	}
 	n, err := evidence.NewNode(file, b)
 	if err != nil {
-		return results.NodeResult{}, err
+		return fileResult{err: err}
 	}
-	return evaluateNode(n, problems, opts), nil
+	c, ok, err := choose(n)
+	switch {
+	case err != nil && strings.HasPrefix(err.Error(), file+": "):
+		return fileResult{err: err}
+	case err != nil:
+		return fileResult{err: fmt.Errorf("%s: %w", file, err)}
+	case !ok:
+		return fileResult{deferred: true}
+	}
+	r := fileResult{node: evaluateNode(n, problems, c, opts), warning: c.warning}
+	if v, ok := n.KubernetesVersion(); ok {
+		r.node.KubeVersion = v.Version
+		if v.Component == "kube-apiserver" {
+			r.server = &apiServer{node: n.Name, version: v.Version, from: v.From, cas: r.node.Bundle.ClusterCAs}
+		}
+	}
+	return r
+}
+
+// benchmarksOf lists the nodes' benchmarks in version order.
+func benchmarksOf(nodes []results.NodeResult) []string {
+	var out []string
+	for _, n := range nodes {
+		if n.Benchmark != "" && !slices.Contains(out, n.Benchmark) {
+			out = append(out, n.Benchmark)
+		}
+	}
+	order := catalog.Benchmarks()
+	slices.SortFunc(out, func(a, b string) int {
+		ia, ib := slices.Index(order, a), slices.Index(order, b)
+		if ia != ib {
+			return ia - ib
+		}
+		return strings.Compare(a, b)
+	})
+	return out
 }
 
 // bundleInfo describes the node's bundle, with what verification found.
@@ -275,19 +422,20 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// EvaluateNode runs the selected targets of the catalog on one node.
-func EvaluateNode(n *evidence.Node, opts Options) results.NodeResult {
-	return evaluateNode(n, nil, opts)
+// EvaluateNode runs the selected targets of cat on one node.
+func EvaluateNode(n *evidence.Node, cat *catalog.Catalog, opts Options) results.NodeResult {
+	return evaluateNode(n, nil, choice{cat: cat, reason: "chosen with --benchmark"}, opts)
 }
 
-func evaluateNode(n *evidence.Node, verifyProblems []error, opts Options) results.NodeResult {
+func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Options) results.NodeResult {
 	m := n.Manifest
-	nr := results.NodeResult{Node: n.Name, Bundle: bundleInfo(n, verifyProblems, opts.Trusted), Benchmark: opts.Catalog.Benchmark}
+	nr := results.NodeResult{Node: n.Name, Bundle: bundleInfo(n, verifyProblems, opts.Trusted),
+		Benchmark: c.cat.Benchmark, BenchmarkReason: c.reason, BenchmarkVersion: c.cat.Version}
 	targets := opts.Targets
 	if len(targets) == 0 {
 		targets = TargetsForRoles(m.Host.Roles)
 	}
-	for _, sec := range opts.Catalog.Sections {
+	for _, sec := range c.cat.Sections {
 		if !slices.Contains(targets, sec.Target) {
 			continue
 		}
@@ -360,4 +508,14 @@ func resultsHost(h bundle.Host) results.Host {
 		out.Kubernetes = append(out.Kubernetes, results.Version{Version: v.Version, Component: v.Component, Source: v.Source, Path: v.Path})
 	}
 	return out
+}
+
+// nodeList names nodes, at most five of them.
+func nodeList(names []string) string {
+	slices.Sort(names)
+	list := strings.Join(names[:min(len(names), 5)], ", ")
+	if len(names) > 5 {
+		list += fmt.Sprintf(" and %d more", len(names)-5)
+	}
+	return plural(len(names), "node") + ": " + list
 }

@@ -19,12 +19,22 @@ import (
 // does. It reports the peak resident memory of the analysis (VmHWM, reset
 // before each run where the kernel allows).
 func BenchmarkAnalyze1000Nodes(b *testing.B) {
-	fixtures, _ := filepath.Glob("../fixtures/bundles/*.kpb")
-	files, err := fixturegen.Cluster(b.TempDir(), fixtures, 1000)
+	cat, err := catalog.LoadEmbedded("cis-1.6")
 	if err != nil {
 		b.Fatal(err)
 	}
-	cat, err := catalog.LoadEmbedded("cis-1.6")
+	benchmarkCluster(b, analyzer.Options{Catalog: cat, Version: "bench"})
+}
+
+// BenchmarkAnalyze1000NodesAutoPick is the same cluster with each node's
+// benchmark picked by its Kubernetes version (the default of analyze).
+func BenchmarkAnalyze1000NodesAutoPick(b *testing.B) {
+	benchmarkCluster(b, analyzer.Options{Version: "bench"})
+}
+
+func benchmarkCluster(b *testing.B, opts analyzer.Options) {
+	fixtures, _ := filepath.Glob("../fixtures/bundles/*.kpb")
+	files, err := fixturegen.Cluster(b.TempDir(), fixtures, 1000)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -32,7 +42,7 @@ func BenchmarkAnalyze1000Nodes(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		resetPeakRSS()
-		rep, err := analyzer.Analyze(files, analyzer.Options{Catalog: cat, Version: "bench"})
+		rep, err := analyzer.Analyze(files, opts)
 		if err != nil {
 			b.Fatal(err)
 		}

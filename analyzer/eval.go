@@ -47,6 +47,7 @@ func evaluate(check *catalog.Check, n *evidence.Node) results.Result {
 	if check.Test == nil {
 		r.Status = results.Warn
 		r.Reason = ManualReason
+		r.Explanation = "the benchmark leaves this check to a person: nothing in a bundle can decide it"
 		r.Expected = "manual review"
 		if c, ok := n.ProcessCitation(check.Component); ok {
 			r.Citations = []results.Citation{c}
@@ -61,6 +62,7 @@ func evaluate(check *catalog.Check, n *evidence.Node) results.Result {
 	case check.Review:
 		r.Status = results.Warn
 		r.Reason = ManualReason
+		r.Explanation = "the benchmark leaves this check to a person; " + reviewHint(o)
 	case o.state == passed:
 		r.Status = results.Pass
 	case o.state == failed && !check.Scored:
@@ -428,4 +430,19 @@ func fileTest(l *catalog.Leaf, st *bundle.Stat) (bool, string, string) {
 		return ok, u + ":" + g, "owner"
 	}
 	return true, st.Type, "type"
+}
+
+// reviewHint says what the automated reading of a manual check's
+// evidence gives, for the person who decides.
+func reviewHint(o outcome) string {
+	switch o.state {
+	case passed:
+		return "the evidence cited meets the expected value"
+	case failed:
+		return "the evidence cited does not meet the expected value"
+	}
+	if o.reason != "" {
+		return "the evidence cited cannot decide it: " + o.reason
+	}
+	return "the evidence cited cannot decide it"
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -374,41 +375,64 @@ func init() {
 
 // Benchmarks lists the embedded benchmarks, in version order.
 func Benchmarks() []string {
-	entries, _ := embedded.ReadDir("data/benchmarks")
-	var out []string
-	for _, e := range entries {
-		if isYAML(e.Name()) {
-			out = append(out, strings.TrimSuffix(strings.TrimSuffix(e.Name(), ".yaml"), ".yml"))
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return compareBenchmarks(out[i], out[j]) < 0 })
-	return out
+	return slices.Clone(embeddedIndex().names)
 }
 
-// compareBenchmarks orders cis-1.5 < cis-1.20 < cis-1.23 < cis-1.7 …:
-// by the Kubernetes versions they are for, which their names do not sort.
-func compareBenchmarks(a, b string) int {
-	ra, rb := benchmarkOrder(a), benchmarkOrder(b)
-	if ra != rb {
-		if ra < rb {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
+// benchIndex is the embedded benchmarks' names and Kubernetes ranges,
+// read once.
+type benchIndex struct {
+	names  []string
+	ranges map[string]VersionRange
+	err    error
 }
 
-func benchmarkOrder(name string) int {
-	data, err := embedded.ReadFile("data/benchmarks/" + name + ".yaml")
+var (
+	indexOnce sync.Once
+	index     benchIndex
+)
+
+func embeddedIndex() *benchIndex {
+	indexOnce.Do(func() {
+		index.ranges = map[string]VersionRange{}
+		entries, _ := embedded.ReadDir("data/benchmarks")
+		for _, e := range entries {
+			if !isYAML(e.Name()) {
+				continue
+			}
+			name := strings.TrimSuffix(strings.TrimSuffix(e.Name(), ".yaml"), ".yml")
+			data, err := embedded.ReadFile("data/benchmarks/" + e.Name())
+			var raw struct {
+				Kubernetes VersionRange `json:"kubernetes"`
+			}
+			if err == nil {
+				err = yamlHead(data, &raw)
+			}
+			if err != nil && index.err == nil {
+				index.err = fmt.Errorf("catalog/data/benchmarks/%s: %v", e.Name(), err)
+			}
+			index.names = append(index.names, name)
+			index.ranges[name] = raw.Kubernetes
+		}
+		// By the Kubernetes versions they are for, which their names do
+		// not sort (cis-1.5 < cis-1.20 < cis-1.23 < cis-1.7).
+		sort.Slice(index.names, func(i, j int) bool {
+			a, b := index.names[i], index.names[j]
+			if ra, rb := minorOf(index.ranges[a].From), minorOf(index.ranges[b].From); ra != rb {
+				return ra < rb
+			}
+			return a < b
+		})
+	})
+	return &index
+}
+
+// yamlHead decodes the keys of YAML data that v has, ignoring the others.
+func yamlHead(data []byte, v any) error {
+	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
-		return 1 << 30
+		return err
 	}
-	var raw struct {
-		Kubernetes VersionRange `json:"kubernetes"`
-	}
-	js, _ := yaml.YAMLToJSON(data)
-	json.Unmarshal(js, &raw)
-	return minorOf(raw.Kubernetes.From)
+	return json.Unmarshal(js, v)
 }
 
 // minorOf returns the minor number of "1.24" (or "v1.24.3"), or 1<<30.

@@ -27,6 +27,7 @@ type jsonReport struct {
 type jsonMeta struct {
 	AnalyzerVersion string               `json:"analyzer_version"`
 	Benchmark       string               `json:"benchmark"`
+	Benchmarks      []string             `json:"benchmarks,omitempty"`
 	ReportTime      time.Time            `json:"report_time"`
 	Bundles         []results.BundleInfo `json:"bundles"`
 	NotApplicable   int                  `json:"total_not_applicable"`
@@ -57,6 +58,9 @@ type jsonControls struct {
 	jsonSummary
 	Node   string         `json:"node"`
 	Bundle results.Digest `json:"bundle"`
+	// Benchmark and BenchmarkReason: which benchmark the node got, and why.
+	Benchmark       string `json:"benchmark"`
+	BenchmarkReason string `json:"benchmark_reason"`
 }
 
 type jsonGroup struct {
@@ -85,6 +89,7 @@ type jsonResult struct {
 	IsMultiple     bool               `json:"IsMultiple"`
 	ExpectedResult string             `json:"expected_result"`
 	Reason         string             `json:"reason,omitempty"`
+	Explanation    string             `json:"explanation,omitempty"`
 	Citations      []results.Citation `json:"citations"`
 	Unverified     bool               `json:"unverified,omitempty"`
 }
@@ -93,7 +98,7 @@ type jsonResult struct {
 // one control at a time, so a large cluster's report is never held twice.
 func JSON(w io.Writer, rep *results.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{},
+	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, Benchmarks: rep.Benchmarks, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{},
 		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings}
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
@@ -144,13 +149,14 @@ func encodeIndented(w *bufio.Writer, v any, prefix string) error {
 }
 
 func control(rep *results.Report, n results.NodeResult, tr results.TargetResult) jsonControls {
-	detected := ""
-	if len(n.Bundle.Host.Kubernetes) > 0 {
-		detected = strings.TrimPrefix(n.Bundle.Host.Kubernetes[0].Version, "v")
+	version := n.BenchmarkVersion
+	if version == "" {
+		version = n.Benchmark
 	}
 	c := jsonControls{
-		ID: tr.Section.ID, Version: rep.Benchmark, DetectedVersion: detected, Text: tr.Section.Title,
+		ID: tr.Section.ID, Version: version, DetectedVersion: minorVersion(n.KubeVersion), Text: tr.Section.Title,
 		NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Bundle: n.Bundle.Digest,
+		Benchmark: n.Benchmark, BenchmarkReason: n.BenchmarkReason,
 		jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
 	}
 	for _, r := range tr.Results {
@@ -178,9 +184,28 @@ func control(rep *results.Report, n results.NodeResult, tr results.TargetResult)
 		g.Results = append(g.Results, jsonResult{
 			TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
 			Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: string(r.Status),
-			ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason,
+			ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason, Explanation: r.Explanation,
 			Citations: r.Citations, Unverified: r.Unverified,
 		})
 	}
 	return c
+}
+
+// minorVersion is a Kubernetes version as kube-bench writes the detected
+// one: "1.32" of "v1.32.4"; "" if there is none.
+func minorVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	major, rest, ok := strings.Cut(v, ".")
+	if !ok {
+		return ""
+	}
+	minor, _, _ := strings.Cut(rest, ".")
+	end := 0
+	for end < len(minor) && minor[end] >= '0' && minor[end] <= '9' {
+		end++
+	}
+	if end == 0 {
+		return ""
+	}
+	return major + "." + minor[:end]
 }

@@ -292,8 +292,8 @@ func PDF(w io.Writer, rep *results.Report) error {
 	f.SetCatalogSort(true)
 	f.SetCreationDate(rep.ReportTime.UTC())
 	f.SetModificationDate(rep.ReportTime.UTC())
-	f.SetTitle("CIS Kubernetes Benchmark audit: "+rep.Benchmark, true)
-	f.SetSubject(fmt.Sprintf("%s, %s, report %s", rep.Benchmark, scope(rep), d.id), true)
+	f.SetTitle("CIS Kubernetes Benchmark audit: "+rep.BenchmarkNames(), true)
+	f.SetSubject(fmt.Sprintf("%s, %s, report %s", rep.BenchmarkNames(), scope(rep), d.id), true)
 	f.SetCreator("kubeproof "+rep.AnalyzerVersion, true)
 	f.SetProducer("kubeproof "+rep.AnalyzerVersion, true)
 	f.SetMargins(marginL, marginT, marginR)
@@ -592,7 +592,7 @@ func (d *pdfDoc) footer() {
 	y := pageH - 13
 	d.hline(rule, marginL, pageW-marginR, y)
 	st := style{size: 7, color: grey}
-	d.text("kubeproof · "+d.rep.Benchmark+" · report "+d.id, st, marginL, y+1.5, contentW-32, "L")
+	d.text("kubeproof · "+d.rep.BenchmarkNames()+" · report "+d.id, st, marginL, y+1.5, contentW-32, "L")
 	// The total is only known at the end: gofpdf replaces the alias then,
 	// so this text is set left-aligned in a box wide enough for it.
 	d.text(fmt.Sprintf("page %d of {nb}", d.f.PageNo()), st, pageW-marginR-30, y+1.5, 30, "L")
@@ -640,7 +640,7 @@ func (d *pdfDoc) cover() {
 	d.y = 50
 	d.text("CIS Kubernetes Benchmark audit", style{size: 24, bold: true, color: black}, marginL, d.y, contentW, "L")
 	d.y += 13
-	d.text(rep.Benchmark, style{size: 14, color: grey}, marginL, d.y, contentW, "L")
+	d.text(rep.BenchmarkNames(), style{size: 14, color: grey}, marginL, d.y, contentW, "L")
 	d.y += 16
 
 	nodes := make([]string, 0, len(rep.Nodes))
@@ -652,7 +652,7 @@ func (d *pdfDoc) cover() {
 		nodeList = strings.Join(nodes[:12], ", ") + fmt.Sprintf(" and %d more", len(nodes)-12)
 	}
 	rows := [][2]string{
-		{"Benchmark", rep.Benchmark},
+		{"Benchmark", benchmarksText(rep)},
 		{"Scope", scope(rep)},
 		{"Bundles", signatureSummary(rep)},
 		{"Nodes", nodeList},
@@ -777,7 +777,7 @@ func (d *pdfDoc) summary() {
 	d.heading("Executive summary", 16, 0)
 	t := rep.Totals
 	d.paragraph(fmt.Sprintf("%s audited against %s: %d checks passed, %d failed, %d need review (WARN), %d are informational and %d do not apply. %s.",
-		firstUpper(scope(rep)), rep.Benchmark, t.Pass, t.Fail, t.Warn, t.Info, t.NA, firstUpper(signatureSummary(rep))), style{size: 9.5, color: black}, marginL, contentW)
+		firstUpper(scope(rep)), rep.BenchmarkNames(), t.Pass, t.Fail, t.Warn, t.Info, t.NA, firstUpper(signatureSummary(rep))), style{size: 9.5, color: black}, marginL, contentW)
 	d.y += 4
 
 	type bar struct {
@@ -1105,6 +1105,9 @@ func (d *pdfDoc) results() {
 		meta := fmt.Sprintf("roles: %s · host: %s · bundle sha256:%s · %s",
 			strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Host.Hostname, n.Bundle.Digest.Short(), totalsLine(n.Totals))
 		meta += " · " + n.Bundle.Verification
+		if n.BenchmarkReason != "" {
+			meta += " · benchmark: " + n.BenchmarkReason
+		}
 		if n.Bundle.Partial {
 			meta += " · partial collection: checks that needed the missing evidence are WARN"
 		}

@@ -55,13 +55,16 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		if i > 0 {
 			ew.printf("\n")
 		}
-		ew.printf("== Node %s (%s) · bundle %s · %s ==\n", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Prefixed(), rep.Benchmark)
+		ew.printf("== Node %s (%s) · bundle %s · %s ==\n", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Prefixed(), n.Benchmark)
 		ew.printf("bundle: %s\n", n.Bundle.Verification)
 		for _, p := range n.Bundle.Problems {
 			ew.printf("bundle problem: %s\n", p)
 		}
 		if n.Bundle.Partial {
 			ew.printf("note: this bundle's collection was partial; checks that needed the missing evidence are WARN\n")
+		}
+		if n.BenchmarkReason != "" {
+			ew.printf("benchmark: %s\n", n.BenchmarkReason)
 		}
 		for _, tr := range n.Targets {
 			ew.printf("%s %s %s\n", info, tr.Section.ID, display.Escape(tr.Section.Title))

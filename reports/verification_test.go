@@ -196,9 +196,9 @@ func TestXLSXVerification(t *testing.T) {
 	}
 	yes := 0
 	for _, r := range rows[1:] {
-		if len(r) > 12 && r[12] == "yes" {
+		if len(r) > 13 && r[13] == "yes" {
 			yes++
-			if r[0] != "worker-1" || !strings.Contains(r[11], tamperedMember+" authentication.anonymous.enabled (line 7) = true (UNVERIFIED)") {
+			if r[0] != "worker-1" || !strings.Contains(r[12], tamperedMember+" authentication.anonymous.enabled (line 7) = true (UNVERIFIED)") {
 				t.Errorf("marked row %q", r)
 			}
 		}

@@ -69,7 +69,7 @@ func sum(t results.Totals) int { return t.Pass + t.Fail + t.Warn + t.Info + t.NA
 func ReportID(rep *results.Report) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "kubeproof report id v1\nbenchmark %q\nanalyzer %q\ntime %s\ntargets %q\nchecks %q\nskip %q\n",
-		rep.Benchmark, rep.AnalyzerVersion, rep.ReportTime.UTC().Format(time.RFC3339Nano), rep.Targets, rep.Checks, rep.Skip)
+		rep.BenchmarkNames(), rep.AnalyzerVersion, rep.ReportTime.UTC().Format(time.RFC3339Nano), rep.Targets, rep.Checks, rep.Skip)
 	for _, d := range bundleDigests(rep) {
 		fmt.Fprintf(h, "bundle %s\n", d)
 	}
@@ -142,6 +142,34 @@ func targetTotals(rep *results.Report) []targetTotal {
 
 func scope(rep *results.Report) string {
 	return fmt.Sprintf("%s, %s", plural(len(rep.Nodes), "node"), plural(len(bundleDigests(rep)), "bundle"))
+}
+
+// benchmarksText names the report's benchmarks and how the nodes got
+// them: "cis-1.6: chosen with --benchmark cis-1.6", or, when each node got
+// the benchmark of its version, "cis-1.20 (2 nodes), cis-1.24 (1 node), by
+// each node's Kubernetes version".
+func benchmarksText(rep *results.Report) string {
+	if len(rep.Nodes) == 0 {
+		return rep.BenchmarkNames()
+	}
+	count := map[string]int{}
+	reasons := map[string]bool{}
+	for _, n := range rep.Nodes {
+		count[n.Benchmark]++
+		reasons[n.BenchmarkReason] = true
+	}
+	if len(count) == 1 && len(reasons) == 1 && strings.HasPrefix(rep.Nodes[0].BenchmarkReason, "chosen") {
+		return rep.Nodes[0].Benchmark + ": " + rep.Nodes[0].BenchmarkReason
+	}
+	names := rep.Benchmarks
+	if len(names) == 0 {
+		names = []string{rep.Benchmark}
+	}
+	var parts []string
+	for _, b := range names {
+		parts = append(parts, fmt.Sprintf("%s (%s)", b, plural(count[b], "node")))
+	}
+	return strings.Join(parts, ", ") + ", by each node's Kubernetes version"
 }
 
 func plural(n int, word string) string {
@@ -386,7 +414,7 @@ func newWorkbook(rep *results.Report) (*workbook, error) {
 	t := rep.ReportTime.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Title:          "CIS Kubernetes Benchmark audit",
-		Subject:        rep.Benchmark,
+		Subject:        rep.BenchmarkNames(),
 		Creator:        "kubeproof " + rep.AnalyzerVersion,
 		LastModifiedBy: "kubeproof " + rep.AnalyzerVersion,
 		Identifier:     ReportID(rep),
@@ -514,7 +542,7 @@ func (x *workbook) summary() error {
 		row += 2
 	}
 	meta := [][2]string{
-		{"Benchmark", rep.Benchmark},
+		{"Benchmark", benchmarksText(rep)},
 		{"Scope", scope(rep)},
 		{"Bundles", signatureSummary(rep)},
 		{"Targets", targetsText(rep)},
@@ -765,7 +793,7 @@ func isWide(r rune) bool {
 
 func (x *workbook) results() error {
 	cols := []column{
-		{"Node", 22, false}, {"Target", 12, false}, {"Section", 34, true}, {"ID", 8, false},
+		{"Node", 22, false}, {"Benchmark", 10, false}, {"Target", 12, false}, {"Section", 34, true}, {"ID", 8, false},
 		{"Title", 60, true}, {"Assessment", 12, false}, {"Status", 9, false}, {"Expected", 30, true},
 		{"Observed", 30, true}, {"Reason", 30, true}, {"Remediation", 60, true}, {"Citations", 70, true},
 		{"Unverified evidence", 12, false},
@@ -776,12 +804,12 @@ func (x *workbook) results() error {
 			rows += len(tr.Results)
 		}
 	}
-	return x.stream(sheetResults, cols, rows, 7, func(add func(...string) error) error {
+	return x.stream(sheetResults, cols, rows, 8, func(add func(...string) error) error {
 		for _, n := range x.rep.Nodes {
 			for _, tr := range n.Targets {
 				for _, r := range tr.Results {
 					c := r.Check
-					if err := add(n.Node, tr.Section.Target, c.Group+" "+tr.Section.GroupTitle(c.Group), c.ID,
+					if err := add(n.Node, n.Benchmark, tr.Section.Target, c.Group+" "+tr.Section.GroupTitle(c.Group), c.ID,
 						c.DisplayTitle(), assessment(c), string(r.Status), r.Expected, r.Observed, r.Reason,
 						strings.TrimRight(c.Remediation, "\n"), citationLines(r.Citations), yesOrEmpty(r.Unverified)); err != nil {
 						return err

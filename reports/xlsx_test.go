@@ -107,7 +107,7 @@ func testReport() *results.Report {
 	k := 0
 	for ni, sp := range specs {
 		bd := digestOf("bundle " + sp.name)
-		n := results.NodeResult{Node: sp.name, Bundle: results.BundleInfo{
+		n := results.NodeResult{Node: sp.name, Benchmark: "cis-1.6", BenchmarkReason: "chosen with --benchmark cis-1.6", Bundle: results.BundleInfo{
 			File:   "bundles/" + sp.name + ".kpb",
 			Digest: bd,
 			Host: results.Host{Hostname: sp.name, Roles: sp.roles, Components: []string{"kubelet"},
@@ -218,7 +218,7 @@ func TestXLSXContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := "Node|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations|Unverified evidence"
+	wantHeader := "Node|Benchmark|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations|Unverified evidence"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
 		t.Errorf("results header %s, want %s", got, wantHeader)
 	}
@@ -239,20 +239,20 @@ func TestXLSXContents(t *testing.T) {
 	}
 	hostileRow := 0
 	for i, r := range results {
-		row := append(rows[i+1], make([]string, 13)...)
-		if row[0] != nodes[i] || row[3] != r.Check.ID || row[4] != r.Check.DisplayTitle() || row[6] != string(r.Status) {
-			t.Errorf("row %d = %q, want node %s check %s status %s", i+2, row[:7], nodes[i], r.Check.ID, r.Status)
+		row := append(rows[i+1], make([]string, 14)...)
+		if row[0] != nodes[i] || row[1] != "cis-1.6" || row[4] != r.Check.ID || row[5] != r.Check.DisplayTitle() || row[7] != string(r.Status) {
+			t.Errorf("row %d = %q, want node %s benchmark cis-1.6 check %s status %s", i+2, row[:8], nodes[i], r.Check.ID, r.Status)
 		}
-		if want := cellText(citationLines(escapedCitations(r.Citations))); row[11] != want {
-			t.Errorf("row %d citations %.200q, want %.200q", i+2, row[11], want)
+		if want := cellText(citationLines(escapedCitations(r.Citations))); row[12] != want {
+			t.Errorf("row %d citations %.200q, want %.200q", i+2, row[12], want)
 		}
-		if row[12] != yesOrEmpty(r.Unverified) {
-			t.Errorf("row %d unverified evidence %q, want %q", i+2, row[12], yesOrEmpty(r.Unverified))
+		if row[13] != yesOrEmpty(r.Unverified) {
+			t.Errorf("row %d unverified evidence %q, want %q", i+2, row[13], yesOrEmpty(r.Unverified))
 		}
 		if r.Observed == hostileObserved {
 			hostileRow = i + 2
-			if row[8] != hostileObserved {
-				t.Errorf("hostile observed value read back as %q", row[8])
+			if row[9] != hostileObserved {
+				t.Errorf("hostile observed value read back as %q", row[9])
 			}
 		}
 	}
@@ -348,7 +348,7 @@ func TestXLSXContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := fmt.Sprintf("G2:G%d", len(results)+1)
+	ref := fmt.Sprintf("H2:H%d", len(results)+1)
 	if len(cf[ref]) != 5 {
 		t.Errorf("results conditional formats %v, want 5 on %s", cf, ref)
 	}
@@ -360,7 +360,7 @@ func TestXLSXContents(t *testing.T) {
 		!strings.Contains(chart, "Summary!$D$") {
 		t.Errorf("no stacked bar chart of the summary: %.300s", chart)
 	}
-	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$M$%d"`, len(results)+1)) {
+	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$N$%d"`, len(results)+1)) {
 		t.Error("results sheet has no autofilter over all rows")
 	}
 	for name, p := range parts {

@@ -113,12 +113,15 @@ func (s *Section) GroupTitle(id string) string {
 
 // Result is the verdict of one check on one node.
 type Result struct {
-	Check     *Check     `json:"-"`
-	Status    Status     `json:"status"`
-	Expected  string     `json:"expected"`
-	Observed  string     `json:"observed"`
-	Reason    string     `json:"reason,omitempty"`
-	Citations []Citation `json:"citations"`
+	Check    *Check `json:"-"`
+	Status   Status `json:"status"`
+	Expected string `json:"expected"`
+	Observed string `json:"observed"`
+	Reason   string `json:"reason,omitempty"`
+	// Explanation is kubeproof's own account of a verdict whose Reason
+	// is kube-bench's words (a manual check: what the evidence shows).
+	Explanation string     `json:"explanation,omitempty"`
+	Citations   []Citation `json:"citations"`
 	// Unverified: some of the citations are unverified, so the verdict
 	// may rest on tampered or damaged evidence.
 	Unverified bool `json:"unverified,omitempty"`
@@ -242,8 +245,14 @@ type NodeResult struct {
 	// cis-1.12", or "chosen with --benchmark".
 	Benchmark       string
 	BenchmarkReason string
-	Targets         []TargetResult
-	Totals          Totals
+	// BenchmarkVersion is the benchmark's version as kube-bench writes it
+	// in its JSON ("cis-1.6").
+	BenchmarkVersion string
+	// KubeVersion is the node's own Kubernetes version ("v1.32.4"), when
+	// its bundle records one.
+	KubeVersion string
+	Targets     []TargetResult
+	Totals      Totals
 }
 
 // Report is the results model every renderer takes.

@@ -25,10 +25,13 @@ import (
 func analyzeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "analyze",
-		Usage:     "replay a CIS benchmark against bundles and report every verdict with its evidence",
+		Aliases:   []string{"run"},
+		Usage:     "replay the CIS benchmark of each node's Kubernetes version against bundles and report every verdict with its evidence",
 		ArgsUsage: "BUNDLE|DIR…",
 		Flags: slices.Concat([]cli.Flag{
-			&cli.StringFlag{Name: "benchmark", Value: "cis-1.6", Usage: "benchmark `NAME` (embedded: " + strings.Join(catalog.Benchmarks(), ", ") + ")"},
+			&cli.StringFlag{Name: "benchmark", Usage: "analyze every node against benchmark `NAME` (embedded: " + strings.Join(catalog.Benchmarks(), ", ") + "); default: the benchmark of each node's Kubernetes version"},
+			&cli.StringFlag{Name: "version", Usage: "pick the benchmark of Kubernetes `1.MINOR` for every node, as kube-bench's --version does"},
+			&cli.BoolFlag{Name: "json", Usage: "the same as --format json"},
 			&cli.StringFlag{Name: "checks-dir", Usage: "load the benchmark's catalog from `DIR` instead of the embedded one"},
 			&cli.StringFlag{Name: "targets", Usage: "comma `LIST` of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
@@ -54,18 +57,9 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	stderr := c.App.ErrWriter
-	var cat *catalog.Catalog
-	if dir := c.String("checks-dir"); dir != "" {
-		cat, err = catalog.LoadDir(dir, c.String("benchmark"))
-	} else {
-		cat, err = catalog.LoadEmbedded(c.String("benchmark"))
-	}
+	cat, reason, err := fixedCatalog(c)
 	if err != nil {
-		var ce *catalog.Error
-		if errors.As(err, &ce) {
-			return &exit.InputError{Err: err}
-		}
-		return &exit.UsageError{Err: err}
+		return err
 	}
 	keys, err := keyring(c)
 	if err != nil {
@@ -79,7 +73,7 @@ func runAnalyze(c *cli.Context) error {
 		Catalog: cat, Targets: splitList(c.String("targets")), Checks: splitList(c.String("check")),
 		Skip: splitList(c.String("skip")), Limits: lim, Version: version.Version,
 		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
-		KeepGoing: c.Bool("keep-going"),
+		KeepGoing: c.Bool("keep-going"), CatalogReason: reason, KubeVersion: c.String("version"),
 	}
 	if err := checkIDs(cat, "--check", opts.Checks); err != nil {
 		return err
@@ -100,6 +94,12 @@ func runAnalyze(c *cli.Context) error {
 		opts.ReportTime = t
 	}
 	formats := splitList(c.String("format"))
+	if c.Bool("json") {
+		if c.IsSet("format") && c.String("format") != "json" {
+			return &exit.UsageError{Err: errors.New("--json is --format json; give one of them")}
+		}
+		formats = []string{"json"}
+	}
 	if len(formats) == 0 {
 		return &exit.UsageError{Err: errors.New("--format: no format given")}
 	}
@@ -129,7 +129,7 @@ func runAnalyze(c *cli.Context) error {
 	if len(sel.files) > 0 {
 		rep, err = analyzer.Analyze(sel.files, opts)
 	} else {
-		rep = &results.Report{Benchmark: cat.Benchmark}
+		rep = &results.Report{}
 	}
 	if opts.Progress != nil {
 		fmt.Fprint(stderr, "\r\x1b[K")
@@ -275,4 +275,36 @@ func refusedList(rs []results.RefusedBundle) string {
 		fmt.Fprintf(&b, "  %s: %s\n", r.File, r.Reason)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// fixedCatalog loads the benchmark that --benchmark or --checks-dir fix
+// for every node, with how it was chosen; none means a benchmark per
+// node, by its Kubernetes version (or --version).
+func fixedCatalog(c *cli.Context) (*catalog.Catalog, string, error) {
+	name, dir := c.String("benchmark"), c.String("checks-dir")
+	if name != "" && c.IsSet("version") {
+		return nil, "", &exit.UsageError{Err: errors.New("--benchmark and --version exclude each other: one names the benchmark, the other picks it")}
+	}
+	var cat *catalog.Catalog
+	var err error
+	reason := "chosen with --benchmark " + name
+	switch {
+	case dir != "" && name == "":
+		return nil, "", &exit.UsageError{Err: errors.New("--checks-dir needs --benchmark NAME: the benchmark file DIR/NAME.yaml, or the benchmark of format-1 files")}
+	case dir != "":
+		cat, err = catalog.LoadDir(dir, name)
+		reason = "loaded from --checks-dir " + dir
+	case name != "":
+		cat, err = catalog.LoadEmbedded(name)
+	default:
+		return nil, "", nil
+	}
+	if err != nil {
+		var ce *catalog.Error
+		if errors.As(err, &ce) {
+			return nil, "", &exit.InputError{Err: err}
+		}
+		return nil, "", &exit.UsageError{Err: err}
+	}
+	return cat, reason, nil
 }

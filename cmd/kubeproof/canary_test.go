@@ -58,7 +58,7 @@ func TestNoCanaryInReports(t *testing.T) {
 				outputs := map[string][]byte{}
 				for _, args := range [][]string{
 					{"inspect", file}, {"inspect", "--json", file}, {"verify", file},
-					{"analyze", "--format", "text,json,xlsx,pdf", "--output-dir", filepath.Join(work, "out"), file},
+					{"analyze", "--benchmark", "cis-1.6", "--format", "text,json,xlsx,pdf", "--output-dir", filepath.Join(work, "out"), file},
 				} {
 					var stdout, stderr bytes.Buffer
 					if code := run(append([]string{"kubeproof"}, args...), &stdout, &stderr); code != 0 {

@@ -25,20 +25,31 @@ func TestCLI(t *testing.T) {
 	}{
 		{"verify fixtures", []string{"verify", fx}, 0, "", ""},
 		{"inspect master", []string{"inspect", fx + "tkestack-master.kpb"}, 0, "inspect-tkestack-master.txt", ""},
-		{"analyze tkestack text", []string{"analyze", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.txt", ""},
-		{"analyze tkestack json", []string{"analyze", "--format", "json", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.json", ""},
-		{"analyze kubeadm text", []string{"analyze", fx + "kubeadm-master.kpb", fx + "kubeadm-worker.kpb"}, 0, "analyze-kubeadm.txt", ""},
-		{"exit code on failures", []string{"analyze", "--exit-code", "7", "--check", "1.2.21", fx + "tkestack-master.kpb"}, 7, "", "checks failed"},
+		{"analyze tkestack text", []string{"analyze", "--benchmark", "cis-1.6", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.txt", ""},
+		{"analyze tkestack json", []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.json", ""},
+		{"analyze kubeadm text", []string{"analyze", "--benchmark", "cis-1.6", fx + "kubeadm-master.kpb", fx + "kubeadm-worker.kpb"}, 0, "analyze-kubeadm.txt", ""},
+		{"exit code on failures", []string{"analyze", "--benchmark", "cis-1.6", "--exit-code", "7", "--check", "1.2.21", fx + "tkestack-master.kpb"}, 7, "", "checks failed"},
 		{"verify reports the problem", []string{"verify", "main.go"}, 4, "verify-not-a-bundle.txt", ""},
-		{"only some checks", []string{"analyze", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-check-4.2.6.txt", ""},
-		{"flags after arguments", []string{"analyze", fx + "tkestack-worker.kpb", "--targets", "node", "--check=4.2.6"}, 0, "analyze-check-4.2.6.txt", ""},
-		{"pdf needs a file", []string{"analyze", "--format", "pdf", fx}, 2, "", "give --output-dir"},
-		{"one file, two formats", []string{"analyze", "--format", "text,json", "-o", "x", fx}, 2, "", "--output takes one format"},
-		{"unknown format", []string{"analyze", "--format", "html", fx}, 2, "", `--format "html"`},
-		{"unknown flag", []string{"analyze", "--frobnicate", fx}, 2, "", "flag provided but not defined"},
-		{"unknown target", []string{"analyze", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
-		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},
+		{"only some checks", []string{"analyze", "--benchmark", "cis-1.6", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-check-4.2.6.txt", ""},
+		{"flags after arguments", []string{"analyze", "--benchmark", "cis-1.6", fx + "tkestack-worker.kpb", "--targets", "node", "--check=4.2.6"}, 0, "analyze-check-4.2.6.txt", ""},
+		{"pdf needs a file", []string{"analyze", "--benchmark", "cis-1.6", "--format", "pdf", fx}, 2, "", "give --output-dir"},
+		{"one file, two formats", []string{"analyze", "--benchmark", "cis-1.6", "--format", "text,json", "-o", "x", fx}, 2, "", "--output takes one format"},
+		{"unknown format", []string{"analyze", "--benchmark", "cis-1.6", "--format", "html", fx}, 2, "", `--format "html"`},
+		{"unknown flag", []string{"analyze", "--benchmark", "cis-1.6", "--frobnicate", fx}, 2, "", "flag provided but not defined"},
+		{"unknown target", []string{"analyze", "--benchmark", "cis-1.6", "--targets", "workers", fx}, 2, "", `unknown target "workers"`},
+		{"unknown benchmark", []string{"analyze", "--benchmark", "cis-1.6", "--benchmark", "cis-0.1", fx}, 2, "", "unknown benchmark"},
 		{"no bundle", []string{"analyze"}, 2, "", "no bundle given"},
+		// kube-bench's spellings, and the benchmark picked per node.
+		{"analyze tkestack auto", []string{"analyze", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack-auto.txt", ""},
+		{"run is analyze", []string{"run", "--benchmark", "cis-1.6", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.txt", ""},
+		{"--json is --format json", []string{"analyze", "--benchmark", "cis-1.6", "--json", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.json", ""},
+		{"--json and another format", []string{"analyze", "--json", "--format", "text", fx}, 2, "", "--json is --format json"},
+		{"--version picks", []string{"run", "--version", "1.16", "--targets", "node", "--check", "4.2.6", fx + "tkestack-worker.kpb"}, 0, "analyze-version-4.2.6.txt", ""},
+		{"--version and --benchmark", []string{"analyze", "--version", "1.16", "--benchmark", "cis-1.6", fx}, 2, "", "--benchmark and --version exclude each other"},
+		{"bad --version", []string{"analyze", "--version", "2.1", fx}, 2, "", "--version: Kubernetes version \"2.1\""},
+		{"--checks-dir needs --benchmark", []string{"analyze", "--checks-dir", "testdata", fx}, 2, "", "--checks-dir needs --benchmark"},
+		{"worker alone", []string{"analyze", fx + "tkestack-worker.kpb"}, 2, "", "no benchmark can be picked: its bundle records no Kubernetes version"},
+		{"version command", []string{"version"}, 0, "version.txt", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"missing file", []string{"verify", "nope.kpb"}, 2, "", "nope.kpb: no such file or directory"},
 		{"not a bundle", []string{"verify", "main.go"}, 4, "", "1 of 1 bundle failed verification"},
@@ -119,7 +130,7 @@ func TestOutputDir(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		dir := t.TempDir()
 		var stdout, stderr bytes.Buffer
-		if code := run([]string{"kubeproof", "analyze", "--format", "text,json,xlsx,pdf", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr); code != 0 {
+		if code := run([]string{"kubeproof", "analyze", "--benchmark", "cis-1.6", "--format", "text,json,xlsx,pdf", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		entries, _ := os.ReadDir(dir)

@@ -15,7 +15,7 @@ func TestFullDisk(t *testing.T) {
 	dir := testfs.Tiny(t, 64<<10) // the PDF alone is about 100 KB
 	fx := "../../fixtures/bundles/"
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"kubeproof", "analyze", "--format", "text,json,xlsx,pdf", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr)
+	code := run([]string{"kubeproof", "analyze", "--benchmark", "cis-1.6", "--format", "text,json,xlsx,pdf", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr)
 	if code != 1 {
 		t.Errorf("exit code %d, want 1\n%s", code, stderr.String())
 	}

@@ -10,9 +10,26 @@ import (
 )
 
 // checkIDs refuses --check and --skip ids that name no check, group or
-// section of the catalog: an id that matches nothing would silently give
-// an empty or unchanged report. The error suggests the nearest id.
+// section of the benchmark (of any embedded benchmark when each node gets
+// its own): an id that matches nothing would silently give an empty or
+// unchanged report. The error suggests the nearest id.
 func checkIDs(cat *catalog.Catalog, flag string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	cats, where := []*catalog.Catalog{cat}, ""
+	if cat == nil {
+		cats, where = nil, "any embedded benchmark"
+		for _, b := range catalog.Benchmarks() {
+			c, err := catalog.LoadEmbedded(b)
+			if err != nil {
+				return err
+			}
+			cats = append(cats, c)
+		}
+	} else {
+		where = cat.Benchmark
+	}
 	var known []string
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -21,12 +38,14 @@ func checkIDs(cat *catalog.Catalog, flag string, ids []string) error {
 			known = append(known, id)
 		}
 	}
-	for _, s := range cat.Sections {
-		add(s.ID)
-		for _, g := range s.Groups {
-			add(g.ID)
-			for _, c := range g.Checks {
-				add(c.ID)
+	for _, c := range cats {
+		for _, s := range c.Sections {
+			add(s.ID)
+			for _, g := range s.Groups {
+				add(g.ID)
+				for _, ch := range g.Checks {
+					add(ch.ID)
+				}
 			}
 		}
 	}
@@ -34,7 +53,7 @@ func checkIDs(cat *catalog.Catalog, flag string, ids []string) error {
 		if seen[id] {
 			continue
 		}
-		msg := fmt.Sprintf("%s %q: no check, group or section of %s has this id", flag, id, cat.Benchmark)
+		msg := fmt.Sprintf("%s %q: no check, group or section of %s has this id", flag, id, where)
 		if near := nearest(id, known); near != "" {
 			msg += fmt.Sprintf(" (the nearest is %s)", near)
 		}

@@ -125,14 +125,14 @@ func TestSpecialPaths(t *testing.T) {
 		cliCase{name: "analyze fifo in a directory", setup: func(t *testing.T, dir string) []string {
 			fifo(t, dir)
 			copyFile(t, fx+"tkestack-worker.kpb", filepath.Join(dir, "worker.kpb"))
-			return []string{"analyze", dir}
+			return []string{"analyze", "--benchmark", "cis-1.6", dir}
 		}, code: 4, stderr: []string{"fifo.kpb: not a regular file (a FIFO)"}},
 		cliCase{name: "analyze -o a device", setup: func(t *testing.T, dir string) []string {
 			null := filepath.Join(dir, "null")
 			if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
 				t.Skipf("cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
 			}
-			return []string{"analyze", "--format", "pdf", "-o", null, fx + "tkestack-worker.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "pdf", "-o", null, fx + "tkestack-worker.kpb"}
 		}, code: 0, check: func(t *testing.T, dir string, _, _ string) {
 			if fi, err := os.Lstat(filepath.Join(dir, "null")); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
 				t.Errorf("the device was replaced: %v", err)
@@ -148,7 +148,7 @@ func TestSpecialPaths(t *testing.T) {
 				data, _ := os.ReadFile(f)
 				os.WriteFile(filepath.Join(dir, "got.json"), data, 0o644)
 			}()
-			return []string{"analyze", "--format", "json", "-o", f, fx + "tkestack-worker.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", "-o", f, fx + "tkestack-worker.kpb"}
 		}, code: 0, check: func(t *testing.T, dir string, _, _ string) {
 			if fi, _ := os.Lstat(filepath.Join(dir, "out")); fi.Mode()&os.ModeNamedPipe == 0 {
 				t.Errorf("the FIFO was replaced")
@@ -178,17 +178,17 @@ func TestPaths(t *testing.T) {
 	cases = append(cases,
 		cliCase{name: "verify empty directory", setup: func(t *testing.T, dir string) []string { return []string{"verify", dir} },
 			code: 6, stderr: []string{"no bundle in this directory"}, not: []string{"damaged"}},
-		cliCase{name: "analyze empty directory", setup: func(t *testing.T, dir string) []string { return []string{"analyze", dir} },
+		cliCase{name: "analyze empty directory", setup: func(t *testing.T, dir string) []string { return []string{"analyze", "--benchmark", "cis-1.6", dir} },
 			code: 6, stderr: []string{"no bundle in this directory"}, not: []string{"damaged"}},
 		cliCase{name: "inspect a directory", setup: func(t *testing.T, dir string) []string { return []string{"inspect", dir} },
 			code: 2, stderr: []string{"is a directory: inspect takes one bundle file"}},
 		cliCase{name: "output dir is a file", setup: func(t *testing.T, dir string) []string {
 			os.WriteFile(filepath.Join(dir, "out"), nil, 0o644)
-			return []string{"analyze", "--format", "pdf", "--output-dir", filepath.Join(dir, "out"), fx + "tkestack-worker.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "pdf", "--output-dir", filepath.Join(dir, "out"), fx + "tkestack-worker.kpb"}
 		}, code: 1, stderr: []string{"--output-dir " + "", "/out: not a directory"}, not: []string{".tmp-", "mkdir"}},
 		cliCase{name: "output under a file", setup: func(t *testing.T, dir string) []string {
 			os.WriteFile(filepath.Join(dir, "file"), nil, 0o644)
-			return []string{"analyze", "--format", "pdf", "-o", filepath.Join(dir, "file", "x.pdf"), fx + "tkestack-worker.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "pdf", "-o", filepath.Join(dir, "file", "x.pdf"), fx + "tkestack-worker.kpb"}
 		}, code: 1, stderr: []string{"file/x.pdf: not a directory"}, not: []string{".tmp-"}},
 	)
 	runCases(t, cases)
@@ -222,13 +222,15 @@ func TestSpoofing(t *testing.T) {
 		{name: "verify", setup: func(*testing.T, string) []string { return []string{"verify", hx + "control-characters.kpb"} }, check: plain},
 		{name: "inspect", setup: func(*testing.T, string) []string { return []string{"inspect", hx + "control-characters.kpb"} },
 			stdout: []string{`\x1b[2J\x1b[H\n[PASS] 1.1.1 forged\r\u009b31m\u202egnp.exe\x7f`}, check: plain},
-		{name: "analyze text", setup: func(*testing.T, string) []string { return []string{"analyze", hx + "control-characters.kpb"} },
+		{name: "analyze text", setup: func(*testing.T, string) []string {
+			return []string{"analyze", "--benchmark", "cis-1.6", hx + "control-characters.kpb"}
+		},
 			stdout: []string{`--protect-kernel-defaults=\x1b[2J`}, check: plain},
 		{name: "analyze json", setup: func(*testing.T, string) []string {
-			return []string{"analyze", "--format", "json", hx + "control-characters.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", hx + "control-characters.kpb"}
 		}, stdout: []string{`\u001b[2J\u001b[H\n[PASS] 1.1.1 forged\r\u009b31m\u202egnp.exe\u007f`}, check: plain},
 		{name: "host name refused", setup: func(*testing.T, string) []string {
-			return []string{"analyze", "../../bundle/testdata/hostile/manifest-control-hostname.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "../../bundle/testdata/hostile/manifest-control-hostname.kpb"}
 		}, code: 4, stderr: []string{`host.hostname "\x1b[2J\n[PASS] 1.1.1 forged`}, check: plain},
 		{name: "bundle file name", setup: func(t *testing.T, dir string) []string {
 			copyFile(t, fx+"tkestack-worker.kpb", filepath.Join(dir, "\x1b[2J.kpb"))
@@ -242,7 +244,7 @@ func TestSpoofing(t *testing.T) {
 func TestBoundedOutput(t *testing.T) {
 	runCases(t, []cliCase{
 		{name: "flag repeated 20,000 times", setup: func(*testing.T, string) []string {
-			return []string{"analyze", "--format", "json", hx + "repeated-flag.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", hx + "repeated-flag.kpb"}
 		}, stdout: []string{`given 20000 times; 19992 occurrences between these are not cited`}, check: func(t *testing.T, _, stdout, _ string) {
 			if len(stdout) > 1<<20 {
 				t.Errorf("a JSON report of %d bytes", len(stdout))
@@ -271,25 +273,25 @@ func TestCounting(t *testing.T) {
 	runCases(t, []cliCase{
 		{name: "one bundle under three paths", setup: func(t *testing.T, dir string) []string {
 			copyFile(t, worker, filepath.Join(dir, "a.kpb"))
-			return []string{"analyze", filepath.Join(dir, "a.kpb"), dir + "/./a.kpb", dir + "//a.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", filepath.Join(dir, "a.kpb"), dir + "/./a.kpb", dir + "//a.kpb"}
 		}, check: nodes(1)},
 		{name: "500 copies", setup: func(t *testing.T, dir string) []string {
 			for i := range 500 {
 				copyFile(t, worker, filepath.Join(dir, fmt.Sprintf("copy-%03d.kpb", i)))
 			}
-			return []string{"analyze", dir}
+			return []string{"analyze", "--benchmark", "cis-1.6", dir}
 		}, stderr: []string{"left out: " + "", "copy-499.kpb: the same bundle as "}, stdout: []string{"!! BUNDLES LEFT OUT: 499 bundles not analyzed"}, check: nodes(1)},
 		{name: "two bundles of one host", setup: func(*testing.T, string) []string {
-			return []string{"analyze", hx + "worker-older.kpb", worker}
+			return []string{"analyze", "--benchmark", "cis-1.6", hx + "worker-older.kpb", worker}
 		}, stdout: []string{"worker-older.kpb (VM-0-14-centos, collected 2021-09-15 07:00:00 UTC): an older bundle of VM-0-14-centos; the newest, " + worker}, check: nodes(1)},
 		{name: "two bundles of one host, --all-bundles", setup: func(*testing.T, string) []string {
-			return []string{"analyze", "--all-bundles", hx + "worker-older.kpb", worker}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--all-bundles", hx + "worker-older.kpb", worker}
 		}, stdout: []string{"== Node VM-0-14-centos @ 2021-09-15T07:00:00Z ", "== Node VM-0-14-centos @ 2021-09-15T08:00:00Z "}, check: nodes(2)},
 		{name: "bundles of two clusters", setup: func(*testing.T, string) []string {
-			return []string{"analyze", worker, fx + "kubeadm-master.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", worker, fx + "kubeadm-master.kpb"}
 		}, stderr: []string{"warning: these bundles are of 2 different clusters"}, stdout: []string{"!! WARNING: these bundles are of 2 different clusters (their nodes share no CA certificate): cluster 1: "}, check: nodes(2)},
 		{name: "one cluster, no warning", setup: func(*testing.T, string) []string {
-			return []string{"analyze", worker, fx + "tkestack-master.kpb"}
+			return []string{"analyze", "--benchmark", "cis-1.6", worker, fx + "tkestack-master.kpb"}
 		}, not: []string{"different clusters"}, check: nodes(2)},
 	})
 }
@@ -298,18 +300,26 @@ func TestCounting(t *testing.T) {
 func TestUsage(t *testing.T) {
 	worker := fx + "tkestack-worker.kpb"
 	runCases(t, []cliCase{
-		{name: "unknown --check id", setup: func(*testing.T, string) []string { return []string{"analyze", "--check", "9.9", worker} },
+		{name: "unknown --check id", setup: func(*testing.T, string) []string {
+			return []string{"analyze", "--benchmark", "cis-1.6", "--check", "9.9", worker}
+		},
 			code: 2, stderr: []string{`--check "9.9": no check, group or section of cis-1.6 has this id (the nearest is `}},
-		{name: "unknown --skip id", setup: func(*testing.T, string) []string { return []string{"analyze", "--skip", "1.2.99", worker} },
+		{name: "unknown --skip id", setup: func(*testing.T, string) []string {
+			return []string{"analyze", "--benchmark", "cis-1.6", "--skip", "1.2.99", worker}
+		},
 			code: 2, stderr: []string{`--skip "1.2.99": no check, group or section of cis-1.6 has this id (the nearest is 1.2.9)`}},
-		{name: "known group id", setup: func(*testing.T, string) []string { return []string{"analyze", "--check", "4.2", worker} }},
-		{name: "no Kubernetes on the host", setup: func(*testing.T, string) []string { return []string{"analyze", hx + "no-kubernetes.kpb"} },
+		{name: "known group id", setup: func(*testing.T, string) []string {
+			return []string{"analyze", "--benchmark", "cis-1.6", "--check", "4.2", worker}
+		}},
+		{name: "no Kubernetes on the host", setup: func(*testing.T, string) []string {
+			return []string{"analyze", "--benchmark", "cis-1.6", hx + "no-kubernetes.kpb"}
+		},
 			code: 6, stderr: []string{"nothing to audit: no check applies to any node; no Kubernetes component runs on plain-vm", "hint: collect on the nodes"}},
 		{name: "no Kubernetes on one host of two", setup: func(*testing.T, string) []string {
-			return []string{"analyze", hx + "no-kubernetes.kpb", worker}
+			return []string{"analyze", "--benchmark", "cis-1.6", hx + "no-kubernetes.kpb", worker}
 		}, stderr: []string{"warning: no check applies to 1 node: plain-vm"}},
 		{name: "one node, singular", setup: func(t *testing.T, dir string) []string {
-			return []string{"analyze", "--format", "json", "--output-dir", dir, worker}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", "--output-dir", dir, worker}
 		}, stderr: []string{"1 node: "}, not: []string{"1 nodes"}},
 		{name: "help placeholders", setup: func(*testing.T, string) []string { return []string{"analyze", "--help"} },
 			stdout: []string{"--targets LIST", "--check IDS"}, check: func(t *testing.T, _, stdout, _ string) {
@@ -340,10 +350,12 @@ func TestKeepGoing(t *testing.T) {
 		return in
 	}
 	runCases(t, []cliCase{
-		{name: "without --keep-going", setup: func(t *testing.T, dir string) []string { return []string{"analyze", mixed(t, dir)} },
+		{name: "without --keep-going", setup: func(t *testing.T, dir string) []string {
+			return []string{"analyze", "--benchmark", "cis-1.6", mixed(t, dir)}
+		},
 			code: 4, stderr: []string{"2 bundles refused", "truncated.kpb", "tampered.kpb"}},
 		{name: "every report lists the refused bundles", setup: func(t *testing.T, dir string) []string {
-			return []string{"analyze", "--keep-going", "--format", "text,json,xlsx,pdf", "--output-dir", filepath.Join(dir, "out"), mixed(t, dir)}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--keep-going", "--format", "text,json,xlsx,pdf", "--output-dir", filepath.Join(dir, "out"), mixed(t, dir)}
 		}, code: 5, stderr: []string{"refused: ", "truncated.kpb: ", "2 of 3 bundles refused and left out of the report"},
 			check: func(t *testing.T, dir, _, _ string) {
 				out := filepath.Join(dir, "out")
@@ -365,7 +377,7 @@ func TestKeepGoing(t *testing.T) {
 			}},
 		{name: "every bundle refused", setup: func(t *testing.T, dir string) []string {
 			copyFile(t, "../../bundle/testdata/hostile/truncated.kpb", filepath.Join(dir, "truncated.kpb"))
-			return []string{"analyze", "--keep-going", dir}
+			return []string{"analyze", "--benchmark", "cis-1.6", "--keep-going", dir}
 		}, code: 4, stderr: []string{"every bundle was refused (1 bundle), nothing analyzed"}},
 	})
 }

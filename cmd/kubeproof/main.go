@@ -68,6 +68,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			inspectCommand(),
 			analyzeCommand(),
 			keygenCommand(),
+			versionCommand(),
 		},
 		// An unknown command is a usage error, exit code 2: the action
 		// below runs only when no command matched.
@@ -91,6 +92,7 @@ func hint(err error) string {
 	var ke *bundle.KeyError
 	var nr *bundle.NotRegularError
 	var ne *exit.NothingError
+	var che *exit.ChoiceError
 	switch {
 	case errors.As(err, &ue) && errors.Is(err, fs.ErrNotExist):
 		return "" // the message names the path; nothing to add
@@ -98,6 +100,8 @@ func hint(err error) string {
 		return "run 'kubeproof help' for the commands and their flags"
 	case errors.As(err, &ne):
 		return ne.Hint
+	case errors.As(err, &che) && exit.Code(err) == exit.Usage:
+		return "analyze such bundles with the bundle of a control plane node of their cluster, or name the benchmark: --benchmark " + newestBenchmark() + ", or --version 1.MINOR as kube-bench takes it"
 	case errors.As(err, &nr):
 		return ""
 	case errors.As(err, &ce):
@@ -114,4 +118,42 @@ func hint(err error) string {
 		return "the bundle is damaged or was changed after collection: compare its digest with the one the collector printed, and collect again if they differ"
 	}
 	return ""
+}
+
+func newestBenchmark() string {
+	b := catalog.Benchmarks()
+	if len(b) == 0 {
+		return "NAME"
+	}
+	return b[len(b)-1]
+}
+
+// versionCommand prints the analyzer's version and the benchmarks it
+// embeds, with the Kubernetes versions each is picked for.
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print kubeproof's version and its embedded benchmarks",
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return &exit.UsageError{Err: fmt.Errorf("version takes no arguments")}
+			}
+			w := c.App.Writer
+			fmt.Fprintf(w, "kubeproof %s\n", version.Version)
+			fmt.Fprintf(w, "bundle formats read: %d to %d; catalog formats read: 1 and %d\n", bundle.MinFormatVersion, bundle.FormatVersion, catalog.FormatVersion)
+			fmt.Fprintln(w, "embedded benchmarks:")
+			for _, b := range catalog.Benchmarks() {
+				cat, err := catalog.LoadEmbedded(b)
+				if err != nil {
+					return err
+				}
+				k := "Kubernetes " + cat.Kubernetes.From
+				if cat.Kubernetes.To != "" && cat.Kubernetes.To != cat.Kubernetes.From {
+					k += "–" + cat.Kubernetes.To
+				}
+				fmt.Fprintf(w, "  %-10s %-40s %s\n", b, cat.Title, k)
+			}
+			return nil
+		},
+	}
 }

@@ -86,16 +86,16 @@ func TestCLISignatures(t *testing.T) {
 
 		{name: "verify names the tampered member", args: []string{"verify", tamperedWorker}, code: 4,
 			stdout: `member "files/var/lib/kubelet/config.yaml": size 1034, manifest says 1006`, stderr: "--allow-unverified"},
-		{name: "analyze refuses the tampered bundle", args: []string{"analyze", tamperedWorker}, code: 4,
+		{name: "analyze refuses the tampered bundle", args: []string{"analyze", "--benchmark", "cis-1.6", tamperedWorker}, code: 4,
 			stderr: `member "files/var/lib/kubelet/config.yaml": size 1034, manifest says 1006`},
-		{name: "analyze the tampered bundle anyway", args: []string{"analyze", "--allow-unverified", "--targets", "node", "--check", "4.2", tamperedWorker},
+		{name: "analyze the tampered bundle anyway", args: []string{"analyze", "--benchmark", "cis-1.6", "--allow-unverified", "--targets", "node", "--check", "4.2", tamperedWorker},
 			golden: "analyze-unverified.txt", stderr: "warning: " + tamperedWorker + ": FAILED verification: 1 member; unsigned; analyzed anyway"},
-		{name: "analyze the tampered bundle anyway, json", args: []string{"analyze", "--allow-unverified", "--format", "json", "--targets", "node", "--check", "4.2.6", tamperedWorker},
+		{name: "analyze the tampered bundle anyway, json", args: []string{"analyze", "--benchmark", "cis-1.6", "--allow-unverified", "--format", "json", "--targets", "node", "--check", "4.2.6", tamperedWorker},
 			golden: "analyze-unverified.json"},
-		{name: "allow-unverified does not read a broken stream", args: []string{"analyze", "--allow-unverified", "main.go"}, code: 4, stderr: "not a zstd stream"},
-		{name: "analyze signed and unsigned", args: []string{"analyze", "--trusted-key", keys + "test.pub", "--targets", "node", "--check", "4.2.6", signedWorker, fx + "tkestack-master.kpb"},
+		{name: "allow-unverified does not read a broken stream", args: []string{"analyze", "--benchmark", "cis-1.6", "--allow-unverified", "main.go"}, code: 4, stderr: "not a zstd stream"},
+		{name: "analyze signed and unsigned", args: []string{"analyze", "--benchmark", "cis-1.6", "--trusted-key", keys + "test.pub", "--targets", "node", "--check", "4.2.6", signedWorker, fx + "tkestack-master.kpb"},
 			golden: "analyze-signed.txt"},
-		{name: "analyze requires a signature", args: []string{"analyze", "--trusted-key", keys + "test.pub", "--require-signature", signedWorker, fx + "tkestack-master.kpb"},
+		{name: "analyze requires a signature", args: []string{"analyze", "--benchmark", "cis-1.6", "--trusted-key", keys + "test.pub", "--require-signature", signedWorker, fx + "tkestack-master.kpb"},
 			code: 4, stderr: fx + "tkestack-master.kpb: unsigned, and a signature by a trusted key is required"},
 
 		{name: "member size limit", args: []string{"verify", "--max-member-size", "1KiB", fx + "tkestack-worker.kpb"}, code: 4,
@@ -106,12 +106,12 @@ func TestCLISignatures(t *testing.T) {
 			stdout: "exceeds the limit of 20480"},
 		{name: "limits on inspect", args: []string{"inspect", "--max-member-size", "1024", fx + "tkestack-worker.kpb"}, code: 4,
 			stderr: "member size exceeds the limit of 1024"},
-		{name: "limits on analyze", args: []string{"analyze", "--max-total-size", "20KiB", fx + "tkestack-worker.kpb"}, code: 4,
+		{name: "limits on analyze", args: []string{"analyze", "--benchmark", "cis-1.6", "--max-total-size", "20KiB", fx + "tkestack-worker.kpb"}, code: 4,
 			stderr: "exceeds the limit of 20480"},
 		{name: "generous limits", args: []string{"verify", "--max-member-size", "1GiB", "--max-total-size", "2GiB", "--max-members", "100000", fx}},
 		{name: "limit not a size", args: []string{"verify", "--max-member-size", "12XB", fx}, code: 2, stderr: `--max-member-size: "12XB": want a positive number of bytes`},
 		{name: "limit zero", args: []string{"verify", "--max-members", "0", fx}, code: 2, stderr: "--max-members 0: want at least 1"},
-		{name: "limit negative", args: []string{"analyze", "--max-total-size", "-1", fx}, code: 2, stderr: "--max-total-size"},
+		{name: "limit negative", args: []string{"analyze", "--benchmark", "cis-1.6", "--max-total-size", "-1", fx}, code: 2, stderr: "--max-total-size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

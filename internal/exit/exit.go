@@ -32,6 +32,14 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
+// ChoiceError marks a bundle whose benchmark cannot be picked (no
+// Kubernetes version to pick by): the user chooses one, so its code is
+// Usage, unless a bundle in the same run is bad input.
+type ChoiceError struct{ Err error }
+
+func (e *ChoiceError) Error() string { return e.Err.Error() }
+func (e *ChoiceError) Unwrap() error { return e.Err }
+
 // NothingError marks a run that found nothing to audit; Hint says what
 // the user may do about it.
 type NothingError struct {
@@ -78,6 +86,7 @@ func Code(err error) int {
 	var pe *PartialError
 	var ne *NothingError
 	var re *RefusedError
+	var che *ChoiceError
 	switch {
 	case errors.As(err, &ue):
 		return Usage
@@ -96,6 +105,8 @@ func Code(err error) int {
 		errors.Is(err, bundle.ErrUnlisted), errors.Is(err, bundle.ErrLimit),
 		errors.Is(err, bundle.ErrSignature), errors.Is(err, bundle.ErrUntrusted):
 		return BadInput
+	case errors.As(err, &che):
+		return Usage
 	}
 	return Failed
 }

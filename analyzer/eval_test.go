@@ -301,6 +301,20 @@ func TestFileOperators(t *testing.T) {
 		{"file: {flag: token-auth-file}\nop: mode\nvalue: \"644\"", undecided},
 		{"file: {flag: token-auth-file, default: /etc/kubernetes/admin.conf}\nop: exists", passed},
 		{"file: {under: /nowhere}\nop: mode\nvalue: \"644\"", undecided},
+		// every: each path of the list that exists, not the first.
+		{"file: {paths: [/etc/kubernetes/admin.conf, /etc/kubernetes/loose.conf], every: true}\nop: mode\nvalue: \"644\"", failed},
+		{"file: {paths: [/etc/kubernetes/loose.conf, /etc/kubernetes/admin.conf]}\nop: mode\nvalue: \"644\"", failed},
+		{"file: {paths: [/etc/kubernetes/admin.conf, /etc/kubernetes/loose.conf]}\nop: mode\nvalue: \"644\"", passed},
+		{"file: {paths: [/etc/kubernetes/admin.conf, /etc/kubernetes/manifests/kube-apiserver.yaml], every: true}\nop: mode\nvalue: \"644\"", passed},
+		{"file: {paths: [/etc/kubernetes/gone.conf, /etc/kubernetes/admin.conf], every: true}\nop: mode\nvalue: \"644\"", passed},
+		{"file: {paths: [/etc/kubernetes/gone.conf], every: true}\nop: mode\nvalue: \"644\"\nabsent: fail", failed},
+		{"file: {paths: [/etc/kubernetes/gone.conf], every: true}\nop: mode\nvalue: \"644\"\nabsent: pass", passed},
+		{"file: {paths: [/etc/kubernetes/secret.conf, /etc/kubernetes/admin.conf], every: true}\nop: mode\nvalue: \"644\"", undecided},
+		{"file: {paths: [/etc/kubernetes/secret.conf, /etc/kubernetes/loose.conf], every: true}\nop: mode\nvalue: \"644\"", failed},
+		{"file: {paths: [/etc/kubernetes/admin.conf, /etc/kubernetes/never-collected.conf], every: true}\nop: mode\nvalue: \"644\"", undecided},
+		{"file: {paths: [/etc/kubernetes/pki/none.crt, /etc/kubernetes/admin.conf], every: true}\nop: mode\nvalue: \"644\"", passed}, // pki was listed: none.crt does not exist
+		{"file: {paths: [/etc/kubernetes/gone.conf/x.conf], every: true}\nop: mode\nvalue: \"644\"\nabsent: fail", failed},           // its directory does not exist
+		{"file: {paths: [/etc/kubernetes/kubelet.conf, /etc/kubernetes/admin.conf], every: true}\nop: mode\nvalue: \"600\"", failed},
 	}
 	for _, tt := range tests {
 		o := evalTest(leaf(t, tt.test), "kube-apiserver", n)

@@ -98,6 +98,7 @@ type (
 		Env         string   `json:"env,omitempty"`
 		Files       string   `json:"files,omitempty"` // a named list of the library
 		Paths       []string `json:"paths,omitempty"`
+		Every       bool     `json:"every,omitempty"`
 		Default     string   `json:"default,omitempty"`
 		Under       string   `json:"under,omitempty"`
 		UnderFlag   string   `json:"under_flag,omitempty"`
@@ -841,7 +842,7 @@ func buildFiles(lib *Library, f *rawFile, field string) (*Files, error) {
 	bad := func(format string, args ...any) error {
 		return &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
-	out := &Files{Paths: f.Paths, Default: f.Default, Under: f.Under, Name: f.Name, Self: f.Self, Type: f.Type}
+	out := &Files{Paths: f.Paths, Every: f.Every, Default: f.Default, Under: f.Under, Name: f.Name, Self: f.Self, Type: f.Type}
 	if f.Type != "" && f.Type != "file" && f.Type != "dir" {
 		return nil, bad("type %q: want file or dir", f.Type)
 	}
@@ -867,6 +868,9 @@ func buildFiles(lib *Library, f *rawFile, field string) (*Files, error) {
 	single := out.Setting != nil || len(out.Paths) > 0 || out.Default != ""
 	if single == (out.Under != "") {
 		return nil, bad("name the file by flag/config/env/files/paths/default, or a directory by under, exactly one way")
+	}
+	if out.Every && (len(out.Paths) == 0 || out.Setting != nil || out.Default != "") {
+		return nil, bad("every goes with files or paths alone")
 	}
 	if (out.Name != "" || out.Self || out.Type != "") && out.Under == "" {
 		return nil, bad("name, self and type go with under")

@@ -164,7 +164,8 @@ type Feature struct {
 // exists, or every file under a directory.
 type Files struct {
 	Setting *Setting // the file named by this setting's value
-	Paths   []string // else the first of these that exists
+	Paths   []string // else the first of these that exists (every one, with Every)
+	Every   bool     // every path of Paths that exists, not the first
 	Default string   // else this path
 	Under   string   // or every collected file under this directory …
 	Name    string   // … whose base name matches this pattern

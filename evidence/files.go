@@ -3,6 +3,7 @@ package evidence
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/kubeproof/kubeproof/bundle"
@@ -47,6 +48,9 @@ func (n *Node) Files(component string, f *catalog.Files) FileSet {
 			fs.Desc = "the file named by " + o.Desc
 		}
 	}
+	if f.Every {
+		return n.everyFile(f.Paths)
+	}
 	if p == "" && len(f.Paths) > 0 {
 		for _, c := range f.Paths {
 			if st, _ := n.Stat(c); st != nil && st.Error == "" {
@@ -75,6 +79,54 @@ func (n *Node) Files(component string, f *catalog.Files) FileSet {
 		fs.Paths, fs.Desc = []string{p}, p
 	}
 	return fs
+}
+
+// everyFile resolves every path of a list that exists; one that could not
+// be examined leaves the set incomplete.
+func (n *Node) everyFile(paths []string) FileSet {
+	fs := FileSet{Desc: strings.Join(paths, ", ")}
+	for _, c := range paths {
+		st, _ := n.Stat(c)
+		switch {
+		case st == nil:
+			if s := n.stats[c]; s == nil {
+				if ok, dir := n.absentIn(path.Dir(c)); !ok {
+					fs.Unseen = append(fs.Unseen, c+" was not collected")
+				} else if dir.Error != "" {
+					fs.Citations = append(fs.Citations, n.statCitation(dir, "error", dir.Error))
+				} else {
+					fs.Citations = append(fs.Citations, n.statCitation(dir, "entries", "listed; no "+path.Base(c)))
+				}
+			}
+		case st.Error == "":
+			if !slices.ContainsFunc(fs.Paths, func(q string) bool { s, _ := n.Stat(q); return s == st }) {
+				fs.Paths = append(fs.Paths, c) // /lib → /usr/lib: once
+			}
+		case st.ErrorKind == "not-exist":
+			fs.Citations = append(fs.Citations, n.statCitation(st, "error", st.Error))
+		default:
+			fs.Citations = append(fs.Citations, n.statCitation(st, "error", st.Error))
+			fs.Unseen = append(fs.Unseen, fmt.Sprintf("%s could not be examined: %s", c, st.Error))
+		}
+	}
+	return fs
+}
+
+// absentIn reports whether a file of dir that has no stat record does not
+// exist — dir does not exist, or it was listed without trouble — with the
+// record of dir that shows it.
+func (n *Node) absentIn(dir string) (bool, *bundle.Stat) {
+	st, _ := n.Stat(dir)
+	if st == nil {
+		real, _ := n.resolve(dir)
+		st = n.stats[real]
+		return st != nil && st.ErrorKind == "not-exist", st
+	}
+	if st.Error != "" {
+		return st.ErrorKind == "not-exist", st
+	}
+	reasons, _ := n.unseenUnder(dir)
+	return st.Type == bundle.TypeDir && len(reasons) == 0, st
 }
 
 // filesUnder resolves a directory walk: every collected file under the

@@ -1,0 +1,143 @@
+package analyzer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/results"
+)
+
+// TestDifferencesFromKubeBench pins every verdict docs/differences.md
+// lists where kubeproof and kube-bench differ on the same node state: the
+// state, our verdict, and (in the doc) kube-bench's with the reason. Each
+// case names its entry in the doc.
+func TestDifferencesFromKubeBench(t *testing.T) {
+	const unit, dropIn = "/usr/lib/systemd/system/kubelet.service", "/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf"
+	dir := func(p string) bundle.Stat {
+		return bundle.Stat{Path: p, Type: "dir", Mode: "0755", UID: intp(0), GID: intp(0), User: "root", Group: "root"}
+	}
+	gone := func(p string) bundle.Stat {
+		return bundle.Stat{Path: p, Error: "lstat: no such file or directory", ErrorKind: "not-exist"}
+	}
+	// What the collector records of the other places of a kubelet unit.
+	var elsewhere []bundle.Stat
+	for _, p := range []string{"/etc/systemd/system/kubelet.service", "/lib/systemd/system/kubelet.service", "/etc/systemd/system/snap.kubelet.daemon.service",
+		"/etc/systemd/system/snap.microk8s.daemon-kubelet.service", "/etc/systemd/system/atomic-openshift-node.service", "/etc/systemd/system/origin-node.service",
+		"/etc/systemd/system/kubelet.service.d", "/lib/systemd/system/kubelet.service.d"} {
+		elsewhere = append(elsewhere, gone(p))
+	}
+	units := func(unitMode string, extra ...bundle.Stat) []bundle.Stat {
+		return append(append([]bundle.Stat{file(unit, unitMode, "root", "root"), dir("/usr/lib/systemd/system/kubelet.service.d"),
+			file(dropIn, "0644", "root", "root")}, extra...), elsewhere...)
+	}
+	encryption := func(text string) ([]bundle.Process, []bundle.Stat, map[string]string) {
+		p := "/etc/kubernetes/enc.yaml"
+		return []bundle.Process{proc("kube-apiserver", "--encryption-provider-config="+p)}, []bundle.Stat{file(p, "0600", "root", "root")}, map[string]string{p: text}
+	}
+	cases := []struct {
+		doc, id string
+		procs   []bundle.Process
+		stats   []bundle.Stat
+		files   map[string]string
+		want    results.Status
+		// explanation, when set, is a substring of the result's.
+		explanation string
+	}{
+		{
+			doc: "booleans", id: "1.2.21",
+			procs: []bundle.Process{proc("kube-apiserver", "--profiling=False")}, want: results.Pass,
+		},
+		{
+			doc: "cni-dir", id: "1.1.9",
+			procs: []bundle.Process{proc("kube-apiserver"), proc("kubelet")},
+			stats: []bundle.Stat{dir("/etc/cni/net.d"), file("/etc/cni/net.d/10-calico.conflist", "0644", "root", "root"), gone("/var/lib/cni/networks")},
+			want:  results.Pass,
+		},
+		{
+			doc: "cni-dir", id: "1.1.9",
+			procs: []bundle.Process{proc("kube-apiserver"), proc("kubelet")},
+			stats: []bundle.Stat{dir("/etc/cni/net.d"), file("/etc/cni/net.d/10-flannel.conflist", "0666", "root", "root"), gone("/var/lib/cni/networks")},
+			want:  results.Warn, // unscored: a failing test is WARN
+		},
+		{
+			doc: "kubelet-unit", id: "4.1.1",
+			procs: []bundle.Process{proc("kubelet")},
+			stats: units("0644", file("/usr/lib/systemd/system/kubelet.service.d/20-extra.conf", "0666", "root", "root")),
+			want:  results.Fail,
+		},
+		{
+			doc: "kubelet-unit", id: "4.1.1",
+			procs: []bundle.Process{proc("kubelet")},
+			stats: units("0664"),
+			want:  results.Fail,
+		},
+		{
+			doc: "kubelet-unit", id: "4.1.1",
+			procs: []bundle.Process{proc("kubelet")}, stats: units("0644"), want: results.Pass,
+		},
+		{
+			doc: "kubelet-config-dir", id: "4.2.4",
+			procs: []bundle.Process{proc("kubelet", "--config=/var/lib/kubelet/config.yaml", "--config-dir=/etc/kubernetes/kubelet.conf.d")},
+			stats: []bundle.Stat{file("/var/lib/kubelet/config.yaml", "0644", "root", "root"), dir("/etc/kubernetes/kubelet.conf.d"),
+				file("/etc/kubernetes/kubelet.conf.d/50-port.conf", "0644", "root", "root")},
+			files: map[string]string{
+				"/var/lib/kubelet/config.yaml":                "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 0\n",
+				"/etc/kubernetes/kubelet.conf.d/50-port.conf": "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n",
+			},
+			want: results.Warn, // unscored in cis-1.6: the failing test is WARN
+		},
+		{
+			doc: "cipher-aliases", id: "4.2.13",
+			procs: []bundle.Process{proc("kubelet", "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")},
+			want:  results.Pass,
+		},
+		func() (c struct {
+			doc, id     string
+			procs       []bundle.Process
+			stats       []bundle.Stat
+			files       map[string]string
+			want        results.Status
+			explanation string
+		}) {
+			c.doc, c.id, c.want = "encryption-providers", "1.2.34", results.Warn
+			c.procs, c.stats, c.files = encryption("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n" +
+				"- resources: [secrets]\n  providers:\n  - identity: {}\n  - aescbc:\n      keys:\n      - name: k1\n        secret: <redacted:44>\n" +
+				"- resources: [configmaps]\n  providers:\n  - aescbc:\n      keys:\n      - name: k1\n        secret: <redacted:44>\n")
+			return c
+		}(),
+	}
+	cat := cis16(t)
+	for _, tt := range cases {
+		t.Run(tt.doc+" "+tt.id, func(t *testing.T) {
+			c := findCheck(t, cat, tt.id)
+			n := testNode(t, tt.procs, tt.stats, tt.files)
+			r := Evaluate(c, n)
+			if r.Status != tt.want {
+				t.Errorf("%s %s: %s, want %s (expected %q, observed %q, reason %q)", cat.Benchmark, tt.id, r.Status, tt.want, r.Expected, r.Observed, r.Reason)
+			}
+			if tt.explanation != "" && !strings.Contains(r.Explanation, tt.explanation) {
+				t.Errorf("explanation %q, want %q", r.Explanation, tt.explanation)
+			}
+			if len(r.Citations) == 0 {
+				t.Error("no citation")
+			}
+		})
+	}
+}
+
+func findCheck(t *testing.T, cat *catalog.Catalog, id string) *catalog.Check {
+	t.Helper()
+	for _, s := range cat.Sections {
+		for _, g := range s.Groups {
+			for _, c := range g.Checks {
+				if c.ID == id {
+					return c
+				}
+			}
+		}
+	}
+	t.Fatalf("%s has no check %s", cat.Benchmark, id)
+	return nil
+}

@@ -77,20 +77,28 @@ func main() {
 	out := flag.String("o", "fixtures/specs", "directory of the node specs")
 	only := flag.String("only", "", "write only the specs of this minor (e.g. 1.28)")
 	flag.Parse()
+	if err := generate(*out, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "mkspecs:", err)
+		os.Exit(1)
+	}
+}
+
+// generate writes the specs of every version (or of the minor only names,
+// "1.28") below out.
+func generate(out, only string) error {
 	for _, v := range versions {
-		if *only != "" && *only != "1."+itoa(v.minor) {
+		if only != "" && only != "1."+itoa(v.minor) {
 			continue
 		}
 		c := newCluster(v)
 		m, w := nodesOf(v)
 		for _, n := range []node{m, w} {
-			s := build(c, n)
-			if err := s.write(filepath.Join(*out, n.dir)); err != nil {
-				fmt.Fprintln(os.Stderr, "mkspecs:", err)
-				os.Exit(1)
+			if err := build(c, n).write(filepath.Join(out, n.dir)); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
 }
 
 // cluster holds what a master and its worker share: the CA certificates.

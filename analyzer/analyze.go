@@ -135,27 +135,31 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	// With a benchmark per node, the bundles that record no Kubernetes
 	// version wait for the API servers of the others (a manifest is read
 	// cheaply); each bundle is still read in full once.
-	var first, later []int
-	if pk.fixed == nil {
-		noVersion := make([]bool, len(files))
-		parallel(indexes(len(files)), func(i int) {
-			if p, err := bundle.PeekManifest(files[i], opts.Limits); err == nil && len(p.Manifest.Host.Kubernetes) == 0 {
-				noVersion[i] = true
-			}
-		})
-		for i, nv := range noVersion {
-			if nv {
-				later = append(later, i)
-			} else {
-				first = append(first, i)
-			}
+	// Each manifest is read first, alone and cheaply: for the weight of the
+	// bundle against the memory budget, and, with a benchmark per node, to
+	// know the bundles that record no Kubernetes version: they wait for the
+	// API servers of the others. Each bundle is still read in full once.
+	weights := make([]int64, len(files))
+	noVersion := make([]bool, len(files))
+	parallel(indexes(len(files)), func(i int) {
+		p, err := bundle.PeekManifest(files[i], opts.Limits)
+		if err != nil {
+			p = nil
 		}
-	} else {
-		first = indexes(len(files))
+		weights[i] = weight(p)
+		noVersion[i] = p != nil && len(p.Manifest.Host.Kubernetes) == 0
+	})
+	var first, later []int
+	for i := range files {
+		if pk.fixed == nil && noVersion[i] {
+			later = append(later, i)
+		} else {
+			first = append(first, i)
+		}
 	}
 	byOwnVersion := func(n *evidence.Node) (choice, bool, error) { return pk.forNode(n) }
 	parallel(first, func(i int) {
-		w := mem.acquire(weight(files[i], opts.Limits))
+		w := mem.acquire(weights[i])
 		out[i] = analyzeFile(files[i], opts, byOwnVersion)
 		mem.release(w)
 		if !out[i].deferred {
@@ -164,10 +168,10 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	})
 	var servers []apiServer
 	for i, r := range out {
-		switch {
-		case r.deferred: // the manifest could be peeked but not read: rare
+		if r.deferred { // the manifest could be peeked but not read: rare
 			later = append(later, i)
-		case r.server != nil:
+		}
+		if r.server != nil {
 			servers = append(servers, *r.server)
 		}
 	}
@@ -179,7 +183,7 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 			c, err := pk.forCluster(files[i], clusterCAs(n), servers)
 			return c, true, err
 		}
-		w := mem.acquire(weight(files[i], opts.Limits))
+		w := mem.acquire(weights[i])
 		out[i] = analyzeFile(files[i], opts, byCluster)
 		mem.release(w)
 		progress()
@@ -300,21 +304,26 @@ func analyzeFile(file string, opts Options, choose func(*evidence.Node) (choice,
 	if err != nil {
 		return fileResult{err: err}
 	}
+	// The node's API server speaks for the nodes of its cluster whose
+	// bundles record no version, even if its own benchmark cannot be
+	// picked: they then get the same answer.
+	var server *apiServer
+	v, hasVersion := n.KubernetesVersion()
+	if hasVersion && v.Component == "kube-apiserver" {
+		server = &apiServer{node: n.Name, version: v.Version, from: v.From, cas: clusterCAs(n)}
+	}
 	c, ok, err := choose(n)
 	switch {
 	case err != nil && strings.HasPrefix(err.Error(), file+": "):
-		return fileResult{err: err}
+		return fileResult{err: err, server: server}
 	case err != nil:
-		return fileResult{err: fmt.Errorf("%s: %w", file, err)}
+		return fileResult{err: fmt.Errorf("%s: %w", file, err), server: server}
 	case !ok:
 		return fileResult{deferred: true}
 	}
-	r := fileResult{node: evaluateNode(n, problems, c, opts), warning: c.warning}
-	if v, ok := n.KubernetesVersion(); ok {
+	r := fileResult{node: evaluateNode(n, problems, c, opts), warning: c.warning, server: server}
+	if hasVersion {
 		r.node.KubeVersion = v.Version
-		if v.Component == "kube-apiserver" {
-			r.server = &apiServer{node: n.Name, version: v.Version, from: v.From, cas: r.node.Bundle.ClusterCAs}
-		}
 	}
 	return r
 }
@@ -440,6 +449,11 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 			continue
 		}
 		tr := results.TargetResult{Section: sec.View()}
+		size := 0
+		for _, g := range sec.Groups {
+			size += len(g.Checks)
+		}
+		tr.Results = make([]results.Result, 0, size)
 		for _, g := range sec.Groups {
 			for _, c := range g.Checks {
 				if len(opts.Checks) > 0 && !selected(opts.Checks, c) {

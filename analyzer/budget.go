@@ -61,10 +61,9 @@ func (b *budget) release(w int64) {
 // weight estimates the memory that analyzing file takes, from the sizes
 // its manifest declares (read alone, cheaply). The reader holds a bundle
 // to its manifest's sizes, or refuses it; one it cannot peek at is
-// refused before it costs more than the base.
-func weight(file string, lim bundle.Limits) int64 {
-	p, err := bundle.PeekManifest(file, lim)
-	if err != nil {
+// refused before it costs more than the base (p is nil).
+func weight(p *bundle.Peek) int64 {
+	if p == nil {
 		return baseWeight
 	}
 	return baseWeight + bytesPerDeclaredByte*p.Size

@@ -11,10 +11,9 @@ import (
 // Citations point at the member and the place in it that a verdict read.
 
 // rd is a bundle digest as the results model holds it.
-func rd(d bundle.Digest) results.Digest { return results.Digest(d.String()) }
 
 func (n *Node) citation(member, locator, observed string) results.Citation {
-	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: member, MemberSHA256: rd(n.memberDigest(member)), Locator: locator, Observed: observed}
+	return results.Citation{Bundle: n.hexSelf, Node: n.Name, Member: member, MemberSHA256: n.memberHex(member), Locator: locator, Observed: observed}
 }
 
 // StatCitation cites a stat record's field.
@@ -102,7 +101,7 @@ func (n *Node) ProcessesCitation(observed string) results.Citation {
 
 // ManifestCitation cites the manifest's host facts.
 func (n *Node) ManifestCitation(observed string) results.Citation {
-	return results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: bundle.ManifestPath, MemberSHA256: rd(n.Digest), Locator: "host", Observed: observed}
+	return results.Citation{Bundle: n.hexSelf, Node: n.Name, Member: bundle.ManifestPath, MemberSHA256: n.hexSelf, Locator: "host", Observed: observed}
 }
 
 func (n *Node) problemCitation(pr *bundle.Problem) results.Citation {

@@ -8,6 +8,7 @@ import (
 	yamlv3 "sigs.k8s.io/yaml/goyaml.v3"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/results"
 )
 
 // Node is the evidence of one bundle, indexed for the checks' lookups.
@@ -24,6 +25,10 @@ type Node struct {
 	problems []bundle.Problem
 	configs  map[string]*configDoc
 	digests  map[string]bundle.Digest
+	// hex are the digests as citations spell them, made once: a node's
+	// results cite the same few members thousands of times.
+	hex     map[string]results.Digest
+	hexSelf results.Digest
 
 	// unverified are the listed members that failed verification: empty
 	// unless the analysis goes on past them.
@@ -46,13 +51,15 @@ func (n *Node) AnyUnverified() bool { return len(n.unverified) > 0 }
 func NewNode(file string, b *bundle.Bundle) (*Node, error) {
 	n := &Node{
 		Name: b.Manifest.Host.Hostname, File: file, Digest: b.Digest, Manifest: b.Manifest,
-		b: b, stats: map[string]*bundle.Stat{}, configs: map[string]*configDoc{}, digests: map[string]bundle.Digest{},
+		b: b, stats: map[string]*bundle.Stat{}, configs: map[string]*configDoc{}, digests: map[string]bundle.Digest{}, hex: map[string]results.Digest{},
+		hexSelf: results.Digest(b.Digest.String()),
 	}
 	if n.Name == "" {
 		n.Name = b.Digest.Short()
 	}
 	for _, m := range b.Manifest.Members {
 		n.digests[m.Path] = m.SHA256
+		n.hex[m.Path] = results.Digest(m.SHA256.String())
 	}
 	for _, m := range b.Unverified() {
 		if n.unverified == nil {
@@ -280,6 +287,14 @@ func (d *configDoc) lookup(field string) (string, int, bool) {
 
 // Member digest, for citations.
 func (n *Node) memberDigest(member string) bundle.Digest { return n.digests[member] }
+
+// memberHex is a member's digest as citations spell it.
+func (n *Node) memberHex(member string) results.Digest {
+	if h, ok := n.hex[member]; ok {
+		return h
+	}
+	return results.Digest(n.digests[member].String()) // an unlisted member: the zero digest
+}
 
 // readProblem returns the problem the collector met reading the file at p.
 func (n *Node) readProblem(p string) *bundle.Problem {

@@ -154,7 +154,7 @@ func (n *Node) configFiles(component string, p *bundle.Process, s *catalog.Setti
 		d := n.config(cp)
 		if d.err != nil {
 			if n.unverified[d.member] {
-				o.cite(results.Citation{Bundle: rd(n.Digest), Node: n.Name, Member: d.member, MemberSHA256: rd(n.memberDigest(d.member)),
+				o.cite(results.Citation{Bundle: n.hexSelf, Node: n.Name, Member: d.member, MemberSHA256: n.memberHex(d.member),
 					Locator: "copy of " + cp, Observed: "failed verification, not read"})
 			} else if pr := n.readProblem(cp); pr != nil {
 				o.cite(n.problemCitation(pr))

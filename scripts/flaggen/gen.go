@@ -59,6 +59,10 @@ var rules = map[string]rule{
 	"kubernetes/encryption-provider-config":              {"p", "the path of the encryption configuration"},
 	"kubernetes/experimental-encryption-provider-config": {"p", "the path of the encryption configuration"},
 	"kubernetes/image-credential-provider-config":        {"p", "the path of the credential provider configuration"},
+	"kubernetes/manifest-url-header":                     {"x", "HTTP headers sent with --manifest-url: an Authorization header is a credential (kubelet-config's staticPodURLHeader is redacted too)"},
+	"kubernetes/requestheader-group-headers":             {"", "the names of request headers, not their values"},
+	"kubernetes/requestheader-uid-headers":               {"", "the names of request headers, not their values"},
+	"kubernetes/requestheader-username-headers":          {"", "the names of request headers, not their values"},
 
 	// etcd.
 	"etcd/auth-token":            {"t", "simple, or jwt with key paths and settings (kind t checks which)"},
@@ -139,7 +143,7 @@ var (
 	// the file, not in the flag.
 	fileName = regexp.MustCompile(`(-file|-dir|-path|-directory|-keyfile|-certfile|-cafile)$`)
 	// secretName: a name that suggests the value may be a secret.
-	secretName = regexp.MustCompile(`pass(word|wd)?($|-)|secret|token|credential|(^|-)keys?($|-)|auth($|-)|private|cookie|bearer|salt|hmac|(^|-)user(name)?$|dsn|-arg$|-env$`)
+	secretName = regexp.MustCompile(`pass(word|wd)?($|-)|secret|token|credential|(^|-)keys?($|-)|auth($|-)|private|cookie|bearer|salt|hmac|(^|-)user(name)?$|dsn|-headers?$|-arg$|-env$`)
 )
 
 // derive returns a flag's kind from its types and name, before rules.
@@ -366,7 +370,7 @@ func render(rows []row) (string, error) {
 		case "etcd":
 			what = "etcd"
 		case "dist":
-			what = "the Kubernetes versions of its releases"
+			what = "releases for Kubernetes"
 		}
 		note := ""
 		if s.family == "etcd" {

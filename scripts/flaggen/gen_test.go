@@ -40,6 +40,8 @@ func TestKinds(t *testing.T) {
 		{"kube-apiserver", "oidc-client-secret", []string{"string"}, nil, "error"},        // a secret by its name: no rule, no guess
 		{"kube-apiserver", "webhook-header", []string{"string"}, []string{"bearer"}, "error"},
 		{"kube-apiserver", "enable-token-cache", []string{"bool"}, []string{"token"}, "b"}, // a boolean holds no secret
+		{"kubelet", "manifest-url-header", []string{"string"}, nil, "x"},                   // rule: headers may carry credentials
+		{"kube-apiserver", "webhook-headers", []string{"stringSlice"}, nil, "error"},       // headers: review
 		{"kube-apiserver", "new-flag", []string{"someNewType"}, nil, "error"},
 		{"kube-apiserver", "flip-flop", []string{"bool", "string"}, nil, "error"},
 		{"etcd", "listen-metrics-urls", []string{"flags.UniqueURLs", "string"}, nil, "u"},

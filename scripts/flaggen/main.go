@@ -11,9 +11,14 @@
 // (every Value type the flag had over the versions sampled, ";"
 // separated; "shorthand:LONG" for a shorthand), first and last version,
 // method (how the row was found), hints (words of its usage text that
-// suggest a secret). -trim reads a full table (columns component, flag,
-// type, type_history, first, last, usage, method, …; see the table's
-// commit for where the full table came from) and keeps those columns.
+// suggest a secret; the usage text itself is not kept). -trim reads a
+// full table (columns component, flag, type, type_history, first, last,
+// usage, method, …) and keeps those. The full table was made from flag
+// dumps of the compiled components (each main with Execute replaced by a
+// dump of the flag set it parses), a scan of the flag registrations in
+// the sources of the versions not compiled, and, for k3s and rke2, rke2's
+// exhaustive map of k3s's flags in each release; the header of
+// redact/flags.txt says which versions.
 //
 // A flag's kind follows its type (booleans b, numbers n, durations d,
 // etcd's URL lists u) and, for text, its name (URLs u, paths p, else a

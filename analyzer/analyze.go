@@ -168,10 +168,10 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	})
 	var servers []apiServer
 	for i, r := range out {
-		switch {
-		case r.deferred: // the manifest could be peeked but not read: rare
+		if r.deferred { // the manifest could be peeked but not read: rare
 			later = append(later, i)
-		case r.server != nil:
+		}
+		if r.server != nil {
 			servers = append(servers, *r.server)
 		}
 	}
@@ -304,21 +304,26 @@ func analyzeFile(file string, opts Options, choose func(*evidence.Node) (choice,
 	if err != nil {
 		return fileResult{err: err}
 	}
+	// The node's API server speaks for the nodes of its cluster whose
+	// bundles record no version, even if its own benchmark cannot be
+	// picked: they then get the same answer.
+	var server *apiServer
+	v, hasVersion := n.KubernetesVersion()
+	if hasVersion && v.Component == "kube-apiserver" {
+		server = &apiServer{node: n.Name, version: v.Version, from: v.From, cas: clusterCAs(n)}
+	}
 	c, ok, err := choose(n)
 	switch {
 	case err != nil && strings.HasPrefix(err.Error(), file+": "):
-		return fileResult{err: err}
+		return fileResult{err: err, server: server}
 	case err != nil:
-		return fileResult{err: fmt.Errorf("%s: %w", file, err)}
+		return fileResult{err: fmt.Errorf("%s: %w", file, err), server: server}
 	case !ok:
 		return fileResult{deferred: true}
 	}
-	r := fileResult{node: evaluateNode(n, problems, c, opts), warning: c.warning}
-	if v, ok := n.KubernetesVersion(); ok {
+	r := fileResult{node: evaluateNode(n, problems, c, opts), warning: c.warning, server: server}
+	if hasVersion {
 		r.node.KubeVersion = v.Version
-		if v.Component == "kube-apiserver" {
-			r.server = &apiServer{node: n.Name, version: v.Version, from: v.From, cas: r.node.Bundle.ClusterCAs}
-		}
 	}
 	return r
 }

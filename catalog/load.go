@@ -661,8 +661,8 @@ func resolveEntry(lib *Library, file string, re *rawEntry, target, group string)
 	switch {
 	case c.Title == "":
 		return nil, bad("title", "required")
-	case c.Assessment != "automated" && c.Assessment != "manual":
-		return nil, bad("assessment", "%q: want automated or manual", c.Assessment)
+	case !slices.Contains(Assessments, c.Assessment):
+		return nil, bad("assessment", "%q: want one of %s", c.Assessment, strings.Join(Assessments, ", "))
 	case strings.TrimSpace(c.Remediation) == "":
 		return nil, bad("remediation", "required")
 	case !slices.Contains(Components, c.Component):

@@ -9,6 +9,10 @@ import (
 // Targets, in the order kube-bench runs them.
 var Targets = []string{"master", "etcd", "controlplane", "node", "policies"}
 
+// Assessments are the labels a benchmark gives its checks: automated or
+// manual since CIS 1.6; scored or not-scored before (cis-1.5).
+var Assessments = []string{"automated", "manual", "scored", "not-scored"}
+
 // Components a check can apply to; "none" applies everywhere.
 var Components = []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kubelet", "kube-proxy", "none"}
 
@@ -61,7 +65,7 @@ type Check struct {
 	// it, whatever its id there. Empty for a check defined inline.
 	Name       string
 	Title      string
-	Assessment string // automated | manual: how the benchmark labels it
+	Assessment string // automated | manual | scored | not-scored: how the benchmark labels it
 	// Review: the verdict is WARN (manual review) whatever the evidence,
 	// which is still cited.
 	Review bool

@@ -176,6 +176,19 @@ var walkFields = map[string]int{
 // not configuration and may block or change under the reader.
 var skipPrefixes = []string{"/proc/", "/sys/", "/dev/"}
 
+// CopiesFlagFile reports whether the collector copies the content of the
+// file a component's flag names (configuration it reads, redacted), and
+// WalksFlagDir whether it walks the directory a flag names, and how deep.
+// Catalog checks that read fields of such files, or walk such directories,
+// rely on them (a test keeps the two in step).
+func CopiesFlagFile(flag string) bool { return configKeys[flag] }
+
+// WalksFlagDir: see CopiesFlagFile.
+func WalksFlagDir(flag string) (depth int, ok bool) {
+	depth, ok = walkFlags[flag]
+	return depth, ok
+}
+
 // Covers reports whether the collector looks at the node path p whatever
 // runs on the node: p is a well-known file, or lies within the walked
 // depth of a well-known directory. Catalog checks that name files by

@@ -202,12 +202,7 @@ func yesOrEmpty(b bool) string {
 	return ""
 }
 
-func assessment(c *results.Check) string {
-	if c.Assessment == "manual" {
-		return "Manual"
-	}
-	return "Automated"
-}
+func assessment(c *results.Check) string { return c.AssessmentLabel() }
 
 // cellText makes s safe for a cell. Cells are always written as strings,
 // so s is never read as a formula; XML 1.0 cannot hold invalid UTF-8 or

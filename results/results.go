@@ -61,7 +61,9 @@ type Citation struct {
 type Check struct {
 	ID    string
 	Title string
-	// Assessment is "automated" or "manual", as the benchmark labels it.
+	// Assessment is how the benchmark labels the check in its title:
+	// "automated" or "manual"; benchmarks before CIS 1.6 (cis-1.5) label
+	// checks "scored" or "not-scored" instead.
 	Assessment string
 	// Review: the verdict is a manual review (WARN) whatever the evidence.
 	Review      bool
@@ -78,11 +80,21 @@ type Check struct {
 
 // DisplayTitle is the title as kube-bench prints it, with the assessment.
 func (c *Check) DisplayTitle() string {
-	a := "Automated"
-	if c.Assessment == "manual" {
-		a = "Manual"
+	return c.Title + " (" + c.AssessmentLabel() + ")"
+}
+
+// AssessmentLabel is the assessment as the benchmark writes it after a
+// title: "Automated", "Manual", "Scored" or "Not Scored".
+func (c *Check) AssessmentLabel() string {
+	switch c.Assessment {
+	case "manual":
+		return "Manual"
+	case "scored":
+		return "Scored"
+	case "not-scored":
+		return "Not Scored"
 	}
-	return c.Title + " (" + a + ")"
+	return "Automated"
 }
 
 // Section is one target of a benchmark: its id, title and groups.

@@ -136,3 +136,56 @@ func TestCatalogPathsCollected(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogFlagFilesCollected: a check that reads a field of the file a
+// flag names (the encryption provider configuration) needs the collector
+// to copy that file; one that walks the directory a flag names (the CNI
+// directory) needs it walked. Otherwise the check could only say "not
+// collected" on every node.
+func TestCatalogFlagFilesCollected(t *testing.T) {
+	fields, walks := 0, 0
+	for _, b := range catalog.Benchmarks() {
+		cat, err := catalog.LoadEmbedded(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var walk func(id string, tt *catalog.Test)
+		walk = func(id string, tt *catalog.Test) {
+			if tt == nil {
+				return
+			}
+			for _, sub := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
+				walk(id, sub)
+			}
+			if tt.Leaf == nil {
+				return
+			}
+			switch e := tt.Leaf.Evidence.(type) {
+			case *catalog.Field:
+				if e.File != nil && e.File.Flag != "" {
+					fields++
+					if !collector.CopiesFlagFile(e.File.Flag) {
+						t.Errorf("%s %s reads fields of the file --%s names, which the collector does not copy", b, id, e.File.Flag)
+					}
+				}
+			case *catalog.Files:
+				if e.UnderSetting != nil && e.UnderSetting.Flag != "" {
+					walks++
+					if _, ok := collector.WalksFlagDir(e.UnderSetting.Flag); !ok {
+						t.Errorf("%s %s walks the directory --%s names, which the collector does not walk", b, id, e.UnderSetting.Flag)
+					}
+				}
+			}
+		}
+		for _, s := range cat.Sections {
+			for _, g := range s.Groups {
+				for _, c := range g.Checks {
+					walk(c.ID, c.Test)
+				}
+			}
+		}
+	}
+	if fields == 0 || walks == 0 {
+		t.Errorf("%d field reads and %d directory walks through flags: the test sees nothing", fields, walks)
+	}
+}

@@ -28,6 +28,22 @@ type flagDef struct {
 type table struct {
 	flags       map[string]flagDef
 	subcommands map[string]bool // positional words that are settings (k3s "server")
+	// wordSep: the component's parser reads "_" in a flag name as "-"
+	// (pflag's WordSepNormalizeFunc, installed by every Kubernetes
+	// component); etcd and the distributions' Go flag parsers do not.
+	wordSep bool
+}
+
+// lookup returns the flag that the component's parser takes name for.
+func (t *table) lookup(name string) (flagDef, bool) {
+	if t == nil {
+		return flagDef{}, false
+	}
+	if t.wordSep {
+		name = strings.ReplaceAll(name, "_", "-")
+	}
+	d, ok := t.flags[name]
+	return d, ok
 }
 
 var (
@@ -41,10 +57,12 @@ func tableOf(component string) *table {
 	return tables[component]
 }
 
-// parseFlags reads flags.txt: "@name [include…]" starts a section, and
-// each following word is a flag, "name" for a setting or "name:K" with a
-// kind letter (kindLetters), "name:a=component" for a pass-through flag;
-// "+word" is a subcommand. "#" starts a comment.
+// parseFlags reads flags.txt: "@name [include…] [!wordsep]" starts a
+// section, and each following word is a flag, "name" for a setting or
+// "name:K" with a kind letter (kindLetters), "name:a=component" for a
+// pass-through flag; "+word" is a subcommand. "#" starts a comment.
+// !wordsep marks a component whose parser reads "_" as "-"; it is the
+// section's own, not taken by those that include it.
 func parseFlags(text string) map[string]*table {
 	out := map[string]*table{}
 	includes := map[string][]string{}
@@ -60,7 +78,16 @@ func parseFlags(text string) map[string]*table {
 		if name, ok := strings.CutPrefix(words[0], "@"); ok {
 			cur = &table{flags: map[string]flagDef{}, subcommands: map[string]bool{}}
 			out[name] = cur
-			includes[name] = words[1:]
+			for _, w := range words[1:] {
+				switch {
+				case w == "!wordsep":
+					cur.wordSep = true
+				case strings.HasPrefix(w, "!"):
+					panic("redact: flags.txt: unknown option " + w)
+				default:
+					includes[name] = append(includes[name], w)
+				}
+			}
 			continue
 		}
 		if cur == nil {
@@ -72,6 +99,9 @@ func parseFlags(text string) map[string]*table {
 				continue
 			}
 			name, spec, _ := strings.Cut(w, ":")
+			if cur.wordSep {
+				name = strings.ReplaceAll(name, "_", "-")
+			}
 			d := flagDef{kind: setting}
 			if spec != "" {
 				k, ok := kindLetters[spec[0]]
@@ -122,11 +152,7 @@ func parseFlags(text string) map[string]*table {
 // value is kept whatever it holds (a setting, as opposed to a secret).
 // The analyzer uses it to tell "set to a redacted value" from a setting.
 func Flag(component, name string) (known, secretValue bool) {
-	t := tableOf(component)
-	if t == nil {
-		return false, false
-	}
-	d, ok := t.flags[name]
+	d, ok := tableOf(component).lookup(name)
 	return ok, ok && d.kind == secret
 }
 
@@ -172,10 +198,7 @@ func planArgs(component string, args []string) []argCut {
 			dashes = 2
 		}
 		name, value, hasValue := strings.Cut(a[dashes:], "=")
-		d, known := flagDef{}, false
-		if t != nil {
-			d, known = t.flags[name]
-		}
+		d, known := t.lookup(name)
 		if hasValue {
 			add(i, flagValueCuts(d, known, value), dashes+len(name)+1)
 			continue
@@ -198,10 +221,8 @@ func planArgs(component string, args []string) []argCut {
 		// value. It is kept only when it is a known flag.
 		if next != "" && next[0] == '-' && next != "-" && next != "--" {
 			nn, _, _ := strings.Cut(strings.TrimLeft(next, "-"), "=")
-			if t != nil {
-				if _, ok := t.flags[nn]; ok {
-					continue
-				}
+			if _, ok := t.lookup(nn); ok {
+				continue
 			}
 		}
 		add(i+1, whole(next), 0)
@@ -225,12 +246,8 @@ func flagValueCuts(d flagDef, known bool, value string) []cut {
 	inner := strings.TrimLeft(value, "-")
 	skip := len(value) - len(inner)
 	name, v, ok := strings.Cut(inner, "=")
-	t := tableOf(d.target)
-	var id flagDef
-	iknown := false
-	if t != nil {
-		id, iknown = t.flags[name]
-	}
+	// The embedded component parses the name as its own flag.
+	id, iknown := tableOf(d.target).lookup(name)
 	if !ok {
 		if iknown && id.kind == boolean {
 			return nil

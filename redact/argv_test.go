@@ -43,6 +43,9 @@ func TestArgv(t *testing.T) {
 				"--kube-apiserver-arg", "oidc-client-secret=s3", "--kubelet-arg=--read-only-port=0", "--datastore-endpoint=postgres://u:pw@db:5432/k3s"},
 			[]string{"/usr/local/bin/k3s", "server", "--token=<redacted:18>", "--kube-apiserver-arg=profiling=false",
 				"--kube-apiserver-arg", "oidc-client-secret=<redacted:2>", "--kubelet-arg=--read-only-port=0", "--datastore-endpoint=postgres://<redacted:4>@db:5432/k3s"}},
+		{"k3s: a data source name without a scheme is not a URL", "k3s-server",
+			[]string{"k3s", "server", "--datastore-endpoint=k3s:pw@tcp(db:3306)/k3s", "--datastore-endpoint", "host=db password=pw", "--server=https://10.0.0.1:6443"},
+			[]string{"k3s", "server", "--datastore-endpoint=<redacted:23>", "--datastore-endpoint", "<redacted:7> <redacted:11>", "--server=https://10.0.0.1:6443"}},
 		{"an unknown program knows no flags", "",
 			[]string{"/usr/bin/etcdctl-wrapper", "--user=root:pw", "get", "/x"},
 			[]string{"/usr/bin/etcdctl-wrapper", "--user=<redacted:7>", "<redacted:3>", "<redacted:2>"}},
@@ -74,6 +77,68 @@ func TestArgv(t *testing.T) {
 				t.Error("the input was changed in place")
 			}
 		})
+	}
+}
+
+// TestWordSep: each component's flag names are read as its parser reads
+// them. The Kubernetes components normalise "_" to "-" (--log_dir is
+// --log-dir); etcd and the distributions' parsers do not, so for them an
+// underscore spelling is an unknown flag, whose value is redacted.
+func TestWordSep(t *testing.T) {
+	tests := []struct {
+		name      string
+		component string
+		in, want  []string
+	}{
+		{"kube-apiserver reads --log_dir as --log-dir", "kube-apiserver",
+			[]string{"kube-apiserver", "--log_dir=/var/log/k", "--anonymous_auth=false", "--tls_cipher_suites", "TLS_AES_128_GCM_SHA256", "--audit_log_maxage=abc"},
+			[]string{"kube-apiserver", "--log_dir=/var/log/k", "--anonymous_auth=false", "--tls_cipher_suites", "TLS_AES_128_GCM_SHA256", "--audit_log_maxage=<redacted:3>"}},
+		{"kubelet: a secret is a secret in either spelling", "kubelet",
+			[]string{"kubelet", "--storage_driver_password=pw", "--storage-driver-password", "pw2", "--read_only_port", "0"},
+			[]string{"kubelet", "--storage_driver_password=<redacted:2>", "--storage-driver-password", "<redacted:3>", "--read_only_port", "0"}},
+		{"kube-proxy and the scheduler too", "kube-proxy",
+			[]string{"kube-proxy", "--hostname_override=node-1", "--proxy_mode=ipvs"},
+			[]string{"kube-proxy", "--hostname_override=node-1", "--proxy_mode=ipvs"}},
+		{"etcd does not normalise: --data_dir is unknown", "etcd",
+			[]string{"etcd", "--data_dir=/var/lib/etcd", "--data-dir=/var/lib/etcd", "-initial_cluster_token", "tok"},
+			[]string{"etcd", "--data_dir=<redacted:13>", "--data-dir=/var/lib/etcd", "-initial_cluster_token", "<redacted:3>"}},
+		{"k3s does not normalise its own flags, the API server does its", "k3s-server",
+			[]string{"k3s", "server", "--data_dir=/var/lib/rancher", "--kube-apiserver-arg=log_dir=/var/log/k", "--kubelet-arg=storage_driver_password=pw", "--etcd-arg=data_dir=/x"},
+			[]string{"k3s", "server", "--data_dir=<redacted:16>", "--kube-apiserver-arg=log_dir=/var/log/k", "--kubelet-arg=storage_driver_password=<redacted:2>", "--etcd-arg=data_dir=<redacted:2>"}},
+		{"rke2 agent", "rke2-agent",
+			[]string{"rke2", "agent", "--node_name=n1", "--kubelet-arg=max_pods=110"},
+			[]string{"rke2", "agent", "--node_name=<redacted:2>", "--kubelet-arg=max_pods=110"}},
+	}
+	r := New(nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := r.Argv(tt.component, tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("Argv(%s)\n got %q\nwant %q", tt.component, got, tt.want)
+			}
+		})
+	}
+	flags := []struct {
+		component, flag string
+		known, secret   bool
+	}{
+		{"kube-apiserver", "anonymous_auth", true, false},
+		{"kube-apiserver", "anonymous-auth", true, false},
+		{"kube-controller-manager", "use_service_account_credentials", true, false},
+		{"kube-scheduler", "bind_address", true, false},
+		{"kubernetes", "log_dir", true, false}, // /etc/kubernetes/config: KUBE_LOGTOSTDERR="--logtostderr=true"
+		{"kubelet", "storage_driver_password", true, true},
+		{"kubelet", "read_only_port", true, false},
+		{"etcd", "data_dir", false, false},
+		{"etcd", "initial-cluster-token", true, true},
+		{"k3s-server", "data_dir", false, false},
+		{"k3s-server", "t", true, true}, // -t is --token
+		{"rke2-server", "etcd-s3-secret-key", true, true},
+		{"containerd", "log_level", false, false},
+	}
+	for _, f := range flags {
+		if known, secret := Flag(f.component, f.flag); known != f.known || secret != f.secret {
+			t.Errorf("%s --%s: known %v, secret %v; want %v, %v", f.component, f.flag, known, secret, f.known, f.secret)
+		}
 	}
 }
 
@@ -118,6 +183,8 @@ func TestDecide(t *testing.T) {
 		{duration, "1h30m", true}, {duration, "300ms", true}, {duration, "5", true}, {duration, "soon", false},
 		{filePath, "/var/log/a\nb.log", true}, {unknown, "anything", false}, {unknown, "true", true}, {unknown, "null", true},
 		{secret, "x", false}, {secret, "<redacted:3>", true},
+		{urls, "https://10.0.0.1:2379,https://etcd-2:2379", true}, {urls, "/run/containerd/containerd.sock", true}, {urls, "10.0.0.1:6443", true},
+		{urls, "user:pw@tcp(db:3306)/k3s", false}, {urls, "host=db user=k3s password=pw", false}, {urls, "https://h:2379,u:pw@h2:2379", false},
 		{authToken, "simple", true}, {authToken, "jwt,priv-key=/k,sign-method=RS256", true}, {authToken, "jwt,key=x", false}, {authToken, "tok", false},
 		{certData, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", true},
 		{certData, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n", false},
@@ -149,5 +216,34 @@ func TestFlagTables(t *testing.T) {
 	}
 	if known, sec := Flag("etcd", "initial-cluster-token"); !known || !sec {
 		t.Error("etcd --initial-cluster-token is a secret")
+	}
+}
+
+// TestWordSepFiles: flag names that are keys of configuration files are
+// read as the component that receives them reads them: kubeadm passes
+// extraArgs to a Kubernetes component (which normalises "_"), k3s reads
+// its config.yaml keys as its own flags (which it does not), and etcd's
+// configuration file keys are its flag names exactly.
+func TestWordSepFiles(t *testing.T) {
+	tests := []struct {
+		path, in, want string
+		via            Via
+	}{
+		{"/etc/kubernetes/kubeadm-config.yaml",
+			"apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    log_dir: /var/log/k\n    oidc_client_secret: s3cr3t\n",
+			"apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  extraArgs:\n    log_dir: /var/log/k\n    oidc_client_secret: <redacted:6>\n", Via{}},
+		{"/etc/rancher/k3s/config.yaml",
+			"data_dir: /var/lib/rancher\ndata-dir: /var/lib/rancher\nkube-apiserver-arg:\n  - log_dir=/var/log/k\n",
+			"data_dir: <redacted:16>\ndata-dir: /var/lib/rancher\nkube-apiserver-arg:\n  - log_dir=/var/log/k\n", Via{}},
+		{"/etc/etcd/etcd.yml",
+			"data_dir: /var/lib/etcd\ndata-dir: /var/lib/etcd\n",
+			"data_dir: <redacted:13>\ndata-dir: /var/lib/etcd\n", Via{Component: "etcd", Key: "config-file"}},
+	}
+	r := New(nil)
+	for _, tt := range tests {
+		f := r.File(tt.path, []byte(tt.in), tt.via)
+		if string(f.Data) != tt.want {
+			t.Errorf("%s (%s)\n got %q\nwant %q", tt.path, f.Type, f.Data, tt.want)
+		}
 	}
 }

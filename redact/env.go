@@ -84,13 +84,10 @@ func envDef(component, name string) (k kind, args string) {
 // envFlagName turns the rest of ETCD_DATA_DIR into data-dir.
 func envFlagName(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "-") }
 
+// lookup returns a flag of a component as the component's parser reads
+// its name.
 func lookup(component, flag string) (flagDef, bool) {
-	t := tableOf(component)
-	if t == nil {
-		return flagDef{}, false
-	}
-	d, ok := t.flags[flag]
-	return d, ok
+	return tableOf(component).lookup(flag)
 }
 
 // envValueCuts decides the value of variable name.

@@ -75,7 +75,7 @@ func decide(k kind, v string) []cut {
 		if holdsKey(v) {
 			return whole(v)
 		}
-		return urlCuts(v, 0)
+		return mergeCuts(append(urlCuts(v, 0), notURLCuts(v)...))
 	case certData:
 		if onlyCertificates(v) {
 			return nil
@@ -326,6 +326,25 @@ func urlCuts(v string, base int) []cut {
 		}
 	}
 	return mergeCuts(cuts)
+}
+
+// notURLCuts returns the items of a URL list that are not URLs and may
+// hold credentials: userinfo with no scheme ("user:pw@tcp(db:3306)/k3s")
+// or key=value pairs (a DSN's "password=…"). A host, a host and port or
+// a path is kept.
+func notURLCuts(v string) []cut {
+	var cs []cut
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] != ',' && v[i] != ' ' {
+			continue
+		}
+		if item := v[start:i]; !strings.Contains(item, "://") && strings.ContainsAny(item, "@=") {
+			cs = append(cs, cut{start, i})
+		}
+		start = i + 1
+	}
+	return cs
 }
 
 // mergeCuts sorts cuts and joins those that overlap.

@@ -113,11 +113,11 @@ type (
 		Path   string `json:"path"`
 	}
 	rawBenchmark struct {
-		Format     int           `json:"format"`
-		Benchmark  string        `json:"benchmark"`
-		Title      string        `json:"title"`
-		Version    string        `json:"version"`
-		Kubernetes VersionRange  `json:"kubernetes"`
+		Format     int          `json:"format"`
+		Benchmark  string       `json:"benchmark"`
+		Title      string       `json:"title"`
+		Version    string       `json:"version"`
+		Kubernetes VersionRange `json:"kubernetes"`
 		// Extends names an embedded benchmark whose sections this one
 		// starts from; Drop removes ids of it, and Sections replace its
 		// entries of the same id and add the others.

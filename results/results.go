@@ -263,7 +263,14 @@ type NodeResult struct {
 	// KubeVersion is the node's own Kubernetes version ("v1.32.4"), when
 	// its bundle records one.
 	KubeVersion string
-	Targets     []TargetResult
+	// Platform is the distribution the node was recognised as ("k3s"),
+	// or "" for none; PlatformReason says from what, and
+	// PlatformCitations point at it.
+	Platform          string
+	PlatformTitle     string
+	PlatformReason    string
+	PlatformCitations []Citation
+	Targets           []TargetResult
 	Totals      Totals
 }
 

@@ -118,9 +118,9 @@ func TestK3sSettings(t *testing.T) {
 	}
 	withConfig := []bundle.Stat{file(cfg, "0600", "root", "root"), dir(dropIns, "0755"), file(dropIns+"/10-cis.yaml", "0600", "root", "root"), file(dropIns+"/20-more.yaml", "0600", "root", "root")}
 	files := map[string]string{
-		cfg:                        "kube-apiserver-arg:\n  - profiling=true\n  - audit-log-maxage=30\nprotect-kernel-defaults: true\n",
-		dropIns + "/10-cis.yaml":   "kube-apiserver-arg:\n  - profiling=false\n",
-		dropIns + "/20-more.yaml":  "kube-apiserver-arg+:\n  - audit-log-maxbackup=10\n",
+		cfg:                       "kube-apiserver-arg:\n  - profiling=true\n  - audit-log-maxage=30\nprotect-kernel-defaults: true\n",
+		dropIns + "/10-cis.yaml":  "kube-apiserver-arg:\n  - profiling=false\n",
+		dropIns + "/20-more.yaml": "kube-apiserver-arg+:\n  - audit-log-maxbackup=10\n",
 	}
 	setting := func(flag string) *catalog.Setting { return &catalog.Setting{Flag: flag} }
 	for _, tt := range []struct {

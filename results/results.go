@@ -271,7 +271,7 @@ type NodeResult struct {
 	PlatformReason    string
 	PlatformCitations []Citation
 	Targets           []TargetResult
-	Totals      Totals
+	Totals            Totals
 }
 
 // Report is the results model every renderer takes.

@@ -34,9 +34,8 @@ type Platform struct {
 	// a version none holds is audited against the base CIS benchmark of
 	// its version.
 	Benchmarks []PlatformBenchmark
-	// Collect lists paths the collector gathers for the platform
-	// (files, or directories walked a level deep).
-	Collect []string
+	// Collect lists paths the collector gathers for the platform.
+	Collect []CollectPath
 	// Variables are expanded in the platform's args files
 	// (MicroK8s's ${SNAP_DATA}).
 	Variables map[string]string
@@ -113,6 +112,50 @@ type ProcessConfig struct {
 	DropIns string `json:"dropins,omitempty"`
 }
 
+// CollectPath is a path the collector gathers: a file (stat'ed, and
+// copied or read by its kind), or a directory whose entries are gathered
+// to Depth levels (1 when not given; 0: the directory's record alone).
+type CollectPath struct {
+	Path  string `json:"path"`
+	Depth *int   `json:"depth,omitempty"`
+}
+
+// Levels is the depth to walk the path to.
+func (c CollectPath) Levels() int {
+	if c.Depth == nil {
+		return 1
+	}
+	return *c.Depth
+}
+
+// Paths lists every path the platform's profile names, with the depth to
+// gather it to: what it collects, the paths its signals look for, its
+// configuration file and drop-ins, and its components' args files. The
+// collector gathers them all (a test keeps its list in step).
+func (p *Platform) Paths() []CollectPath {
+	zero, one := 0, 1
+	out := append([]CollectPath{}, p.Collect...)
+	for _, s := range p.Recognise {
+		if s.Path != "" {
+			out = append(out, CollectPath{Path: s.Path, Depth: &zero})
+		}
+	}
+	if c := p.Config; c != nil {
+		out = append(out, CollectPath{Path: c.File, Depth: &zero})
+		if c.DropIns != "" {
+			out = append(out, CollectPath{Path: c.DropIns, Depth: &one})
+		}
+	}
+	for _, srcs := range p.Components {
+		for _, s := range srcs {
+			if s.ArgsFile != "" {
+				out = append(out, CollectPath{Path: s.ArgsFile, Depth: &zero})
+			}
+		}
+	}
+	return out
+}
+
 // PlatformBenchmark is the benchmark of a platform for a range of
 // Kubernetes versions.
 type PlatformBenchmark struct {
@@ -129,7 +172,7 @@ type rawPlatform struct {
 	Components map[string][]ComponentSource `json:"components,omitempty"`
 	Config     *ProcessConfig               `json:"config,omitempty"`
 	Benchmarks []PlatformBenchmark          `json:"benchmarks,omitempty"`
-	Collect    []string                     `json:"collect,omitempty"`
+	Collect    []CollectPath                `json:"collect,omitempty"`
 	Variables  map[string]string            `json:"variables,omitempty"`
 }
 
@@ -206,9 +249,12 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 			return nil, bad(fmt.Sprintf("benchmarks[%d].kubernetes", i), "want from and to as minor versions (\"1.24\")")
 		}
 	}
-	for _, p := range raw.Collect {
-		if !path.IsAbs(p) || path.Clean(p) != p {
-			return nil, bad("collect", "%q: want a clean absolute path", p)
+	for i, c := range raw.Collect {
+		if !path.IsAbs(c.Path) || path.Clean(c.Path) != c.Path {
+			return nil, bad(fmt.Sprintf("collect[%d].path", i), "%q: want a clean absolute path", c.Path)
+		}
+		if c.Depth != nil && (*c.Depth < 0 || *c.Depth > 4) {
+			return nil, bad(fmt.Sprintf("collect[%d].depth", i), "%d: want 0 to 4", *c.Depth)
 		}
 	}
 	return &Platform{

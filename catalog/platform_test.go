@@ -41,7 +41,8 @@ func TestParsePlatformErrors(t *testing.T) {
 		{"benchmark", head + "recognise: [{process: a, weight: 2}]\nbenchmarks: [{kubernetes: {from: \"1.24\"}, benchmark: k3s-cis-9}]\n", `"k3s-cis-9": no such embedded benchmark`},
 		{"no sources", "format: 2\nplatform: x\ntitle: X\nrecognise: [{process: a, weight: 2}]\n", "sources: name the public documents"},
 		{"unknown key", head + "recognise: [{process: a, weight: 2}]\nrecognize: []\n", `unknown key "recognize"`},
-		{"collect", head + "recognise: [{process: a, weight: 2}]\ncollect: [/etc/../x]\n", "want a clean absolute path"},
+		{"collect", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /etc/../x}]\n", "want a clean absolute path"},
+		{"depth", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /x, depth: 9}]\n", "collect[0].depth: 9: want 0 to 4"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParsePlatform("p.yaml", []byte(tt.file))

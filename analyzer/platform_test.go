@@ -222,3 +222,32 @@ func TestPlatformInReport(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigCopyOfOtherType: a --config file whose copy the redactor read
+// as something else (an environment file) says nothing of the component's
+// fields: they are unknown, never absent (an AKS kubelet configuration
+// in /etc/default was once copied as an environment file, and its
+// settings judged as unset).
+func TestConfigCopyOfOtherType(t *testing.T) {
+	const cfg = "/etc/default/kubeletconfig.json"
+	for _, tt := range []struct {
+		copyType string
+		want     evidence.State
+	}{
+		{"env", evidence.Unknown},
+		{"kubelet-config", evidence.Set},
+		{"", evidence.Set}, // format 1: no copy_type; the copy is read as it is
+	} {
+		st := file(cfg, "0600", "root", "root")
+		st.CopyType = tt.copyType
+		n := testNode(t, []bundle.Process{proc("kubelet", "--config="+cfg)}, []bundle.Stat{st},
+			map[string]string{cfg: "{\"kind\": \"KubeletConfiguration\", \"apiVersion\": \"kubelet.config.k8s.io/v1beta1\", \"readOnlyPort\": 0}\n"})
+		o := n.Setting("kubelet", &catalog.Setting{Flag: "read-only-port", Field: "readOnlyPort"})
+		if o.State != tt.want {
+			t.Errorf("copy_type %q: %v %q (%s), want %v", tt.copyType, o.State, o.Value, o.Reason, tt.want)
+		}
+		if tt.want == evidence.Unknown && !strings.Contains(o.Reason, "read as env") {
+			t.Errorf("copy_type %q: reason %q should say how the copy was read", tt.copyType, o.Reason)
+		}
+	}
+}

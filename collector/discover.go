@@ -83,7 +83,7 @@ func certName(p string) bool {
 	return false
 }
 
-var configExts = []string{".yaml", ".yml", ".conf", ".json", ".conflist", ".kubeconfig", ".config", ".service", ".toml", ".env", ".cfg", ".ini"}
+var configExts = []string{".yaml", ".yml", ".conf", ".json", ".conflist", ".kubeconfig", ".config", ".service", ".toml", ".env", ".cfg", ".ini", ".manifest"}
 
 var configDirs = []string{"/etc/default/", "/etc/sysconfig/", "/var/snap/microk8s/current/args/"}
 

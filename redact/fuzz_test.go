@@ -41,7 +41,7 @@ func FuzzRedactFile(f *testing.F) {
 			}
 			return
 		}
-		checkInvariants(t, r, name, data, out)
+		checkInvariants(t, r, name, Via{}, data, out)
 	})
 }
 

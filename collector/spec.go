@@ -311,6 +311,7 @@ func (s *specSource) resolves(string) error { return nil }
 
 func (s *specSource) accounts() (map[int]string, map[int]string) { return s.users, s.groups }
 func (s *specSource) effectiveUser() (int, int)                  { return 0, 0 }
+
 // executable opens the spec's file at the process's executable path, so
 // that a spec can carry a component's build information (a stand-in ELF
 // made by scripts/mkbuildinfo); a process whose executable the spec does

@@ -2,8 +2,8 @@ package evidence
 
 import (
 	"fmt"
-	"slices"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 

@@ -129,13 +129,16 @@ func k3sAgentCommon(s *spec, r *rancher, node, ip, c, api string, protect bool, 
 	s.file("/etc/rancher/node/password", "0600", hexFiller(c+"np", 32)[:0]+filler(c+"NodePassword", 32)+"\n")
 	s.canary(c+"NodePassword", "plain", "/etc/rancher/node/password", "whole file")
 	s.file("/etc/os-release", "0644", osRelease2404)
-	s.file("/usr/local/bin/k3s", "0755", "k3s "+k3sVersion+" (the binary is not modelled: see README.md)\n")
+	// The binaries carry their Go build information only (elf.go).
+	s.file("/usr/local/bin/k3s", "0755", k3sWrapperBinary())
+	s.dir("/var/lib/rancher/k3s/data", "0755")
+	s.file(k3sDataDir+"/bin/k3s", "0755", k3sServerBinary())
 }
 
 func k3sServer() *spec {
 	const node = "k3s-server-1"
 	const c = "KPCANARYk3sS"
-	s := newSpec("k3s-server", "Node k3s-server-1 (10.20.0.10), k3s "+k3sVersion+" server")
+	s := newSpec("k3s-server", node, "Node k3s-server-1 (10.20.0.10), k3s "+k3sVersion+" server")
 	r := k3sCluster()
 	r.serverPKI(s, node, k3sServerIP, c, 6444)
 	srv := r.data + "/server"
@@ -247,7 +250,7 @@ subjects:
 func k3sAgent() *spec {
 	const node = "k3s-agent-1"
 	const c = "KPCANARYk3sA"
-	s := newSpec("k3s-agent", "Node k3s-agent-1 (10.20.0.21), k3s "+k3sVersion+" agent")
+	s := newSpec("k3s-agent", node, "Node k3s-agent-1 (10.20.0.21), k3s "+k3sVersion+" agent")
 	r := k3sCluster()
 	s.dir("/etc/rancher", "0755")
 	s.file("/etc/systemd/system/k3s-agent.service", "0644", k3sUnit("agent", "Lightweight Kubernetes", "exec"))

@@ -33,8 +33,10 @@ type spec struct {
 	canaries [][4]string
 }
 
-func newSpec(name, header string) *spec {
-	return &spec{name: name, header: header, files: map[string]string{}, exec: map[string]bool{}}
+func newSpec(name, host, header string) *spec {
+	s := &spec{name: name, header: header, files: map[string]string{}, exec: map[string]bool{}}
+	s.file("/etc/hostname", "0644", host+"\n")
+	return s
 }
 
 // file adds a file; a mode or owner other than 0644 root:root goes to attrs.tsv.

@@ -158,7 +158,7 @@ var mkKubeliteArgs = `--scheduler-args-file=$SNAP_DATA/args/kube-scheduler
 
 func microk8s() *spec {
 	const c = "KPCANARYmk8s"
-	s := newSpec("microk8s", "Node mk8s-cp-1 (10.40.0.10), MicroK8s 1.33 (Kubernetes "+mkVersion+", snap revision "+mkRev+"), cis-hardening enabled")
+	s := newSpec("microk8s", mkNode, "Node mk8s-cp-1 (10.40.0.10), MicroK8s 1.33 (Kubernetes "+mkVersion+", snap revision "+mkRev+"), cis-hardening enabled")
 	args, certs, creds := snapData+"/args", snapData+"/certs", snapData+"/credentials"
 	// cis-hardening: chmod -R g-wr,o-wr and chown -R root:root on args,
 	// credentials and certs (directories 0755 become 0711, files 0600).

@@ -308,7 +308,7 @@ func rke2KubeletArgs(node, ip, readOnly string) []string {
 func rke2Server() *spec {
 	const node = "rke2-server-1"
 	const c = "KPCANARYrke2S"
-	s := newSpec("rke2-server", "Node rke2-server-1 (10.30.0.10), RKE2 "+rke2Version+" server, profile: cis")
+	s := newSpec("rke2-server", node, "Node rke2-server-1 (10.30.0.10), RKE2 "+rke2Version+" server, profile: cis")
 	s.users = []string{"etcd " + etcdUID + " " + etcdUID + " / /sbin/nologin"}
 	r := cluster("rke2", rke2At)
 	r.serverPKI(s, node, rke2ServerIP, c, 6443)
@@ -392,7 +392,7 @@ kube-apiserver-arg+:
 func rke2Agent() *spec {
 	const node = "rke2-agent-1"
 	const c = "KPCANARYrke2A"
-	s := newSpec("rke2-agent", "Node rke2-agent-1 (10.30.0.21), RKE2 "+rke2Version+" agent, no profile")
+	s := newSpec("rke2-agent", node, "Node rke2-agent-1 (10.30.0.21), RKE2 "+rke2Version+" agent, no profile")
 	r := cluster("rke2", rke2At)
 	ag := r.data + "/agent"
 	s.dir("/etc/rancher", "0755")

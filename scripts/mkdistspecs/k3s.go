@@ -181,9 +181,12 @@ kubelet-arg:
 kube-apiserver-arg+:
   - "profiling=true"
 `)
-	// Deviation 2: a later drop-in replaces protect-kernel-defaults.
-	s.file("/etc/rancher/k3s/config.yaml.d/90-lab.yaml", "0600", `# until the sysctl drop-in reaches the lab image, the kubelet must start on default kernel settings
-protect-kernel-defaults: false
+	// Deviation 2: a plain key in a later drop-in replaces the whole list
+	// of config.yaml: the controller manager listens on every address, and
+	// terminated-pod-gc-threshold is gone with the replaced list.
+	s.file("/etc/rancher/k3s/config.yaml.d/90-metrics.yaml", "0600", `# let Prometheus on the monitoring VLAN scrape the controller manager's metrics
+kube-controller-manager-arg:
+  - "bind-address=0.0.0.0"
 `)
 	admin := r.leaf(r.clientCA, "client-admin", "system:admin", []string{"system:masters"}, nil, nil, false, true, k3sAt)
 	s.file("/etc/rancher/k3s/k3s.yaml", "0600", kubeconfigData("https://127.0.0.1:6443", r.serverCA.pem(), admin, fakeKey("EC PRIVATE KEY", c+"KubeconfigAdminKey", 3)))
@@ -230,7 +233,7 @@ subjects:
   name: system:apiserver
 `)
 
-	k3sAgentCommon(s, r, node, k3sServerIP, c, "https://127.0.0.1:6443", false, []string{"10.42.0.2", "10.42.0.3", "10.42.0.4"})
+	k3sAgentCommon(s, r, node, k3sServerIP, c, "https://127.0.0.1:6443", true, []string{"10.42.0.2", "10.42.0.3", "10.42.0.4"})
 
 	// The embedded components are no processes of their own: the k3s
 	// process (comm k3s-server) runs them all; containerd is its child.

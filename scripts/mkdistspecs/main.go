@@ -173,7 +173,6 @@ func main() {
 	only := flag.String("only", "", "write only this spec")
 	out := flag.String("o", "fixtures/specs", "specs directory")
 	flag.Parse()
-	makers := []func() *spec{k3sServer, k3sAgent, rke2Server, rke2Agent, microk8s}
 	n := 0
 	for _, mk := range makers {
 		s := mk()
@@ -208,3 +207,6 @@ LOGO=ubuntu-logo
 `
 
 var year = 365 * 24 * time.Hour
+
+// makers are the specs this program writes, in order.
+var makers = []func() *spec{k3sServer, k3sAgent, rke2Server, rke2Agent, microk8s}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -166,7 +167,7 @@ func microk8s() *spec {
 		s.dir(d, "0711")
 	}
 	s.dir(args+"/cni-network", "0711")
-	for name, content := range map[string]string{
+	argsFiles := map[string]string{
 		"kube-apiserver": mkAPIServerArgs, "kube-controller-manager": mkKCMArgs, "kube-scheduler": mkSchedArgs,
 		"kubelet": mkKubeletArgs, "kube-proxy": mkProxyArgs, "kubelite": mkKubeliteArgs,
 		"k8s-dqlite":                         "--storage-dir=${SNAP_DATA}/var/kubernetes/backend/\n--listen=unix://${SNAP_DATA}/var/kubernetes/backend/kine.sock:12379\n",
@@ -201,8 +202,14 @@ oom_score = 0
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "${SNAP_DATA}/args/certs.d"
 `,
-	} {
-		s.file(args+"/"+name, "0600", content)
+	}
+	names := make([]string, 0, len(argsFiles))
+	for name := range argsFiles {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		s.file(args+"/"+name, "0600", argsFiles[name])
 	}
 	sa := "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + filler(c+"CalicoSAToken", 120)
 	s.file(args+"/cni-network/10-calico.conflist", "0600", `{

@@ -211,6 +211,8 @@ oom_score = 0
 	for _, name := range names {
 		s.file(args+"/"+name, "0600", argsFiles[name])
 	}
+	caKey := rsaKey("mk8s:ca", 2048)
+	ca := issue(certReq{cn: "10.152.183.1", ca: true, notAfter: mkAt.Add(3650 * 24 * time.Hour), key: caKey}, nil, mkAt)
 	sa := "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + filler(c+"CalicoSAToken", 120)
 	s.file(args+"/cni-network/10-calico.conflist", "0600", `{
   "name": "k8s-pod-network",
@@ -247,7 +249,7 @@ clusters:
 - name: local
   cluster:
     server: https://10.152.183.1:443
-    certificate-authority-data: "`+b64("ca")+`"
+    certificate-authority-data: "`+b64(ca.pem())+`"
 users:
 - name: calico
   user:
@@ -262,8 +264,6 @@ current-context: calico-context
 	s.canary(c+"CalicoSAToken", "plain", args+"/cni-network/calico-kubeconfig", "token: value (service account JWT)")
 
 	// PKI: openssl-made RSA 2048 (utils.sh produce_certs, create_user_certs_and_configs).
-	caKey := rsaKey("mk8s:ca", 2048)
-	ca := issue(certReq{cn: "10.152.183.1", ca: true, notAfter: mkAt.Add(3650 * 24 * time.Hour), key: caKey}, nil, mkAt)
 	fpKey := rsaKey("mk8s:front-proxy-ca", 2048)
 	fp := issue(certReq{cn: "front-proxy-ca", ca: true, notAfter: mkAt.Add(3650 * 24 * time.Hour), key: fpKey}, nil, mkAt)
 	s.file(certs+"/ca.crt", "0600", ca.pem())
@@ -351,7 +351,7 @@ subjectAltName=@alt_names
 	s.dir(snapData+"/var", "0755")
 	s.dir(snapData+"/var/kubernetes", "0755")
 	s.dir(be, "0770")
-	dq := issue(certReq{cn: "k8s", ca: true, notAfter: mkAt.Add(3650 * 24 * time.Hour), key: rsaKey("mk8s:dqlite", 2048), dns: []string{"dqlite"}}, nil, mkAt)
+	dq := issue(certReq{cn: "k8s", ca: true, notAfter: mkAt.Add(3650 * 24 * time.Hour), key: rsaKey("mk8s:dqlite", 4096), dns: []string{"dqlite"}}, nil, mkAt)
 	s.file(be+"/cluster.crt", "0660", dq.pem())
 	s.key(be+"/cluster.key", "RSA PRIVATE KEY", c+"DqliteClusterKey")
 	s.file(be+"/info.yaml", "0660", "Address: "+mkIP+":19001\nID: 3297041220608546238\nRole: 0\n")

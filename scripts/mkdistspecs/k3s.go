@@ -213,7 +213,7 @@ kube-controller-manager-arg:
 	s.file(srv+"/db/etcd/name", "0600", "k3s-server-1-6b9d0e3f\n")
 	s.file(srv+"/db/etcd/config", "0600", etcdConfig(r, "k3s-server-1-6b9d0e3f", k3sServerIP))
 	s.file(srv+"/etc/egress-selector-config.yaml", "0600", egressSelector())
-	s.file(srv+"/psa.yaml", "0600", psaConfig(true))
+	s.file(srv+"/psa.yaml", "0600", psaConfig(true, "kube-system, compliance-operator-system"))
 	s.file(srv+"/audit.yaml", "0600", "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n")
 	s.dir(srv+"/logs", "0700")
 	s.empty(srv+"/logs/audit.log", "0600")
@@ -327,9 +327,11 @@ egressSelections:
 }
 
 // psaConfig is the admission configuration of the hardening guides: the
-// PodSecurity plugin enforcing restricted, with EventRateLimit where the
-// API server enables it.
-func psaConfig(eventRateLimit bool) string {
+// PodSecurity plugin enforcing restricted with the given namespaces exempt
+// (k3s's guide: kube-system, compliance-operator-system; RKE2's code:
+// kube-system, cis-operator-system, tigera-operator), with EventRateLimit
+// where the API server enables it.
+func psaConfig(eventRateLimit bool, exempt string) string {
 	out := `apiVersion: apiserver.config.k8s.io/v1
 kind: AdmissionConfiguration
 plugins:
@@ -347,7 +349,7 @@ plugins:
     exemptions:
       usernames: []
       runtimeClasses: []
-      namespaces: [kube-system, cis-operator-system, tigera-operator]
+      namespaces: [` + exempt + `]
 `
 	if eventRateLimit {
 		out += `- name: EventRateLimit

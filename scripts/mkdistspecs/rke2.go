@@ -335,7 +335,7 @@ kubelet-arg:
 kube-apiserver-arg+:
   - "anonymous-auth=true"
 `)
-	s.file("/etc/rancher/rke2/rke2-pss.yaml", "0600", psaConfig(false))
+	s.file("/etc/rancher/rke2/rke2-pss.yaml", "0600", psaConfig(false, "kube-system, cis-operator-system, tigera-operator"))
 	s.file("/etc/rancher/rke2/audit-policy.yaml", "0600", "apiVersion: audit.k8s.io/v1\nkind: Policy\nmetadata:\n  creationTimestamp: null\nrules:\n- level: None\n")
 	admin := r.leaf(r.clientCA, "client-admin", "system:admin", []string{"system:masters"}, nil, nil, false, true, rke2At)
 	s.file("/etc/rancher/rke2/rke2.yaml", "0600", kubeconfigData("https://127.0.0.1:6443", r.serverCA.pem(), admin, fakeKey("EC PRIVATE KEY", c+"KubeconfigAdminKey", 3)))

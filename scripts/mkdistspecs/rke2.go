@@ -131,8 +131,9 @@ func rke2ProxyArgs(node string) []string {
 }
 
 // staticPod writes an RKE2 static pod manifest in the shape of its
-// pkg/staticpod: command and args apart, a FILE_HASH env, the image, a
-// hostPath volume per file or directory the component reads.
+// pkg/podtemplate (v1.33.4+rke2r1): command and args apart, a FILE_HASH
+// env, the image, privileged false, a hostPath volume per file or
+// directory the component reads, priority class system-cluster-critical.
 func staticPod(name, image string, command string, args []string, files, dirs []string, etcdUser bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "apiVersion: v1\nkind: Pod\nmetadata:\n")
@@ -144,13 +145,9 @@ func staticPod(name, image string, command string, args []string, files, dirs []
 	for _, a := range args {
 		fmt.Fprintf(&b, "    - %s\n", a)
 	}
-	fmt.Fprintf(&b, "    command:\n    - %s\n    env:\n    - name: FILE_HASH\n      value: %s\n    - name: NO_PROXY\n      value: .svc,.cluster.local,10.42.0.0/16,10.43.0.0/16\n", command, hexFiller("hash"+name, 64))
+	fmt.Fprintf(&b, "    command:\n    - %s\n    env:\n    - name: FILE_HASH\n      value: %s\n", command, hexFiller("hash"+name, 64))
 	fmt.Fprintf(&b, "    image: %s\n    imagePullPolicy: IfNotPresent\n    name: %s\n    resources:\n      requests:\n        cpu: 200m\n        memory: 512Mi\n", image, name)
-	if etcdUser {
-		fmt.Fprintf(&b, "    securityContext:\n      privileged: false\n      runAsGroup: %s\n      runAsUser: %s\n", etcdUID, etcdUID)
-	} else {
-		fmt.Fprintf(&b, "    securityContext:\n      privileged: false\n")
-	}
+	fmt.Fprintf(&b, "    securityContext:\n      privileged: false\n")
 	b.WriteString("    volumeMounts:\n")
 	for i, d := range dirs {
 		fmt.Fprintf(&b, "    - mountPath: %s\n      name: dir%d\n", d, i)
@@ -158,7 +155,12 @@ func staticPod(name, image string, command string, args []string, files, dirs []
 	for i, f := range files {
 		fmt.Fprintf(&b, "    - mountPath: %s\n      name: file%d\n      readOnly: true\n", f, i)
 	}
-	b.WriteString("  hostNetwork: true\n  priorityClassName: system-cluster-critical\n  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  volumes:\n")
+	b.WriteString("  hostNetwork: true\n  priorityClassName: system-cluster-critical\n")
+	if etcdUser {
+		// The CIS profile runs etcd as the etcd account (pod-level securityContext).
+		fmt.Fprintf(&b, "  securityContext:\n    runAsGroup: %s\n    runAsUser: %s\n", etcdUID, etcdUID)
+	}
+	b.WriteString("  volumes:\n")
 	for i, d := range dirs {
 		fmt.Fprintf(&b, "  - hostPath:\n      path: %s\n      type: DirectoryOrCreate\n    name: dir%d\n", d, i)
 	}
@@ -381,7 +383,6 @@ kube-apiserver-arg+:
 	s.proc("kubelet", rke2KubeletArgs(node, rke2ServerIP, "10255")...)
 	s.proc("kube-apiserver", rke2APIArgs...)
 	s.env("FILE_HASH=" + hexFiller("hashkube-apiserver", 64))
-	s.env("NO_PROXY=.svc,.cluster.local,10.42.0.0/16,10.43.0.0/16")
 	s.proc("kube-controller-manager", rke2KCMArgs...)
 	s.proc("kube-scheduler", rke2SchedArgs...)
 	s.proc("etcd", etcdArgs...)

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kubeproof/kubeproof/internal/goelf"
 )
 
 // MicroK8s 1.33 (Kubernetes v1.33.4), snap revision 8148 on the 1.33/stable
@@ -393,7 +395,9 @@ WantedBy=multi-user.target
 	unit("containerd", "0644")
 	unit("cluster-agent", "0644")
 	s.file(snapDir+"/meta/snap.yaml", "0644", "name: microk8s\nversion: "+mkVersion+"\nsummary: Kubernetes for workstations and appliances\nconfinement: classic\ngrade: stable\nbase: core20\n")
-	s.file(snapDir+"/kubelite", "0755", "kubelite "+mkVersion+" (the binary is not modelled: see README.md)\n")
+	// kubelite is a Go binary stamped with the Kubernetes version as the
+	// Kubernetes build stamps it; the stand-in carries only that.
+	s.file(snapDir+"/kubelite", "0755", string(goelf.Binary("go1.24.5", goelf.KubernetesModInfo("kubelite", mkVersion))))
 	s.file(snapDir+"/bin/k8s-dqlite", "0755", "k8s-dqlite (not modelled)\n")
 	s.file(snapDir+"/bin/containerd", "0755", "containerd (not modelled)\n")
 	s.file("/etc/os-release", "0644", osRelease2404)

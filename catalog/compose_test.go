@@ -90,10 +90,16 @@ func TestLibraryChecksUsedOnce(t *testing.T) {
 	}
 }
 
-// TestBenchmarkVersionRanges: the embedded benchmarks' Kubernetes ranges
-// do not overlap, so that picking a benchmark by version is unambiguous.
+// TestBenchmarkVersionRanges: the CIS benchmarks' Kubernetes ranges do
+// not overlap, so that picking a benchmark by version is unambiguous. A
+// platform's benchmark (one a profile names) is picked only through its
+// profile, for a node detected as that platform: it may share versions
+// with the CIS benchmarks, but a profile maps each version to one
+// benchmark at most, inside the range the benchmark's header gives, and
+// names only benchmarks no other profile names.
 func TestBenchmarkVersionRanges(t *testing.T) {
 	owner := map[int]string{}
+	headers := map[string][2]int{}
 	for _, b := range Benchmarks() {
 		cat, err := LoadEmbedded(b)
 		if err != nil {
@@ -107,11 +113,44 @@ func TestBenchmarkVersionRanges(t *testing.T) {
 			t.Errorf("%s: kubernetes range %+v", b, cat.Kubernetes)
 			continue
 		}
+		headers[b] = [2]int{from, to}
+		if pl, err := PlatformOf(b); err != nil {
+			t.Fatal(err)
+		} else if pl != "" {
+			continue
+		}
 		for m := from; m <= to; m++ {
 			if other, dup := owner[m]; dup {
 				t.Errorf("Kubernetes 1.%d is in the ranges of both %s and %s", m, other, b)
 			}
 			owner[m] = b
+		}
+	}
+	pls, err := Platforms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	namedBy := map[string]string{}
+	for _, p := range pls {
+		mapped := map[int]string{}
+		for _, pb := range p.Benchmarks {
+			if other, ok := namedBy[pb.Benchmark]; ok && other != p.Name {
+				t.Errorf("%s is named by the profiles of both %s and %s", pb.Benchmark, other, p.Name)
+			}
+			namedBy[pb.Benchmark] = p.Name
+			from, to := minorOf(pb.Kubernetes.From), minorOf(pb.Kubernetes.To)
+			if pb.Kubernetes.To == "" {
+				to = from
+			}
+			if h := headers[pb.Benchmark]; from < h[0] || to > h[1] || to < from {
+				t.Errorf("%s: %s for %+v, outside the benchmark's own range 1.%d–1.%d", p.File, pb.Benchmark, pb.Kubernetes, h[0], h[1])
+			}
+			for m := from; m <= to; m++ {
+				if other, dup := mapped[m]; dup {
+					t.Errorf("%s: Kubernetes 1.%d maps to both %s and %s", p.File, m, other, pb.Benchmark)
+				}
+				mapped[m] = pb.Benchmark
+			}
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -120,12 +121,23 @@ func hint(err error) string {
 	return ""
 }
 
+// newestBenchmark is the newest CIS benchmark, for hints.
 func newestBenchmark() string {
 	b := catalog.Benchmarks()
-	if len(b) == 0 {
-		return "NAME"
+	for i := len(b) - 1; i >= 0; i-- {
+		if pl, err := catalog.PlatformOf(b[i]); err == nil && pl == "" {
+			return b[i]
+		}
 	}
-	return b[len(b)-1]
+	return "NAME"
+}
+
+// minors writes a range of Kubernetes minor versions ("1.29–1.31").
+func minors(r catalog.VersionRange) string {
+	if r.To == "" || r.To == r.From {
+		return r.From
+	}
+	return r.From + "–" + r.To
 }
 
 // versionCommand prints the analyzer's version and the benchmarks it
@@ -142,16 +154,44 @@ func versionCommand() *cli.Command {
 			fmt.Fprintf(w, "kubeproof %s\n", version.Version)
 			fmt.Fprintf(w, "bundle formats read: %d to %d; catalog formats read: 1 and %d\n", bundle.MinFormatVersion, bundle.FormatVersion, catalog.FormatVersion)
 			fmt.Fprintln(w, "embedded benchmarks:")
+			pls, err := catalog.Platforms()
+			if err != nil {
+				return err
+			}
+			var platform []string
 			for _, b := range catalog.Benchmarks() {
+				if pl, err := catalog.PlatformOf(b); err != nil {
+					return err
+				} else if pl != "" {
+					platform = append(platform, b)
+					continue
+				}
 				cat, err := catalog.LoadEmbedded(b)
 				if err != nil {
 					return err
 				}
-				k := "Kubernetes " + cat.Kubernetes.From
-				if cat.Kubernetes.To != "" && cat.Kubernetes.To != cat.Kubernetes.From {
-					k += "–" + cat.Kubernetes.To
+				fmt.Fprintf(w, "  %-10s %-40s Kubernetes %s\n", b, cat.Title, minors(cat.Kubernetes))
+			}
+			if len(platform) > 0 {
+				fmt.Fprintln(w, "platform benchmarks (picked for a node detected as the platform):")
+			}
+			for _, p := range pls {
+				for _, b := range platform {
+					var ranges []string
+					for _, pb := range p.Benchmarks {
+						if pb.Benchmark == b {
+							ranges = append(ranges, minors(pb.Kubernetes))
+						}
+					}
+					if len(ranges) == 0 {
+						continue
+					}
+					cat, err := catalog.LoadEmbedded(b)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(w, "  %-11s %-52s Kubernetes %s on %s\n", b, cat.Title, strings.Join(ranges, ", "), p.Title)
 				}
-				fmt.Fprintf(w, "  %-10s %-40s %s\n", b, cat.Title, k)
 			}
 			return nil
 		},

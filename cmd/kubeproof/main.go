@@ -190,7 +190,7 @@ func versionCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(w, "  %-11s %-52s Kubernetes %s on %s\n", b, cat.Title, strings.Join(ranges, ", "), p.Title)
+					fmt.Fprintf(w, "  %-10s %-62s Kubernetes %s on %s\n", b, cat.Title, strings.Join(ranges, ", "), p.Title)
 				}
 			}
 			return nil

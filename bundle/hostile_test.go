@@ -269,7 +269,7 @@ type hostile struct {
 	// tampered is a member of the sample whose content this bundle
 	// changes: the check says what becomes of it.
 	tampered string
-	check   func(t *testing.T, b *bundle.Bundle, err error)
+	check    func(t *testing.T, b *bundle.Bundle, err error)
 }
 
 var hostiles = []hostile{

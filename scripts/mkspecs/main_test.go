@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // TestCommittedSpecsAreGenerated: the committed kubeadm-1.MINOR-* specs are
@@ -14,7 +16,7 @@ import (
 // change to it.
 func TestCommittedSpecsAreGenerated(t *testing.T) {
 	if testing.Short() {
-		t.Skip("makes ~50 RSA keys")
+		skips.Skip(t, "skipped with -short: makes ~50 RSA keys")
 	}
 	tmp := t.TempDir()
 	if err := generate(tmp, ""); err != nil {

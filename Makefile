@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzParseYAML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzRedactFile$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./redact -run '^$$' -fuzz '^FuzzRedactCanary$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./reports -run '^$$' -fuzz '^FuzzIndentJSON$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzParseCertificates$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzX509Differential$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzX509Fields$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -140,4 +142,62 @@ func findCheck(t *testing.T, cat *catalog.Catalog, id string) *catalog.Check {
 	}
 	t.Fatalf("%s has no check %s", cat.Benchmark, id)
 	return nil
+}
+
+// TestDifferencesIndexed: every entry of docs/differences.md names the
+// tests that pin its verdicts, and every name here is an entry of the doc,
+// so that an entry without a test, or a test of an entry the doc dropped,
+// cannot go unnoticed.
+func TestDifferencesIndexed(t *testing.T) {
+	pinnedBy := map[string][]string{
+		"booleans":              {"TestDifferencesFromKubeBench"},
+		"cni-dir":               {"TestDifferencesFromKubeBench", "TestOlderLineageDifferences", "TestNewerLineageDifferences", "TestExpectedVerdicts"},
+		"kubelet-unit":          {"TestDifferencesFromKubeBench"},
+		"kubelet-config-dir":    {"TestDifferencesFromKubeBench", "TestExpectedVerdicts"},
+		"cipher-aliases":        {"TestDifferencesFromKubeBench", "TestExpectedVerdicts"},
+		"encryption-providers":  {"TestDifferencesFromKubeBench"},
+		"proxy-kubeconfig":      {"TestOlderLineageDifferences", "TestNewerLineageDifferences", "TestExpectedVerdicts"},
+		"etcd-environment":      {"TestOlderLineageDifferences"},
+		"kubelet-config-absent": {"TestOlderLineageDifferences"},
+		"pod-pids-limit":        {"TestNewerLineageDifferences"},
+		"seccomp-default":       {"TestNewerLineageDifferences"},
+		"proxy-metrics":         {"TestNewerLineageDifferences"},
+		// The worker tables of fixtures/expected hold the node target only.
+		"targets": {"TestExpectedVerdicts"},
+	}
+	doc, err := os.ReadFile("../docs/differences.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources strings.Builder
+	tests, _ := filepath.Glob("*_test.go")
+	for _, f := range tests {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources.Write(data)
+	}
+	entries := map[string]bool{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if name, ok := strings.CutPrefix(line, "### "); ok {
+			entries[name] = true
+			if len(pinnedBy[name]) == 0 {
+				t.Errorf("docs/differences.md entry %q names no test here", name)
+			}
+		}
+	}
+	for name, funcs := range pinnedBy {
+		if !entries[name] {
+			t.Errorf("%q is not an entry of docs/differences.md", name)
+		}
+		for _, f := range funcs {
+			if !strings.Contains(sources.String(), "func "+f+"(") {
+				t.Errorf("%s: no test %s in this package", name, f)
+			}
+		}
+		if !strings.Contains(string(doc), "(#"+name+")") {
+			t.Errorf("%s: not in the index of docs/differences.md", name)
+		}
+	}
 }

@@ -60,7 +60,7 @@ func proxyWith(t *testing.T, config string) *evidence.Node {
 
 // TestNewerLineageDifferences pins the verdicts of cis-1.7 to cis-2.0 that
 // deliberately differ from kube-bench's on the same node state
-// (docs/differences/bench-b.md), and the node states next to them where
+// (docs/differences/newer-lineage.md), and the node states next to them where
 // the two agree. The fixture tables under fixtures/expected pin the rest.
 func TestNewerLineageDifferences(t *testing.T) {
 	all := []string{"cis-1.7", "cis-1.8", "cis-1.9", "cis-1.10", "cis-1.11", "cis-1.12", "cis-2.0"}

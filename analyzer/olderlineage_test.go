@@ -45,7 +45,7 @@ func dir(p, mode string) bundle.Stat {
 
 // TestOlderLineageDifferences pins the verdicts of cis-1.5, cis-1.20,
 // cis-1.23 and cis-1.24 that deliberately differ from kube-bench's on the
-// same node state (docs/differences/bench-a.md), and a few agreements that
+// same node state (docs/differences/older-lineage.md), and a few agreements that
 // no fixture shows; the fixture tables under fixtures/expected pin the
 // others. kubeBench is kube-bench v0.15.6's verdict on the same state, as
 // scripts/oracle gave it on specs laid out that way.

@@ -113,12 +113,17 @@ type (
 		Path   string `json:"path"`
 	}
 	rawBenchmark struct {
-		Format     int           `json:"format"`
-		Benchmark  string        `json:"benchmark"`
-		Title      string        `json:"title"`
-		Version    string        `json:"version"`
-		Kubernetes VersionRange  `json:"kubernetes"`
-		Sections   []*rawSection `json:"sections"`
+		Format     int          `json:"format"`
+		Benchmark  string       `json:"benchmark"`
+		Title      string       `json:"title"`
+		Version    string       `json:"version"`
+		Kubernetes VersionRange `json:"kubernetes"`
+		// Extends names an embedded benchmark whose sections this one
+		// starts from; Drop removes ids of it, and Sections replace its
+		// entries of the same id and add the others.
+		Extends  string        `json:"extends,omitempty"`
+		Drop     []string      `json:"drop,omitempty"`
+		Sections []*rawSection `json:"sections,omitempty"`
 	}
 	rawSection struct {
 		ID     string      `json:"id"`
@@ -554,6 +559,9 @@ func loadBenchmark(lib *Library, file string, data []byte, benchmark string) (*C
 	bad := func(check, field, format string, args ...any) error {
 		return &Error{File: file, Check: check, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
+	if err := resolveExtends(file, &raw, nil); err != nil {
+		return nil, err
+	}
 	switch {
 	case raw.Format != FormatVersion:
 		return nil, bad("", "format", "%d: want %d", raw.Format, FormatVersion)
@@ -617,6 +625,134 @@ func loadBenchmark(lib *Library, file string, data []byte, benchmark string) (*C
 	}
 	sort.SliceStable(cat.Sections, func(i, j int) bool { return results.CompareIDs(cat.Sections[i].ID, cat.Sections[j].ID) < 0 })
 	return cat, nil
+}
+
+// maxExtends bounds a chain of benchmarks extending one another.
+const maxExtends = 4
+
+// resolveExtends gives raw the sections of the embedded benchmark it
+// extends (itself resolved first), less the ids it drops, with its own
+// entries replacing the base's of the same id and its other entries,
+// groups and sections added. A section or group that only adds to the
+// base's may leave out its title. seen holds the benchmarks of the chain
+// so far.
+func resolveExtends(file string, raw *rawBenchmark, seen []string) error {
+	bad := func(field, format string, args ...any) error {
+		return &Error{File: file, Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+	if raw.Extends == "" {
+		if len(raw.Drop) > 0 {
+			return bad("drop", "drop goes with extends")
+		}
+		return nil
+	}
+	seen = append(seen, raw.Benchmark)
+	switch {
+	case slices.Contains(seen, raw.Extends):
+		return bad("extends", "%q: a cycle (%s → %s)", raw.Extends, strings.Join(seen, " → "), raw.Extends)
+	case len(seen) > maxExtends:
+		return bad("extends", "more than %d benchmarks extend one another (%s)", maxExtends, strings.Join(seen, " → "))
+	case !slices.Contains(Benchmarks(), raw.Extends):
+		return bad("extends", "%q: no such embedded benchmark (embedded: %s)", raw.Extends, strings.Join(Benchmarks(), ", "))
+	}
+	baseFile := "catalog/data/benchmarks/" + raw.Extends + ".yaml"
+	data, err := embedded.ReadFile("data/benchmarks/" + raw.Extends + ".yaml")
+	if err != nil {
+		return bad("extends", "%q: %v", raw.Extends, err)
+	}
+	var base rawBenchmark
+	if err := decodeStrict(baseFile, data, &base); err != nil {
+		return err
+	}
+	if err := resolveExtends(baseFile, &base, seen); err != nil {
+		return err
+	}
+	for _, id := range raw.Drop {
+		if !dropEntry(base.Sections, id) {
+			return bad("drop", "%q: %s has no such check", id, raw.Extends)
+		}
+	}
+	for _, rs := range raw.Sections {
+		if rs == nil {
+			return bad("sections", "an empty section")
+		}
+		bs := findSection(base.Sections, rs.Target)
+		if bs == nil {
+			base.Sections = append(base.Sections, rs)
+			continue
+		}
+		if rs.ID != "" && rs.ID != bs.ID {
+			return bad("sections", "section %q of target %s: %s numbers it %s", rs.ID, rs.Target, raw.Extends, bs.ID)
+		}
+		if rs.Title != "" {
+			bs.Title = rs.Title
+		}
+		for _, rg := range rs.Groups {
+			if rg == nil {
+				return bad("groups", "an empty group")
+			}
+			bg := findGroup(bs.Groups, rg.ID)
+			if bg == nil {
+				bs.Groups = append(bs.Groups, rg)
+				continue
+			}
+			if rg.Title != "" {
+				bg.Title = rg.Title
+			}
+			for _, re := range rg.Checks {
+				if re == nil {
+					return bad("checks", "an empty entry")
+				}
+				if i := slices.IndexFunc(bg.Checks, func(e *rawEntry) bool { return e != nil && e.ID == re.ID }); i >= 0 {
+					bg.Checks[i] = re
+				} else {
+					bg.Checks = append(bg.Checks, re)
+				}
+			}
+		}
+	}
+	raw.Sections = base.Sections
+	return nil
+}
+
+func findSection(ss []*rawSection, target string) *rawSection {
+	for _, s := range ss {
+		if s != nil && s.Target == target {
+			return s
+		}
+	}
+	return nil
+}
+
+func findGroup(gs []*rawGroup, id string) *rawGroup {
+	for _, g := range gs {
+		if g != nil && g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
+// dropEntry removes the entry of the id from the sections, and reports
+// whether there was one.
+func dropEntry(ss []*rawSection, id string) bool {
+	for _, s := range ss {
+		for _, g := range s.Groups {
+			if g == nil {
+				continue
+			}
+			for i, e := range g.Checks {
+				if e != nil && e.ID == id {
+					g.Checks = slices.Delete(g.Checks, i, i+1)
+					if len(g.Checks) == 0 {
+						s.Groups = slices.DeleteFunc(s.Groups, func(x *rawGroup) bool { return x == g })
+					}
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // resolveEntry makes the check of a benchmark entry: the library's check

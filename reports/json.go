@@ -139,12 +139,12 @@ func encodeIndented(w *bufio.Writer, v any, prefix string) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
+	out := indentJSON(make([]byte, 0, 2*b.Len()), bytes.TrimSuffix(b.Bytes(), []byte("\n")), prefix, "  ")
 	// encoding/json leaves DEL, C1 and bidirectional controls raw.
-	_, err := w.Write(display.JSON(bytes.TrimSuffix(b.Bytes(), []byte("\n"))))
+	_, err := w.Write(display.JSON(out))
 	return err
 }
 

@@ -58,7 +58,7 @@ func checkInspect(t *testing.T, dir, out string) {
 		t.Errorf("host %q not shown:\n%s", host, header)
 	}
 	pretty := regexp.MustCompile(`(?m)^PRETTY_NAME="?([^"\n]*)"?$`).FindStringSubmatch(readSpec(t, dir, "files/etc/os-release"))
-	if pretty == nil || !regexp.MustCompile(`(?m)^OS +` + regexp.QuoteMeta(pretty[1]) + ` `).MatchString(header) {
+	if pretty == nil || !regexp.MustCompile(`(?m)^OS +`+regexp.QuoteMeta(pretty[1])+` `).MatchString(header) {
 		t.Errorf("OS %v not shown:\n%s", pretty, header)
 	}
 

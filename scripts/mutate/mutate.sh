@@ -65,4 +65,4 @@ for p in $pkgs; do
 	nice -n 10 "$GREMLINS" "${args[@]}" "./$dir" >"$OUT/$p.log" 2>&1 || true
 	tail -n 8 "$OUT/$p.log"
 done
-go run ./scripts/mutate/summary "$OUT"/*.json
+go run ./scripts/mutate/summary -files "$OUT"/*.json

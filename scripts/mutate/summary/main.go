@@ -2,7 +2,9 @@
 // written by scripts/mutate/mutate.sh), each package's efficacy and
 // mutant coverage and the mutants that lived.
 //
-//	go run ./scripts/mutate/summary mutate-out/*.json
+//	go run ./scripts/mutate/summary [-files] mutate-out/*.json
+//
+// With -files, each file's figures follow its package's.
 //
 // Efficacy is killed / (killed + lived); mutant coverage is (killed +
 // lived) / every mutant found (not covered and not viable included).
@@ -10,6 +12,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,8 +49,11 @@ func (c counts) coverage() float64 {
 	return 100 * float64(c.killed+c.lived) / float64(c.total)
 }
 
+var perFile = flag.Bool("files", false, "print each file's figures too")
+
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	flag.Parse()
+	if err := run(flag.Args(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "summary:", err)
 		os.Exit(1)
 	}
@@ -69,26 +75,45 @@ func run(files []string, w io.Writer) error {
 			return fmt.Errorf("%s: %w", file, err)
 		}
 		var c counts
+		files := map[string]*counts{}
+		var names []string
 		for _, f := range r.Files {
+			fc := files[f.Name]
+			if fc == nil {
+				fc = &counts{}
+				files[f.Name] = fc
+				names = append(names, f.Name)
+			}
 			for _, m := range f.Mutations {
-				c.total++
-				switch m.Status {
-				case "KILLED":
-					c.killed++
-				case "LIVED":
-					c.lived++
+				for _, cc := range []*counts{&c, fc} {
+					cc.total++
+					switch m.Status {
+					case "KILLED":
+						cc.killed++
+					case "LIVED":
+						cc.lived++
+					case "TIMED OUT":
+						cc.timedOut++
+					case "NOT COVERED":
+						cc.notCovered++
+					case "NOT VIABLE":
+						cc.notViable++
+					}
+				}
+				if m.Status == "LIVED" {
 					lived = append(lived, fmt.Sprintf("%s:%d:%d %s", f.Name, m.Line, m.Column, m.Type))
-				case "TIMED OUT":
-					c.timedOut++
-				case "NOT COVERED":
-					c.notCovered++
-				case "NOT VIABLE":
-					c.notViable++
 				}
 			}
 		}
 		name := strings.TrimSuffix(filepath.Base(file), ".json")
 		fmt.Fprintf(w, "%-10s %7.2f%% %7.2f%% %6d %6d %6d %6d %6d\n", name, c.efficacy(), c.coverage(), c.killed, c.lived, c.timedOut, c.notCovered, c.notViable)
+		if *perFile {
+			sort.Strings(names)
+			for _, n := range names {
+				fc := files[n]
+				fmt.Fprintf(w, "  %-24s %7.2f%% %7.2f%% %6d %6d %6d %6d %6d\n", n, fc.efficacy(), fc.coverage(), fc.killed, fc.lived, fc.timedOut, fc.notCovered, fc.notViable)
+			}
+		}
 	}
 	if len(lived) > 0 {
 		sort.Strings(lived)

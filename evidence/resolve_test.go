@@ -1,10 +1,15 @@
 package evidence
 
 import (
+	"archive/tar"
 	"bytes"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/catalog"
@@ -714,4 +719,155 @@ func mustDigest(t *testing.T, n *Node, member string) string {
 		t.Fatalf("no member %s", member)
 	}
 	return d.String()
+}
+
+// reseal compresses a tar stream as the Writer does (with the checksum).
+func reseal(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderCRC(true), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	return enc.EncodeAll(raw, nil)
+}
+
+// formatOne writes a bundle of format 1, as the first collectors did: the
+// Writer writes only the current format.
+func formatOne(t *testing.T, members map[string][]byte) *bundle.Bundle {
+	t.Helper()
+	m := bundle.Manifest{Format: 1, Collector: bundle.Collector{Name: "kubeproof-collect", Version: "0.1.0"}, Host: bundle.Host{Hostname: "old", Roles: []string{}, Components: []string{}}}
+	var names []string
+	for name, data := range members {
+		names = append(names, name)
+		m.Members = append(m.Members, bundle.Member{Path: name, Size: int64(len(data)), SHA256: bundle.Hash(data)})
+	}
+	sort.Strings(names)
+	sort.Slice(m.Members, func(i, j int) bool { return m.Members[i].Path < m.Members[j].Path })
+	man, err := bundle.EncodeJSON(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	tw := tar.NewWriter(&raw)
+	for _, name := range append([]string{bundle.ManifestPath}, names...) {
+		data := members[name]
+		if name == bundle.ManifestPath {
+			data = man
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg, Format: tar.FormatPAX}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(data)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Read(bytes.NewReader(reseal(t, raw.Bytes())), bundle.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func jsonOf(t *testing.T, v any) []byte {
+	t.Helper()
+	data, err := bundle.EncodeJSON(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestFormatOne: a format-1 bundle's command lines and copies are
+// redacted again as they are read, by today's rules, and a copy of a kind
+// no longer copied is not read.
+func TestFormatOne(t *testing.T) {
+	secret := "--oidc-client-secret=hunter2hunter2"
+	procs := bundle.Processes{Processes: []bundle.Process{{PID: 1, Component: "kube-apiserver", Kind: "component", Name: "kube-apiserver",
+		Argv: []string{"kube-apiserver", "--profiling=false", secret}, ArgvB64: [][]byte{[]byte("kube-apiserver"), []byte("--profiling=false"), []byte(secret)}}}}
+	members := map[string][]byte{
+		bundle.ProcessesPath: jsonOf(t, procs),
+		bundle.StatPath:      jsonOf(t, bundle.Stats{Files: []bundle.Stat{}}),
+		bundle.PKIPath:       jsonOf(t, bundle.PKI{Certificates: []bundle.Certificate{}}),
+		bundle.ProblemsPath:  jsonOf(t, bundle.Problems{Problems: []bundle.Problem{}}),
+		"files/etc/kubernetes/encryption-config.yaml": []byte("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n- providers:\n  - aescbc:\n      keys:\n      - name: k1\n        secret: c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"),
+		"files/etc/kubernetes/known_tokens.csv":       []byte("token,user,uid\n"),
+	}
+	b := formatOne(t, members)
+	got, err := Processes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got[0]
+	if p.Argv[1] != "--profiling=false" || !strings.HasPrefix(p.Argv[2], "--oidc-client-secret=<redacted:") || p.ArgvB64 != nil || p.Redactions != 1 {
+		t.Errorf("format 1: argv %q, argv_b64 %q, %d redactions; want the secret redacted and the bytes dropped", p.Argv, p.ArgvB64, p.Redactions)
+	}
+	n, err := NewNode("old.kpb", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.procs[0].Argv = append(n.procs[0].Argv, "--encryption-provider-config=/etc/kubernetes/encryption-config.yaml", "--token-auth-file=/etc/kubernetes/known_tokens.csv")
+	o := n.Field("kube-apiserver", &catalog.Field{File: &catalog.Setting{Flag: "encryption-provider-config"}, Path: "resources[].providers[].*.keys[].secret"})
+	if o.State != Set || !strings.HasPrefix(o.Value, "<redacted:") {
+		t.Errorf("a format-1 copy: %s, want the secret redacted again", show(o))
+	}
+	o = n.Field("kube-apiserver", &catalog.Field{File: &catalog.Setting{Flag: "token-auth-file"}, Path: "x"})
+	if want := "unknown: the copy of /etc/kubernetes/known_tokens.csv in this format-1 bundle is of a type that is no longer copied, and is not read"; !strings.HasPrefix(show(o), want) {
+		t.Errorf("a copy no longer made: %s, want %s", show(o), want)
+	}
+	// Format 2: as collected.
+	procs.Processes[0].Argv[2] = "--oidc-client-secret=<redacted:15>"
+	n2 := fx{procs: procs.Processes}.node(t)
+	if p := n2.procs[0]; p.Argv[2] != "--oidc-client-secret=<redacted:15>" || p.ArgvB64 == nil || p.Redactions != 0 {
+		t.Errorf("format 2: argv %q argv_b64 %q redactions %d, want them as collected", p.Argv, p.ArgvB64, p.Redactions)
+	}
+}
+
+// TestUnverifiedCopy: a config file whose copy failed verification is not
+// read, and its citation says so.
+func TestUnverifiedCopy(t *testing.T) {
+	cfg := "/var/lib/kubelet/config.yaml"
+	w := bundle.NewWriter()
+	for name, v := range map[string]any{
+		bundle.ProcessesPath: bundle.Processes{Processes: []bundle.Process{pr(3, "kubelet", "--config="+cfg)}},
+		bundle.StatPath:      bundle.Stats{Files: []bundle.Stat{func() bundle.Stat { s := reg(cfg, "0644"); s.Reasons = []string{"x"}; return s }()}},
+		bundle.PKIPath:       bundle.PKI{Certificates: []bundle.Certificate{}},
+		bundle.ProblemsPath:  bundle.Problems{Problems: []bundle.Problem{}},
+	} {
+		if err := w.AddJSON(name, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Add(bundle.FileMember(cfg), []byte("readOnlyPort: 0\n")); err != nil {
+		t.Fatal(err)
+	}
+	data, _, _, err := w.Finish(bundle.Manifest{Host: bundle.Host{Hostname: "n"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := zstd.NewReader(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dec.Close()
+	raw, err := dec.DecodeAll(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.Replace(raw, []byte("readOnlyPort: 0\n"), []byte("readOnlyPort: 1\n"), 1)
+	b, err := bundle.Read(bytes.NewReader(reseal(t, raw)), bundle.Limits{})
+	if !errors.Is(err, bundle.ErrIntegrity) {
+		t.Fatalf("the tampered bundle: %v", err)
+	}
+	n, err := NewNode("n.kpb", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := bundle.FileMember(cfg)
+	if !n.AnyUnverified() || !n.Unverified(member) || n.Unverified(bundle.ProcessesPath) {
+		t.Errorf("unverified: any %v, %s %v", n.AnyUnverified(), member, n.Unverified(member))
+	}
+	checkShow(t, "unverified config", show(n.Setting("kubelet", &catalog.Setting{Field: "readOnlyPort"})),
+		"unknown: the copy of "+cfg+" failed verification and could not be read [readOnlyPort]\n  "+member+"|copy of "+cfg+"|failed verification, not read")
 }

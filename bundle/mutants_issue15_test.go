@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -225,5 +226,21 @@ func TestManifestKeysBehindPointers(t *testing.T) {
 	_, err = bundle.ParseManifest(bad, bundle.Limits{})
 	if err == nil || !strings.Contains(err.Error(), `unknown key "redaction.Rules"`) {
 		t.Errorf("a key spelt Rules: %v", err)
+	}
+}
+
+// TestManifestKeysInLists: keys are checked inside the items of a list,
+// and the error names the item.
+func TestManifestKeysInLists(t *testing.T) {
+	data := sampleManifestBytes(t, bundle.FormatVersion, sampleEntries(t))
+	i := bytes.Index(data, []byte(`"size":`))
+	j := bytes.Index(data[i+1:], []byte(`"size":`)) + i + 1
+	if i < 0 || j <= i {
+		t.Fatal("fewer than two members")
+	}
+	bad := slices.Concat(data[:j], []byte(`"Size":`), data[j+len(`"size":`):])
+	_, err := bundle.ParseManifest(bad, bundle.Limits{})
+	if err == nil || !strings.Contains(err.Error(), `unknown key "members[1].Size"`) {
+		t.Errorf("a key spelt Size in the second member: %v", err)
 	}
 }

@@ -77,8 +77,8 @@ func TestFrameWalker(t *testing.T) {
 	trailers := map[string][]byte{"nothing": nil, "a signature frame": append([]byte{0x5b, 0x2a, 0x4d, 0x18, 3, 0, 0, 0}, "abc"...), "garbage": []byte("# appended\n")}
 	for name, frame := range frames(t) {
 		for tn, trailer := range trailers {
-			for _, in := range []int{1, 2, 3, 7, 1 << 20} {
-				for _, out := range []int{1, 4, 9, 4096} {
+			for _, in := range []int{1, 3, 7, 1 << 20} {
+				for _, out := range []int{1, 9, 4096} {
 					if (in < 3 || out < 4) && len(frame) > 20000 {
 						continue // a byte at a time through the large frames: slow, and no new case
 					}

@@ -59,7 +59,7 @@ fuzz:
 # Mutation testing (gremlins; not in CI): every covered mutant of the
 # bundle format, the catalog, evidence resolution and the evaluation core,
 # the collector's redaction and discovery. MUTATE_PKGS narrows it (bundle
-# catalog evidence analyzer redact discovery); BASE=<ref> mutates only the
+# catalog evidence analyzer redact discovery, or eval: analyzer/eval.go alone); BASE=<ref> mutates only the
 # lines changed since that ref (make mutate BASE=main). Reports land in
 # mutate-out/. Install: go install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATE_PKGS ?=

@@ -9,7 +9,8 @@
 #
 # With -b BASE only the lines changed since BASE are mutated (gremlins
 # --diff); without it every covered line of each package is: a baseline.
-# PKG is one of the names below (default: all). Each package runs alone,
+# PKG is one of the names below (default: all; eval is analyzer/eval.go
+# alone). Each package runs alone,
 # one worker at a time (the machines this runs on are small); a report per
 # package lands in DIR (default mutate-out/), and a summary at the end:
 # efficacy = killed / (killed + lived), mutant coverage = (killed + lived)
@@ -47,7 +48,11 @@ DIR[redact]=redact
 # The collector's discovery only: its probes of the live host are tested
 # end to end, by the spec-built fixtures and cmd/kubeproof-collect.
 DIR[discovery]=collector
-EXCL[discovery]='collector/(accounts|buildinfo|collect|pki|procs|source|spec|version|x509)\.go$'
+EXCL[discovery]='^(accounts|buildinfo|collect|pki|procs|source|spec|version|x509)\.go$'
+# The evaluation core's operators alone: analyzer/eval.go (with evidence,
+# the core the issue-15 targets name).
+DIR[eval]=analyzer
+EXCL[eval]='^(analyze|bounds|budget|cluster|excluded|pick)\.go$'
 ALL="bundle catalog evidence analyzer redact discovery"
 
 pkgs=${*:-$ALL}
@@ -55,7 +60,7 @@ mkdir -p "$OUT"
 for p in $pkgs; do
 	dir=${DIR[$p]:-}
 	if [ -z "$dir" ]; then
-		echo "unknown package $p (one of: $ALL)" >&2
+		echo "unknown package $p (one of: $ALL eval)" >&2
 		exit 2
 	fi
 	args=(unleash --workers 1 --timeout-coefficient "${TIMEOUT_COEFFICIENT:-5}" -o "$OUT/$p.json")

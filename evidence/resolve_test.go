@@ -871,3 +871,37 @@ func TestUnverifiedCopy(t *testing.T) {
 	checkShow(t, "unverified config", show(n.Setting("kubelet", &catalog.Setting{Field: "readOnlyPort"})),
 		"unknown: the copy of "+cfg+" failed verification and could not be read [readOnlyPort]\n  "+member+"|copy of "+cfg+"|failed verification, not read")
 }
+
+// TestEdges: a drop-in directory's entries that are gone or in a
+// subdirectory are not drop-ins, a comment-only config sets nothing, the
+// keys of a map end a field path, and a process without arguments is
+// cited as such.
+func TestEdges(t *testing.T) {
+	dir := "/etc/kubernetes/kubelet.conf.d"
+	n := fx{
+		procs: []bundle.Process{pr(3, "kubelet", "--config=/etc/k/empty.yaml", "--config-dir="+dir), {PID: 4, Component: "kube-proxy", Kind: "component"}},
+		stats: []bundle.Stat{reg("/etc/k/empty.yaml", "0644"), dirst(dir), gone(dir + "/15-gone.conf"), dirst(dir + "/sub"), reg(dir+"/sub/99-deep.conf", "0644"), reg(dir+"/20-b.conf", "0644")},
+		files: map[string]string{"/etc/k/empty.yaml": "# nothing set here\n", dir + "/20-b.conf": "readOnlyPort: 7\nmap:\n  a: 1\n", dir + "/sub/99-deep.conf": "readOnlyPort: 99\n"},
+	}.node(t)
+	checkShow(t, "drop-ins", show(n.Setting("kubelet", &catalog.Setting{Field: "readOnlyPort"})),
+		"set \"7\" [readOnlyPort]\n  files/etc/kubernetes/kubelet.conf.d/20-b.conf|readOnlyPort (line 1)|7")
+	checkShow(t, "comment only", show(n.Setting("kubelet", &catalog.Setting{Field: "x"})),
+		"unset [x]\n  files/etc/k/empty.yaml|x|not present in /etc/k/empty.yaml\n  files/etc/kubernetes/kubelet.conf.d/20-b.conf|x|not present in /etc/kubernetes/kubelet.conf.d/20-b.conf")
+	if c, ok := n.ProcessCitation("kube-proxy"); !ok || c.Observed != "kube-proxy runs (pid 4, 0 arguments)" {
+		t.Errorf("a process without arguments: %+v", c)
+	}
+	enc := "/etc/kubernetes/enc.yaml"
+	f := fx{procs: []bundle.Process{pr(1, "kube-apiserver", "--encryption-provider-config="+enc)}, stats: []bundle.Stat{reg(enc, "0600")},
+		files: map[string]string{enc: "resources:\n- providers:\n  - aescbc: {keys: [{name: k}]}\n"}}.node(t)
+	file := &catalog.Setting{Flag: "encryption-provider-config"}
+	for path, want := range map[string]string{
+		"resources[].providers[0].~":            "set \"aescbc\"",
+		"resources[].providers[0].~.x":          "unset",
+		"resources[].providers[].*":             "unset", // a mapping is not a value
+		"resources[].providers[].*.keys[].name": "set \"k\"",
+	} {
+		if got := show(f.Field("kube-apiserver", &catalog.Field{File: file, Path: path})); !strings.HasPrefix(got, want+" ") {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
+	}
+}

@@ -24,7 +24,9 @@ func TestFileOutcomes(t *testing.T) {
 		file("/etc/kubernetes/pki/ca.key", "0600", "root", "root"),
 		file("/etc/kubernetes/pki/apiserver.key", "0640", "root", "root"),
 	}
-	n := testNode(t, []bundle.Process{proc("kube-apiserver", "--kubeconfig=/etc/kubernetes/kubelet.conf")}, stats, nil)
+	stats = append(stats, bundle.Stat{Path: "/etc/kubernetes/dangling.conf", Type: "symlink", Link: "/etc/kubernetes/none.conf", Mode: "0777", UID: intp(0), GID: intp(0)})
+	n := testNode(t, []bundle.Process{proc("kube-apiserver", "--kubeconfig=/etc/kubernetes/kubelet.conf",
+		"--token-auth-file=/etc/kubernetes/uncollected.csv", "--audit-policy-file=/etc/kubernetes/dangling.conf", "--service-account-key-file=/etc/kubernetes/gone.conf")}, stats, nil)
 	tests := []struct {
 		test             string
 		state            state
@@ -76,6 +78,17 @@ func TestFileOutcomes(t *testing.T) {
 		{"file: {under: /nowhere}\nop: mode\nvalue: \"644\"",
 			undecided, "/nowhere was not collected", "/nowhere was not collected",
 			nil},
+		// named by a flag: a path with no record, a link to one, a file
+		// that does not exist
+		{"file: {flag: token-auth-file}\nop: mode\nvalue: \"600\"",
+			undecided, "/etc/kubernetes/uncollected.csv was not collected", "/etc/kubernetes/uncollected.csv was not collected",
+			[]string{"processes.json|pid 114 kube-apiserver argv[2]|--token-auth-file=/etc/kubernetes/uncollected.csv"}},
+		{"file: {flag: audit-policy-file}\nop: mode\nvalue: \"600\"",
+			undecided, "/etc/kubernetes/dangling.conf was not collected", "/etc/kubernetes/dangling.conf was not collected",
+			[]string{"processes.json|pid 114 kube-apiserver argv[3]|--audit-policy-file=/etc/kubernetes/dangling.conf"}},
+		{"file: {flag: service-account-key-file}\nop: mode\nvalue: \"600\"\nabsent: fail",
+			failed, "/etc/kubernetes/gone.conf does not exist", "",
+			[]string{"processes.json|pid 114 kube-apiserver argv[4]|--service-account-key-file=/etc/kubernetes/gone.conf", "stat.json|/etc/kubernetes/gone.conf error|lstat: no such file or directory"}},
 		{"file: {paths: [/etc/kubernetes/admin.conf]}\nop: exists",
 			passed, "file", "",
 			[]string{"stat.json|/etc/kubernetes/admin.conf type|file"}},

@@ -208,6 +208,11 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	for i, w := range warnings {
 		warnings[i] = w + " (" + nodeList(warned[w]) + ")"
 	}
+	for _, r := range out {
+		if r.err == nil && r.platformWarning != "" {
+			warnings = append(warnings, r.platformWarning)
+		}
+	}
 	if len(bad) > 0 {
 		if !opts.KeepGoing {
 			return nil, &BundleError{Errs: bad}
@@ -248,6 +253,8 @@ type fileResult struct {
 	// server is the node's API server version, for deferred nodes.
 	server  *apiServer
 	warning string
+	// platformWarning: the node shows the signs of several platforms.
+	platformWarning string
 }
 
 func indexes(n int) []int {
@@ -304,6 +311,8 @@ func analyzeFile(file string, opts Options, choose func(*evidence.Node) (choice,
 	if err != nil {
 		return fileResult{err: err}
 	}
+	det := detectPlatform(n)
+	n.SetPlatform(det.platform)
 	// The node's API server speaks for the nodes of its cluster whose
 	// bundles record no version, even if its own benchmark cannot be
 	// picked: they then get the same answer.
@@ -325,6 +334,11 @@ func analyzeFile(file string, opts Options, choose func(*evidence.Node) (choice,
 	if hasVersion {
 		r.node.KubeVersion = v.Version
 	}
+	if det.platform != nil {
+		r.node.Platform, r.node.PlatformTitle = det.platform.Name, det.platform.Title
+		r.node.PlatformReason, r.node.PlatformCitations = det.reason, det.citations
+	}
+	r.platformWarning = det.warning
 	return r
 }
 

@@ -196,6 +196,9 @@ func (c *collector) run() {
 	for _, d := range wellKnownDirs {
 		c.push(visit{path: d.path, reason: "well-known", depth: d.depth})
 	}
+	for _, d := range platformPaths {
+		c.push(visit{path: d.path, reason: "platform " + d.platform, depth: d.depth})
+	}
 	for _, p := range c.procs {
 		if p.Executable != "" {
 			c.push(visit{path: p.Executable, reason: "process " + p.Component})

@@ -4,7 +4,9 @@ import "strings"
 
 // Well-known paths of the Kubernetes layouts the collector knows. They are
 // a starting point only: every absolute path in a component's flags, its
-// config file or its kubeconfig is followed too.
+// config file or its kubeconfig is followed too. The paths of the
+// distributions (k3s, RKE2, MicroK8s, the managed services…) come from
+// their platform profiles, catalog/data/platforms: platform_paths.go.
 
 // wellKnownFiles are stat'ed (and read, by their kind) wherever they exist.
 var wellKnownFiles = []string{
@@ -52,36 +54,6 @@ var wellKnownFiles = []string{
 	// kubespray
 	"/etc/kubernetes/kubelet-config.yaml",
 	"/etc/kubernetes/kubeadm-images.yaml",
-	// k3s
-	"/etc/rancher/k3s/config.yaml",
-	"/etc/rancher/k3s/k3s.yaml",
-	"/etc/systemd/system/k3s.service",
-	"/etc/systemd/system/k3s-agent.service",
-	"/var/lib/rancher/k3s/server/db/etcd",
-	"/var/lib/rancher/k3s/server/cred/admin.kubeconfig",
-	"/var/lib/rancher/k3s/server/cred/controller.kubeconfig",
-	"/var/lib/rancher/k3s/server/cred/scheduler.kubeconfig",
-	"/var/lib/rancher/k3s/agent/kubelet.kubeconfig",
-	"/var/lib/rancher/k3s/agent/kubeproxy.kubeconfig",
-	"/var/lib/rancher/k3s/agent/client-ca.crt",
-	"/var/lib/rancher/k3s/agent/server-ca.crt",
-	// rke2
-	"/etc/rancher/rke2/config.yaml",
-	"/etc/rancher/rke2/rke2.yaml",
-	"/usr/local/lib/systemd/system/rke2-server.service",
-	"/usr/local/lib/systemd/system/rke2-agent.service",
-	"/var/lib/rancher/rke2/server/db/etcd",
-	"/var/lib/rancher/rke2/agent/kubelet.kubeconfig",
-	"/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig",
-	"/var/lib/rancher/rke2/agent/client-ca.crt",
-	"/var/lib/rancher/rke2/agent/server-ca.crt",
-	// microk8s
-	"/var/snap/microk8s/current/var/kubernetes/backend",
-	"/var/snap/microk8s/current/credentials/client.config",
-	"/var/snap/microk8s/current/credentials/controller.config",
-	"/var/snap/microk8s/current/credentials/scheduler.config",
-	"/var/snap/microk8s/current/credentials/kubelet.config",
-	"/var/snap/microk8s/current/credentials/proxy.config",
 	// Other layouts the catalogs name (OpenShift, snaps, GKE-style
 	// /home/kubernetes, hand-made installs): internal/consistency keeps
 	// this list complete.
@@ -129,6 +101,13 @@ type walkDir struct {
 	depth int
 }
 
+// platformPath is a path a platform profile names, to gather to depth.
+type platformPath struct {
+	path     string
+	depth    int
+	platform string // the profiles that name it
+}
+
 // wellKnownDirs are walked wherever they exist.
 var wellKnownDirs = []walkDir{
 	{"/etc/kubernetes/manifests", 1},
@@ -144,15 +123,6 @@ var wellKnownDirs = []walkDir{
 	{"/etc/systemd/system/etcd.service.d", 1},
 	{"/var/lib/kubelet/pki", 1},
 	{"/var/lib/etcd", 1},
-	{"/var/lib/rancher/k3s/server/tls", 2},
-	{"/var/lib/rancher/k3s/server/manifests", 1},
-	{"/var/lib/rancher/k3s/agent/etc/cni/net.d", 1},
-	{"/var/lib/rancher/rke2/server/tls", 2},
-	{"/var/lib/rancher/rke2/agent/pod-manifests", 1},
-	{"/var/lib/rancher/rke2/agent/etc/cni/net.d", 1},
-	{"/var/snap/microk8s/current/args", 1},
-	{"/var/snap/microk8s/current/certs", 1},
-	{"/var/snap/microk8s/current/args/cni-network", 1},
 }
 
 // walkFlags name the component flags whose value is a directory to walk,
@@ -191,7 +161,7 @@ func WalksFlagDir(flag string) (depth int, ok bool) {
 
 // Covers reports whether the collector looks at the node path p whatever
 // runs on the node: p is a well-known file, or lies within the walked
-// depth of a well-known directory. Catalog checks that name files by
+// depth of a well-known directory or of a path a platform profile names. Catalog checks that name files by
 // well-known paths rely on it (a test keeps the two in step).
 func Covers(p string) bool {
 	for _, f := range wellKnownFiles {
@@ -199,7 +169,11 @@ func Covers(p string) bool {
 			return true
 		}
 	}
-	for _, d := range wellKnownDirs {
+	dirs := wellKnownDirs[:len(wellKnownDirs):len(wellKnownDirs)]
+	for _, d := range platformPaths {
+		dirs = append(dirs, walkDir{d.path, d.depth})
+	}
+	for _, d := range dirs {
 		if p == d.path {
 			return true
 		}

@@ -64,6 +64,10 @@ func (n *Node) citeOccurrences(o *Observation, p *bundle.Process, name string, o
 				continue
 			}
 		}
+		if oc.cite != nil {
+			o.cite(*oc.cite) // an argument read from a file
+			continue
+		}
 		o.cite(n.argvCitation(p, oc.index, occObserved(p, oc)))
 	}
 }

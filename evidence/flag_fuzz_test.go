@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
 )
 
 // flagSeeds returns the command lines of the fixtures' node specs, NUL
@@ -73,6 +74,12 @@ func FuzzNodeFlag(f *testing.F) {
 			proc.Component, via = "k3s-server", "kube-apiserver-arg"
 		}
 		n := &Node{procs: []bundle.Process{proc}}
+		if embedded {
+			// k3s's profile, as far as the lookup of a flag goes.
+			n.platform = &catalog.Platform{Name: "k3s", Components: map[string][]catalog.ComponentSource{
+				component: {{Process: "k3s-server", Arg: "kube-apiserver-arg"}},
+			}}
+		}
 		value, occ, p := n.flag(component, name)
 		if p == nil {
 			t.Fatal("the process was not found")

@@ -8,6 +8,7 @@ import (
 	yamlv3 "sigs.k8s.io/yaml/goyaml.v3"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -24,6 +25,10 @@ type Node struct {
 	statList []bundle.Stat
 	problems []bundle.Problem
 	configs  map[string]*configDoc
+	// platform is the node's platform profile, once detected: how
+	// components embedded in another process get their arguments.
+	platform *catalog.Platform
+	args     map[argKey]argList
 	digests  map[string]bundle.Digest
 	// hex are the digests as citations spell them, made once: a node's
 	// results cite the same few members thousands of times.
@@ -91,31 +96,28 @@ func NewNode(file string, b *bundle.Bundle) (*Node, error) {
 	return n, nil
 }
 
-// embedding maps the processes that run several components in one to the
-// flag that passes arguments to each embedded component.
-var embedding = map[string]map[string]string{
-	"k3s-server": {
-		"kube-apiserver": "kube-apiserver-arg", "kube-controller-manager": "kube-controller-manager-arg",
-		"kube-scheduler": "kube-scheduler-arg", "kubelet": "kubelet-arg", "kube-proxy": "kube-proxy-arg", "etcd": "etcd-arg",
-	},
-	"k3s-agent": {"kubelet": "kubelet-arg", "kube-proxy": "kube-proxy-arg"},
-}
-
-// process returns the process that runs the component, and the flag
-// through which an embedding process passes it arguments ("" for the
-// component's own process).
-func (n *Node) process(component string) (*bundle.Process, string) {
+// process returns the process that runs the component, and the source
+// through which that process gets the component's arguments: nil for the
+// component's own process; on a platform whose profile says so, the
+// process that embeds it (k3s server runs kube-apiserver, MicroK8s's
+// kubelite runs them all) with the pass-through flag or args file.
+func (n *Node) process(component string) (*bundle.Process, *catalog.ComponentSource) {
 	for i := range n.procs {
 		if n.procs[i].Component == component {
-			return &n.procs[i], ""
+			return &n.procs[i], nil
 		}
 	}
-	for i := range n.procs {
-		if via, ok := embedding[n.procs[i].Component][component]; ok {
-			return &n.procs[i], via
+	if n.platform == nil {
+		return nil, nil
+	}
+	for _, src := range n.platform.Components[component] {
+		for i := range n.procs {
+			if n.procs[i].Component == src.Process {
+				return &n.procs[i], &src
+			}
 		}
 	}
-	return nil, ""
+	return nil, nil
 }
 
 // Runs reports whether the component runs on the node.
@@ -127,11 +129,14 @@ func (n *Node) Runs(component string) bool {
 	return p != nil
 }
 
-// flagOcc is one occurrence of a flag on a command line.
+// flagOcc is one occurrence of a flag among the arguments a component
+// reads.
 type flagOcc struct {
 	value string
-	index int // argv index
+	index int // argv index; -1 for an argument read from a file
 	bare  bool
+	// cite is where an argument read from a file is.
+	cite *results.Citation
 }
 
 // listFlags accumulate over repeated occurrences, as the components' flag
@@ -145,26 +150,32 @@ var listFlags = map[string]bool{
 	"admission-control":         true,
 }
 
-// flag returns the value of --name on the component's command line.
+// flag returns the value of --name among the arguments the component
+// reads (argList says where they come from).
 func (n *Node) flag(component, name string) (value string, occ []flagOcc, p *bundle.Process) {
-	p, via := n.process(component)
+	p, src := n.process(component)
 	if p == nil {
 		return "", nil, nil
 	}
-	for i := 1; i < len(p.Argv); i++ {
-		arg := p.Argv[i]
+	items := n.argList(p, src).items
+	via := ""
+	if src != nil {
+		via = src.Arg
+	}
+	for i := 0; i < len(items); i++ {
+		arg := items[i].text
 		if via != "" {
 			// k3s: --kube-apiserver-arg=profiling=false or --kube-apiserver-arg profiling=false
 			v, ok := strings.CutPrefix(arg, "--"+via+"=")
-			if !ok && arg == "--"+via && i+1 < len(p.Argv) {
-				v, ok = p.Argv[i+1], true
+			if !ok && arg == "--"+via && i+1 < len(items) {
+				v, ok = items[i+1].text, true
 			}
 			if !ok {
 				continue
 			}
 			k, val, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")
 			if k == name {
-				occ = append(occ, flagOcc{value: val, index: i})
+				occ = append(occ, flagOcc{value: val, index: items[i].index, cite: items[i].cite})
 			}
 			continue
 		}
@@ -175,10 +186,10 @@ func (n *Node) flag(component, name string) (value string, occ []flagOcc, p *bun
 		if k != name {
 			continue
 		}
-		o := flagOcc{value: val, index: i}
+		o := flagOcc{value: val, index: items[i].index, cite: items[i].cite}
 		if !hasEq {
-			if i+1 < len(p.Argv) && !strings.HasPrefix(p.Argv[i+1], "-") {
-				o.value = p.Argv[i+1]
+			if i+1 < len(items) && !strings.HasPrefix(items[i+1].text, "-") {
+				o.value = items[i+1].text
 			} else {
 				o.value, o.bare = "true", true
 			}

@@ -87,6 +87,9 @@ func (n *Node) Setting(component string, s *catalog.Setting) Observation {
 			n.citeOccurrences(&o, p, s.Flag, occ)
 			return o
 		}
+		if why := n.ArgsUnknown(component); why != "" {
+			return o.unknown("--%s: %s", s.Flag, why)
+		}
 	}
 	if s.Env != "" {
 		if ob, done := n.envSetting(p, s.Env, &o); done {
@@ -95,7 +98,7 @@ func (n *Node) Setting(component string, s *catalog.Setting) Observation {
 	}
 	if s.Field == "" {
 		if s.Flag != "" {
-			o.cite(n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s", s.Flag, arguments(p))))
+			o.cite(n.flagAbsent(component, p, s.Flag, ""))
 		}
 		o.State = Unset
 		return o
@@ -131,7 +134,7 @@ func (n *Node) configFiles(component string, p *bundle.Process, s *catalog.Setti
 	case len(occ) > 0:
 		paths = append(paths, cfgPath)
 		if s.Flag != "" {
-			o.cite(n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s; --config=%s", s.Flag, arguments(p), cfgPath)))
+			o.cite(n.flagAbsent(component, p, s.Flag, "; --config="+cfgPath))
 		}
 	default:
 		what := "no --config"

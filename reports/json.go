@@ -61,6 +61,10 @@ type jsonControls struct {
 	// Benchmark and BenchmarkReason: which benchmark the node got, and why.
 	Benchmark       string `json:"benchmark"`
 	BenchmarkReason string `json:"benchmark_reason"`
+	// Platform and PlatformReason: the distribution the node was
+	// recognised as, and from what; absent for none.
+	Platform       string `json:"platform,omitempty"`
+	PlatformReason string `json:"platform_reason,omitempty"`
 }
 
 type jsonGroup struct {
@@ -156,7 +160,7 @@ func control(rep *results.Report, n results.NodeResult, tr results.TargetResult)
 	c := jsonControls{
 		ID: tr.Section.ID, Version: version, DetectedVersion: minorVersion(n.KubeVersion), Text: tr.Section.Title,
 		NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Bundle: n.Bundle.Digest,
-		Benchmark: n.Benchmark, BenchmarkReason: n.BenchmarkReason,
+		Benchmark: n.Benchmark, BenchmarkReason: n.BenchmarkReason, Platform: n.Platform, PlatformReason: n.PlatformReason,
 		jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
 	}
 	for _, r := range tr.Results {

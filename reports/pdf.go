@@ -1105,6 +1105,9 @@ func (d *pdfDoc) results() {
 		meta := fmt.Sprintf("roles: %s · host: %s · bundle sha256:%s · %s",
 			strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Host.Hostname, n.Bundle.Digest.Short(), totalsLine(n.Totals))
 		meta += " · " + n.Bundle.Verification
+		if n.PlatformReason != "" {
+			meta += " · platform: " + n.PlatformReason
+		}
 		if n.BenchmarkReason != "" {
 			meta += " · benchmark: " + n.BenchmarkReason
 		}

@@ -63,6 +63,9 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		if n.Bundle.Partial {
 			ew.printf("note: this bundle's collection was partial; checks that needed the missing evidence are WARN\n")
 		}
+		if n.PlatformReason != "" {
+			ew.printf("platform: %s\n", display.Escape(n.PlatformReason))
+		}
 		if n.BenchmarkReason != "" {
 			ew.printf("benchmark: %s\n", n.BenchmarkReason)
 		}

@@ -849,15 +849,19 @@ func (x *workbook) evidence() error {
 
 func (x *workbook) bundles() error {
 	cols := []column{
-		{"File", 36, true}, {"Digest", 68, false}, {"Host", 24, false}, {"Roles", 20, false},
+		{"File", 36, true}, {"Digest", 68, false}, {"Host", 24, false}, {"Roles", 20, false}, {"Platform", 30, true},
 		{"Collected at", 22, false}, {"Collector version", 18, false}, {"Format version", 14, false},
 		{"Partial", 9, false}, {"Verification", 30, true}, {"Signature", 12, false}, {"Signer key", 18, false},
 		{"Problems", 60, true},
 	}
 	bs := bundles(x.rep)
+	platform := map[results.Digest]string{}
+	for _, n := range x.rep.Nodes {
+		platform[n.Bundle.Digest] = n.PlatformReason
+	}
 	return x.stream(sheetBundles, cols, len(bs), 0, func(add func(...string) error) error {
 		for _, b := range bs {
-			if err := add(b.File, b.Digest.String(), b.Host.Hostname, strings.Join(b.Host.Roles, ", "),
+			if err := add(b.File, b.Digest.String(), b.Host.Hostname, strings.Join(b.Host.Roles, ", "), platform[b.Digest],
 				b.CollectedAt.UTC().Format(time.RFC3339), b.CollectorVersion, fmt.Sprint(b.FormatVersion),
 				yesNo(b.Partial), b.Verification, b.Signature, b.SignerKeyID, strings.Join(b.Problems, "\n")); err != nil {
 				return err

@@ -203,6 +203,7 @@ func renderXLSX(t testing.TB, rep *results.Report) []byte {
 func TestXLSXContents(t *testing.T) {
 	rep := testReport()
 	mustStatus(t, rep, results.Pass, results.Fail, results.Warn, results.Info, results.NA)
+	rep.Nodes[0].Platform, rep.Nodes[0].PlatformReason = "k3s", "K3s: a k3s-server process (pid 812)"
 	data := renderXLSX(t, rep)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -304,8 +305,8 @@ func TestXLSXContents(t *testing.T) {
 	for i, n := range rep.Nodes {
 		row := bs[i+1]
 		row = append(row, make([]string, 12)...)
-		if row[1] != n.Bundle.Digest.String() || row[2] != n.Bundle.Host.Hostname || row[7] != yesNo(n.Bundle.Partial) ||
-			row[8] != n.Bundle.Verification || row[9] != n.Bundle.Signature || row[10] != n.Bundle.SignerKeyID {
+		if row[1] != n.Bundle.Digest.String() || row[2] != n.Bundle.Host.Hostname || row[4] != n.PlatformReason || row[8] != yesNo(n.Bundle.Partial) ||
+			row[9] != n.Bundle.Verification || row[10] != n.Bundle.Signature || row[11] != n.Bundle.SignerKeyID {
 			t.Errorf("bundle row %d = %q", i+2, row)
 		}
 	}

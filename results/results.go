@@ -263,8 +263,15 @@ type NodeResult struct {
 	// KubeVersion is the node's own Kubernetes version ("v1.32.4"), when
 	// its bundle records one.
 	KubeVersion string
-	Targets     []TargetResult
-	Totals      Totals
+	// Platform is the distribution the node was recognised as ("k3s"),
+	// or "" for none; PlatformReason says from what, and
+	// PlatformCitations point at it.
+	Platform          string
+	PlatformTitle     string
+	PlatformReason    string
+	PlatformCitations []Citation
+	Targets           []TargetResult
+	Totals            Totals
 }
 
 // Report is the results model every renderer takes.

@@ -915,3 +915,14 @@ func TestEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldEmptyFile: a file that holds only a comment has no field.
+func TestFieldEmptyFile(t *testing.T) {
+	enc := "/etc/kubernetes/enc.yaml"
+	n := fx{procs: []bundle.Process{pr(1, "kube-apiserver", "--encryption-provider-config="+enc)}, stats: []bundle.Stat{reg(enc, "0600")},
+		files: map[string]string{enc: "# written by hand, emptied\n"}}.node(t)
+	o := n.Field("kube-apiserver", &catalog.Field{File: &catalog.Setting{Flag: "encryption-provider-config"}, Path: "resources[].providers[0].~"})
+	if o.State != Unset {
+		t.Errorf("a comment-only file: %s", show(o))
+	}
+}

@@ -4,7 +4,9 @@
 //
 //	go run ./scripts/mutate/summary [-files] mutate-out/*.json
 //
-// With -files, each file's figures follow its package's.
+// With -files, each file's figures follow its package's. A gremlins log
+// (NAME.log, its standard output) may stand for a report: the figures of
+// a run stopped before its end.
 //
 // Efficacy is killed / (killed + lived); mutant coverage is (killed +
 // lived) / every mutant found (not covered and not viable included).
@@ -17,20 +19,26 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 type report struct {
-	Files []struct {
-		Name      string `json:"file_name"`
-		Mutations []struct {
-			Type   string `json:"type"`
-			Status string `json:"status"`
-			Line   int    `json:"line"`
-			Column int    `json:"column"`
-		} `json:"mutations"`
-	} `json:"files"`
+	Files []fileReport `json:"files"`
+}
+
+type fileReport struct {
+	Name      string     `json:"file_name"`
+	Mutations []mutation `json:"mutations"`
+}
+
+type mutation struct {
+	Type   string `json:"type"`
+	Status string `json:"status"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
 }
 
 type counts struct{ killed, lived, timedOut, notCovered, notViable, total int }
@@ -71,7 +79,9 @@ func run(files []string, w io.Writer) error {
 			return err
 		}
 		var r report
-		if err := json.Unmarshal(data, &r); err != nil {
+		if strings.HasSuffix(file, ".log") {
+			r = parseLog(string(data))
+		} else if err := json.Unmarshal(data, &r); err != nil {
 			return fmt.Errorf("%s: %w", file, err)
 		}
 		var c counts
@@ -105,7 +115,7 @@ func run(files []string, w io.Writer) error {
 				}
 			}
 		}
-		name := strings.TrimSuffix(filepath.Base(file), ".json")
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(file), ".json"), ".log")
 		fmt.Fprintf(w, "%-10s %7.2f%% %7.2f%% %6d %6d %6d %6d %6d\n", name, c.efficacy(), c.coverage(), c.killed, c.lived, c.timedOut, c.notCovered, c.notViable)
 		if *perFile {
 			sort.Strings(names)
@@ -123,4 +133,30 @@ func run(files []string, w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// logLine is a mutant as gremlins prints it: "      KILLED ARITHMETIC_BASE at
+// frames.go:95:16".
+var logLine = regexp.MustCompile(`^\s*(KILLED|LIVED|TIMED OUT|NOT COVERED|NOT VIABLE) (\S+) at (\S+):(\d+):(\d+)$`)
+
+// parseLog reads the mutants a gremlins log reports.
+func parseLog(text string) report {
+	var r report
+	index := map[string]int{}
+	for _, line := range strings.Split(text, "\n") {
+		m := logLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		i, ok := index[m[3]]
+		if !ok {
+			i = len(r.Files)
+			index[m[3]] = i
+			r.Files = append(r.Files, fileReport{Name: m[3]})
+		}
+		line, _ := strconv.Atoi(m[4])
+		col, _ := strconv.Atoi(m[5])
+		r.Files[i].Mutations = append(r.Files[i].Mutations, mutation{Type: m[2], Status: m[1], Line: line, Column: col})
+	}
+	return r
 }

@@ -59,3 +59,23 @@ func TestSortCuts(t *testing.T) {
 		t.Errorf("apply = %q", got)
 	}
 }
+
+// TestFileTypes: a copy names the types of its documents, each once, in
+// order.
+func TestFileTypes(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n"
+	cfg := "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 0\n"
+	for _, tt := range []struct {
+		name, text string
+		want       string
+	}{
+		{"/etc/kubernetes/manifests/a.yaml", pod, "pod"},
+		{"/etc/kubernetes/manifests/a.yaml", pod + "---\n" + pod, "pod"},
+		{"/etc/kubernetes/manifests/a.yaml", pod + "---\n" + cfg + "---\n" + pod, "pod,kubelet-config"},
+	} {
+		out := New(nil).File(tt.name, []byte(tt.text), Via{})
+		if out.Data == nil || out.Type != tt.want {
+			t.Errorf("%q: type %q (skipped %q), want %q", tt.text, out.Type, out.Skipped, tt.want)
+		}
+	}
+}

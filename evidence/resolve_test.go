@@ -926,3 +926,18 @@ func TestFieldEmptyFile(t *testing.T) {
 		t.Errorf("a comment-only file: %s", show(o))
 	}
 }
+
+// TestEmptyAndLooping: the first item of an empty list is no value; a
+// path under a directory that is a symlink loop is not known to be
+// absent.
+func TestEmptyAndLooping(t *testing.T) {
+	enc := "/etc/kubernetes/enc.yaml"
+	n := fx{procs: []bundle.Process{pr(1, "kube-apiserver", "--encryption-provider-config="+enc)},
+		stats: []bundle.Stat{reg(enc, "0600"), link("/loop/a", "/loop/b"), link("/loop/b", "/loop/a")},
+		files: map[string]string{enc: "resources:\n- resources: [secrets]\n  providers: []\n"}}.node(t)
+	if o := n.Field("kube-apiserver", &catalog.Field{File: &catalog.Setting{Flag: "encryption-provider-config"}, Path: "resources[].providers[0].~"}); o.State != Unset {
+		t.Errorf("the first provider of none: %s", show(o))
+	}
+	checkShow(t, "under a loop", showFiles(n.Files("kube-apiserver", &catalog.Files{Paths: []string{"/loop/a/x.conf"}, Every: true})),
+		"/loop/a/x.conf paths=[] unknown=\"\" unseen=[\"/loop/a/x.conf was not collected\"]")
+}

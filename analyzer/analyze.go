@@ -180,7 +180,7 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 			if c, ok, err := pk.forNode(n); ok || err != nil {
 				return c, ok, err
 			}
-			c, err := pk.forCluster(files[i], clusterCAs(n), servers)
+			c, err := pk.forCluster(files[i], clusterCAs(n), servers, n.Platform())
 			return c, true, err
 		}
 		w := mem.acquire(weights[i])

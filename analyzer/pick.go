@@ -61,16 +61,26 @@ func (p *picker) byMinor(minor int) (choice, error) {
 	if err != nil {
 		return choice{}, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	cat, ok := p.cats[pk.Benchmark]
-	if !ok {
-		if cat, err = catalog.LoadEmbedded(pk.Benchmark); err != nil {
-			return choice{}, err
-		}
-		p.cats[pk.Benchmark] = cat
+	cat, err := p.load(pk.Benchmark)
+	if err != nil {
+		return choice{}, err
 	}
 	return choice{cat: cat, warning: pk.Newer}, nil
+}
+
+// load returns an embedded benchmark, loaded once per run.
+func (p *picker) load(name string) (*catalog.Catalog, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cat, ok := p.cats[name]
+	if !ok {
+		var err error
+		if cat, err = catalog.LoadEmbedded(name); err != nil {
+			return nil, err
+		}
+		p.cats[name] = cat
+	}
+	return cat, nil
 }
 
 // forNode picks n's benchmark by its own Kubernetes version; ok is false
@@ -83,17 +93,34 @@ func (p *picker) forNode(n *evidence.Node) (c choice, ok bool, err error) {
 	if !ok {
 		return choice{}, false, nil
 	}
-	c, err = p.forVersion(v)
+	c, err = p.forVersion(v, n.Platform())
 	return c, true, err
 }
 
-func (p *picker) forVersion(v evidence.KubeVersion) (choice, error) {
+// forVersion picks the benchmark of a Kubernetes version: the platform's
+// own benchmark for it where its profile names one, else the CIS
+// benchmark of the version.
+func (p *picker) forVersion(v evidence.KubeVersion, pl *catalog.Platform) (choice, error) {
 	minor, err := catalog.KubeMinor(v.Version)
+	if err == nil && pl != nil {
+		if name := pl.BenchmarkFor(minor); name != "" {
+			cat, err := p.load(name)
+			if err != nil {
+				return choice{}, err
+			}
+			return choice{cat: cat, version: v.Version, from: v.From,
+				reason: fmt.Sprintf("%s from %s, on %s → %s", v.Version, v.From, pl.Title, name)}, nil
+		}
+	}
 	if err == nil {
 		var c choice
 		if c, err = p.byMinor(minor); err == nil {
 			c.version, c.from = v.Version, v.From
 			c.reason = fmt.Sprintf("%s from %s → %s", v.Version, v.From, c.cat.Benchmark)
+			if pl != nil && len(pl.Benchmarks) > 0 {
+				c.reason = fmt.Sprintf("%s from %s → %s (no %s benchmark for 1.%d is embedded: the CIS benchmark, on %s's settings)",
+					v.Version, v.From, c.cat.Benchmark, pl.Title, minor, pl.Title)
+			}
 			return c, nil
 		}
 	}
@@ -114,7 +141,7 @@ type apiServer struct {
 // other nodes of this run that share a CA certificate with the node. Of
 // several versions (an upgrade in progress) the oldest is taken, since a
 // kubelet is never newer than its API servers.
-func (p *picker) forCluster(file string, cas []results.Digest, servers []apiServer) (choice, error) {
+func (p *picker) forCluster(file string, cas []results.Digest, servers []apiServer, pl *catalog.Platform) (choice, error) {
 	var match []apiServer
 	for _, s := range servers {
 		if slices.ContainsFunc(cas, func(d results.Digest) bool { return slices.Contains(s.cas, d) }) {
@@ -144,7 +171,7 @@ func (p *picker) forCluster(file string, cas []results.Digest, servers []apiServ
 			oldest, oldestMinor = s, m
 		}
 	}
-	c, err := p.forVersion(evidence.KubeVersion{Version: oldest.version, From: oldest.from + " on " + oldest.node})
+	c, err := p.forVersion(evidence.KubeVersion{Version: oldest.version, From: oldest.from + " on " + oldest.node}, pl)
 	if err != nil {
 		return choice{}, err
 	}

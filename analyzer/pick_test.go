@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/evidence"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/results"
 )
@@ -157,20 +158,52 @@ func TestForCluster(t *testing.T) {
 		{node: "cp-2", version: "v1.16.9", from: from, cas: []results.Digest{ca2}},
 		{node: "other", version: "v1.15.1", from: from, cas: []results.Digest{ca3}},
 	}
-	c, err := p.forCluster("w.kpb", []results.Digest{ca1}, servers)
+	c, err := p.forCluster("w.kpb", []results.Digest{ca1}, servers, nil)
 	if err != nil || c.cat.Benchmark != "cis-1.6" || !strings.HasPrefix(c.reason, "v1.17.3 from "+from+" on cp-1, a node of the same cluster") {
 		t.Errorf("one server: %v, %q", err, c.reason)
 	}
-	c, err = p.forCluster("w.kpb", []results.Digest{ca2}, servers)
+	c, err = p.forCluster("w.kpb", []results.Digest{ca2}, servers, nil)
 	if err != nil || !strings.HasPrefix(c.reason, "v1.16.9, the oldest of the cluster's API servers (v1.16.9, v1.17.3), from "+from+" on cp-2") {
 		t.Errorf("two servers: %v, %q", err, c.reason)
 	}
-	_, err = p.forCluster("w.kpb", []results.Digest{"dd"}, servers)
+	_, err = p.forCluster("w.kpb", []results.Digest{"dd"}, servers, nil)
 	if err == nil || !strings.Contains(err.Error(), "no node of its cluster among the bundles runs an API server") {
 		t.Errorf("no shared CA: %v", err)
 	}
-	_, err = p.forCluster("w.kpb", nil, servers)
+	_, err = p.forCluster("w.kpb", nil, servers, nil)
 	if err == nil || !strings.Contains(err.Error(), "no CA certificate that would tie it to another node") {
 		t.Errorf("no CA: %v", err)
+	}
+}
+
+// TestPlatformBenchmark: a platform whose profile names a benchmark for
+// the node's version gets it; otherwise the CIS benchmark of the version,
+// and the reason says so.
+func TestPlatformBenchmark(t *testing.T) {
+	pl := &catalog.Platform{Name: "dist", Title: "Dist", Benchmarks: []catalog.PlatformBenchmark{
+		{Kubernetes: catalog.VersionRange{From: "1.24", To: "1.25"}, Benchmark: "cis-1.5"},
+	}}
+	p, err := newPicker(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		version, want, reason string
+	}{
+		{"v1.25.3+dist1", "cis-1.5", "v1.25.3+dist1 from the kubelet's build info, on Dist → cis-1.5"},
+		{"v1.24.0", "cis-1.5", "on Dist → cis-1.5"},
+		{"v1.26.1", "cis-1.8", "→ cis-1.8 (no Dist benchmark for 1.26 is embedded: the CIS benchmark, on Dist's settings)"},
+	} {
+		c, err := p.forVersion(evidence.KubeVersion{Version: tt.version, From: "the kubelet's build info"}, pl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.cat.Benchmark != tt.want || !strings.Contains(c.reason, tt.reason) {
+			t.Errorf("%s: %s (%q), want %s (%q)", tt.version, c.cat.Benchmark, c.reason, tt.want, tt.reason)
+		}
+	}
+	c, err := p.forVersion(evidence.KubeVersion{Version: "v1.25.3", From: "x"}, nil)
+	if err != nil || c.cat.Benchmark != "cis-1.7" || strings.Contains(c.reason, "(") {
+		t.Errorf("no platform: %v %q", err, c.reason)
 	}
 }

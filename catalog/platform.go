@@ -92,6 +92,33 @@ type ComponentSource struct {
 	// ArgsFile is a file that holds the component's command-line flags,
 	// one per line (MicroK8s's args files).
 	ArgsFile string `json:"args_file,omitempty"`
+	// Defaults are the arguments the process passes the component before
+	// any the user gives ("profiling=false"), for the Kubernetes versions
+	// given (all when none).
+	Defaults []DefaultArg `json:"defaults,omitempty"`
+}
+
+// DefaultArg is an argument a platform's process passes an embedded
+// component by default.
+type DefaultArg struct {
+	Arg        string        `json:"arg"`
+	Kubernetes *VersionRange `json:"kubernetes,omitempty"`
+	// Source is the public document that states it.
+	Source string `json:"source"`
+}
+
+// Holds reports whether the default applies to Kubernetes minor version
+// minor (a minor of -1, unknown, holds only for defaults of every
+// version).
+func (d DefaultArg) Holds(minor int) bool {
+	if d.Kubernetes == nil {
+		return true
+	}
+	from, to := minorOf(d.Kubernetes.From), minorOf(d.Kubernetes.To)
+	if d.Kubernetes.To == "" {
+		to = 1 << 30
+	}
+	return minor >= 0 && minor >= from && minor <= to
 }
 
 // ProcessConfig is a configuration file whose keys are the command-line
@@ -228,6 +255,19 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 				return nil, bad(at, "arg or args_file, not both")
 			case src.ArgsFile != "" && !path.IsAbs(src.ArgsFile):
 				return nil, bad(at+".args_file", "%q: want an absolute path", src.ArgsFile)
+			case len(src.Defaults) > 0 && src.Arg == "":
+				return nil, bad(at+".defaults", "defaults go with arg (the flag that passes them)")
+			}
+			for j, d := range src.Defaults {
+				k, _, ok := strings.Cut(d.Arg, "=")
+				switch {
+				case !ok || k == "" || strings.HasPrefix(k, "-"):
+					return nil, bad(fmt.Sprintf("%s.defaults[%d].arg", at, j), "%q: want name=value", d.Arg)
+				case !strings.HasPrefix(d.Source, "https://"):
+					return nil, bad(fmt.Sprintf("%s.defaults[%d].source", at, j), "name the public document that states it (https://…)")
+				case d.Kubernetes != nil && minorOf(d.Kubernetes.From) == 1<<30:
+					return nil, bad(fmt.Sprintf("%s.defaults[%d].kubernetes", at, j), "want from (and to) as minor versions (\"1.24\")")
+				}
 			}
 		}
 	}

@@ -15,6 +15,8 @@ func TestVersionFromModInfo(t *testing.T) {
 		{"path\tk8s.io/kubernetes/cmd/kubelet\nbuild\t-ldflags=\"-X 'k8s.io/component-base/version.gitVersion=v1.27.3' -X 'k8s.io/component-base/version.gitCommit=abc'\"\n", "v1.27.3"},
 		{"build\t-ldflags=-X k8s.io/client-go/pkg/version.gitVersion=v1.20.4-tke.1 -s -w\n", "v1.20.4-tke.1"},
 		{"build\t-ldflags=\"-X \\\"k8s.io/component-base/version.gitVersion=v1.30.0\\\"\"\n", "v1.30.0"},
+		{"build\t-ldflags=\"-X github.com/k3s-io/k3s/pkg/version.Version=v1.33.4+k3s1 -X github.com/k3s-io/k3s/pkg/version.GitCommit=abc\"\n", "v1.33.4+k3s1"},
+		{"build\t-ldflags=\"-X github.com/rancher/rke2/pkg/version.Version=v1.33.4+rke2r1\"\n", "v1.33.4+rke2r1"},
 		{"build\t-ldflags=-s -w\n", ""},
 		{"mod\tk8s.io/component-base/version.gitVersion=v9\n", ""},
 		{"", ""},
@@ -94,5 +96,27 @@ func TestVersionsInManifest(t *testing.T) {
 	if len(got) != 2 || got[0].Version != "v1.20.4" || got[0].Component != "kube-apiserver" ||
 		got[1].Version != "v1.18.20-rc.1+abc" || got[1].Component != "kube-proxy" {
 		t.Errorf("versionsInManifest = %+v", got)
+	}
+}
+
+// TestVersionsInRKE2Manifest: RKE2 runs every component from its
+// hardened-kubernetes image; the manifest's name says which.
+func TestVersionsInRKE2Manifest(t *testing.T) {
+	text := []byte("spec:\n  containers:\n  - image: index.docker.io/rancher/hardened-kubernetes:v1.33.4-rke2r1-build20250814\n")
+	for _, tt := range []struct{ path, component string }{
+		{"/var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml", "kube-apiserver"},
+		{"/var/lib/rancher/rke2/agent/pod-manifests/kube-proxy.yaml", "kube-proxy"},
+		{"/var/lib/rancher/rke2/agent/pod-manifests/cloud-controller-manager.yaml", ""},
+	} {
+		got := versionsInManifest(tt.path, text)
+		if tt.component == "" {
+			if len(got) != 0 {
+				t.Errorf("%s: %+v, want none (not a Kubernetes component)", tt.path, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].Version != "v1.33.4-rke2r1-build20250814" || got[0].Component != tt.component {
+			t.Errorf("%s: %+v, want %s v1.33.4-rke2r1-build20250814", tt.path, got, tt.component)
+		}
 	}
 }

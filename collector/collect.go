@@ -382,7 +382,11 @@ func (c *collector) content(e *entry, v visit) {
 		c.copies[member] = out
 		c.copied += int64(len(out))
 		e.stat.Member, e.stat.Redactions, e.stat.Content, e.stat.CopyType = member, f.Redactions, "copy", f.Type
-		fps := pathsInTextN(out, maxPathsPerFile+1)
+		text := out
+		if f.Type == "systemd" {
+			text = expandUnitSpecifiers(p, out)
+		}
+		fps := pathsInTextN(text, maxPathsPerFile+1)
 		if len(fps) > maxPathsPerFile {
 			fps = fps[:maxPathsPerFile]
 			c.problem(problem{Path: p, Op: "parse", Kind: "limit", Message: fmt.Sprintf("more than %d paths in the file: the rest were not followed", maxPathsPerFile)})

@@ -311,6 +311,25 @@ func (s *specSource) resolves(string) error { return nil }
 
 func (s *specSource) accounts() (map[int]string, map[int]string) { return s.users, s.groups }
 func (s *specSource) effectiveUser() (int, int)                  { return 0, 0 }
-func (s *specSource) executable(int) (io.ReaderAt, io.Closer, error) {
+
+// executable opens the spec's file at the process's executable path, so
+// that a spec can carry a component's build information (a stand-in ELF
+// made by scripts/mkbuildinfo); a process whose executable the spec does
+// not hold has none.
+func (s *specSource) executable(pid int) (io.ReaderAt, io.Closer, error) {
+	for _, p := range s.procs {
+		if p.pid != pid || p.exe == "" {
+			continue
+		}
+		e, ok := s.entries[path.Clean(p.exe)]
+		if !ok || e.host == "" || e.info.typ != "file" {
+			return nil, nil, nil
+		}
+		f, err := os.Open(e.host)
+		if err != nil {
+			return nil, nil, err
+		}
+		return f, f, nil
+	}
 	return nil, nil, nil
 }

@@ -39,6 +39,11 @@ func versionsInManifest(p string, text []byte) []bundle.VersionEvidence {
 		for _, a := range archSuffixes {
 			name = strings.TrimSuffix(name, a)
 		}
+		if name == "hardened-kubernetes" {
+			// RKE2 runs every component from one image; the manifest's
+			// name says which (kube-apiserver.yaml).
+			name = strings.TrimSuffix(strings.TrimSuffix(p[strings.LastIndexByte(p, '/')+1:], ".yaml"), ".yml")
+		}
 		if imageComponents[name] && isVersion(tag) {
 			out = append(out, bundle.VersionEvidence{Version: tag, Component: name, Source: "image-tag", Path: p})
 		}
@@ -82,6 +87,11 @@ var gitVersionVars = []string{
 	"k8s.io/component-base/version.gitVersion=",
 	"k8s.io/client-go/pkg/version.gitVersion=",
 	"k8s.io/kubernetes/pkg/version.gitVersion=",
+	// The k3s and rke2 launchers carry only their own version, which is
+	// the Kubernetes version with the distribution's suffix
+	// (v1.33.4+k3s1); the binaries they unpack carry gitVersion too.
+	"github.com/k3s-io/k3s/pkg/version.Version=",
+	"github.com/rancher/rke2/pkg/version.Version=",
 }
 
 // versionFromModInfo finds the Kubernetes version in the -ldflags build

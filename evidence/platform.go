@@ -61,8 +61,12 @@ func (n *Node) argList(p *bundle.Process, src *catalog.ComponentSource) argList 
 	if src != nil && src.ArgsFile != "" {
 		l = n.argsFile(src.ArgsFile)
 	} else {
+		if src != nil {
+			l.items = append(l.items, n.defaultArgs(p, src)...)
+		}
 		if cfg := processConfig(n.platform, p.Component); cfg != nil {
-			l = n.configArgs(p, cfg)
+			c := n.configArgs(p, cfg)
+			l.items, l.unknown = append(l.items, c.items...), c.unknown
 		}
 		for i := 1; i < len(p.Argv); i++ {
 			l.items = append(l.items, argItem{text: p.Argv[i], index: i})
@@ -83,6 +87,29 @@ func (n *Node) ArgsUnknown(component string) string {
 		return ""
 	}
 	return n.argList(p, src).unknown
+}
+
+// defaultArgs are the arguments process p passes the component through
+// src before any the user gives, for the node's Kubernetes version.
+func (n *Node) defaultArgs(p *bundle.Process, src *catalog.ComponentSource) []argItem {
+	if len(src.Defaults) == 0 {
+		return nil
+	}
+	minor := -1
+	if v, ok := n.KubernetesVersion(); ok {
+		if m, err := catalog.KubeMinor(v.Version); err == nil {
+			minor = m
+		}
+	}
+	var out []argItem
+	for _, d := range src.Defaults {
+		if !d.Holds(minor) {
+			continue
+		}
+		c := n.argvCitation(p, -1, fmt.Sprintf("%s passes %s to it by default (%s profile: %s); no argument of its %s overrides it", p.Component, d.Arg, n.platform.Name, d.Source, arguments(p)))
+		out = append(out, argItem{text: "--" + src.Arg + "=" + d.Arg, index: -1, cite: &c})
+	}
+	return out
 }
 
 // processConfig returns the configuration file that processes of the

@@ -3,6 +3,7 @@ package evidence
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -120,6 +121,13 @@ func (n *Node) Setting(component string, s *catalog.Setting) Observation {
 	for _, d := range files {
 		o.cite(n.fieldCitation(d, s.Field, "not present in "+d.path))
 	}
+	if s.ConfigDefault != "" && len(files) > 0 {
+		// The component read a configuration file without the field: the
+		// file's API default applies, not the flag's.
+		o.State, o.Value = Set, s.ConfigDefault
+		o.cite(n.fieldCitation(files[0], s.Field, fmt.Sprintf("not set in any configuration file %s reads: the configuration's default, %s, applies", component, s.ConfigDefault)))
+		return o
+	}
 	o.State = Unset
 	return o
 }
@@ -155,6 +163,14 @@ func (n *Node) configFiles(component string, p *bundle.Process, s *catalog.Setti
 	var docs []*configDoc
 	for _, cp := range paths {
 		d := n.config(cp)
+		if st := n.stats[cp]; d.err == nil && st != nil && st.CopyType != "" && configCopyTypes[component] != "" &&
+			!slices.Contains(strings.Split(st.CopyType, ","), configCopyTypes[component]) {
+			// The redactor read the file as something else (an
+			// environment file, another document): its copy says nothing
+			// of the component's fields.
+			o.cite(n.statCitation(st, "copy_type", st.CopyType))
+			return nil, o.unknown("the copy of %s was read as %s, not as the %s's configuration: its settings cannot be read from it", cp, st.CopyType, component), false
+		}
 		if d.err != nil {
 			if n.unverified[d.member] {
 				o.cite(results.Citation{Bundle: n.hexSelf, Node: n.Name, Member: d.member, MemberSHA256: n.memberHex(d.member),
@@ -170,6 +186,10 @@ func (n *Node) configFiles(component string, p *bundle.Process, s *catalog.Setti
 	}
 	return docs, *o, true
 }
+
+// configCopyTypes are the document types of the components' --config
+// files, as the redactor names them in a copy's copy_type.
+var configCopyTypes = map[string]string{"kubelet": "kubelet-config", "kube-proxy": "kube-proxy-config", "kube-scheduler": "kube-scheduler-config"}
 
 // dropIns lists the kubelet's drop-in files of dir, as the kubelet reads
 // them: *.conf in lexical order. err says why the list is not known.

@@ -156,12 +156,18 @@ func TestEnv(t *testing.T) {
 		"ETCDCTL_USER=root:pw", "ETCDCTL_CACERT=/etc/ca.crt", "HTTPS_PROXY=http://u:pw@proxy:3128", "NO_PROXY=10.0.0.0/8",
 		"KUBELET_KUBEADM_ARGS=--node-ip=10.0.0.5 --token=abc", "KUBE_API_ARGS=--profiling=false", "vip_password=pw",
 		"K3S_TOKEN=K10x::server:y", "K3S_KUBECONFIG_MODE=644", "NOEQUALS", "EMPTY=",
+		"NODEADM_KUBELET_ARGS=--node-ip=10.0.12.34 --config=/etc/kubernetes/kubelet/config.json --bootstrap-secret=s3",
+		"KUBELET_NODE_LABELS=kubernetes.azure.com/role=agent,agentpool=nodepool1",
+		"SNAP_DATA=/var/snap/microk8s/current", "SNAP_VERSION=v1.33.4",
 	}
 	want := []string{
 		"PATH=/usr/bin:/bin", "HOME=/root", "ETCD_DATA_DIR=/var/lib/etcd", "ETCD_INITIAL_CLUSTER_TOKEN=<redacted:3>",
 		"ETCDCTL_USER=<redacted:7>", "ETCDCTL_CACERT=/etc/ca.crt", "HTTPS_PROXY=http://<redacted:4>@proxy:3128", "NO_PROXY=10.0.0.0/8",
 		"KUBELET_KUBEADM_ARGS=--node-ip=10.0.0.5 --token=<redacted:3>", "KUBE_API_ARGS=--profiling=false", "vip_password=<redacted:2>",
 		"K3S_TOKEN=<redacted:14>", "K3S_KUBECONFIG_MODE=<redacted:3>", "<redacted:8>", "EMPTY=",
+		"NODEADM_KUBELET_ARGS=--node-ip=10.0.12.34 --config=/etc/kubernetes/kubelet/config.json --bootstrap-secret=<redacted:2>",
+		"KUBELET_NODE_LABELS=kubernetes.azure.com/role=agent,agentpool=nodepool1",
+		"SNAP_DATA=/var/snap/microk8s/current", "SNAP_VERSION=v1.33.4",
 	}
 	got, n := r.Env("etcd", in)
 	if !slices.Equal(got, want) {
@@ -171,8 +177,8 @@ func TestEnv(t *testing.T) {
 			}
 		}
 	}
-	if n != 8 {
-		t.Errorf("%d redactions counted, want 8", n)
+	if n != 9 {
+		t.Errorf("%d redactions counted, want 9", n)
 	}
 }
 

@@ -24,12 +24,17 @@ var envBasics = map[string]kind{
 	"ETCDCTL_API": number, "ETCDCTL_ENDPOINTS": urls, "ETCDCTL_CACERT": filePath, "ETCDCTL_CERT": filePath,
 	"ETCDCTL_KEY": filePath, "ETCDCTL_DIAL_TIMEOUT": duration, "ETCDCTL_COMMAND_TIMEOUT": duration,
 	"ETCDCTL_INSECURE_SKIP_TLS_VERIFY": boolean, "ETCDCTL_INSECURE_TRANSPORT": boolean, "ETCDCTL_WRITE_OUT": setting,
+	// snapd's, for snapped components (MicroK8s's kubelite expands its
+	// args files' ${SNAP_DATA} from these).
+	"SNAP": filePath, "SNAP_DATA": filePath, "SNAP_COMMON": filePath, "SNAP_USER_DATA": filePath, "SNAP_USER_COMMON": filePath,
+	"SNAP_NAME": setting, "SNAP_INSTANCE_NAME": setting, "SNAP_REVISION": setting, "SNAP_VERSION": setting, "SNAP_ARCH": setting,
 }
 
 // argsVars name the variables whose values are a component's flags, by
 // prefix and suffix.
 var argsVars = []struct{ prefix, component string }{
 	{"KUBELET_", "kubelet"},
+	{"NODEADM_KUBELET_", "kubelet"}, // EKS's nodeadm: /etc/eks/kubelet/environment
 	{"KUBE_APISERVER_", "kube-apiserver"},
 	{"KUBE_API_", "kube-apiserver"},
 	{"KUBE_CONTROLLER_MANAGER_", "kube-controller-manager"},
@@ -42,6 +47,12 @@ var argsVars = []struct{ prefix, component string }{
 	{"CRIO_", "crio"},
 }
 
+// flagVars are variables whose value is the value of one flag of a
+// component (AKS's KUBELET_NODE_LABELS is the kubelet's --node-labels).
+var flagVars = map[string][2]string{
+	"KUBELET_NODE_LABELS": {"kubelet", "node-labels"},
+}
+
 // envDef returns how the value of variable name is kept, for a process of
 // (or a file for) component: its kind, or args naming the component
 // whose command line the value is.
@@ -51,6 +62,11 @@ func envDef(component, name string) (k kind, args string) {
 	}
 	if strings.HasPrefix(name, "LC_") || strings.HasPrefix(name, "KUBERNETES_PORT") {
 		return setting, ""
+	}
+	if f, ok := flagVars[name]; ok {
+		if d, ok := lookup(f[0], f[1]); ok {
+			return d.kind, ""
+		}
 	}
 	// ETCD_DATA_DIR is --data-dir: etcd reads every flag from ETCD_*.
 	if rest, ok := strings.CutPrefix(name, "ETCD_"); ok {

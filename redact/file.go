@@ -46,11 +46,18 @@ func (r *Redactor) File(name string, data []byte, via Via) File {
 	case strings.Contains(name, "/systemd/") || unitExts[ext]:
 		l.systemd()
 		return l.result("systemd")
-	case via.Key == "EnvironmentFile" || ext == ".env" || inDirs(name, envDirs) ||
+	case via.Key == "EnvironmentFile" || ext == ".env" || inDirs(name, envDirs) && !docExts[ext] && via.Key != "config" ||
 		name == "/etc/etcd/etcd.conf" || name == "/etc/etcd.env" || isLegacyKubeEnv(name):
+		// A YAML or JSON file, or one a component reads with --config, in
+		// /etc/default is a document (AKS keeps the kubelet's
+		// configuration in /etc/default/kubeletconfig.json), not an
+		// environment file.
 		l.envFile(envComponent(name))
 		return l.result("env")
-	case inDirs(name, flagDirs) || strings.HasPrefix(name, "/var/snap/") && strings.HasSuffix(name, "/current/args"):
+	case inDirs(name, flagDirs) && ext == "" || strings.HasPrefix(name, "/var/snap/") && strings.HasSuffix(name, "/current/args"):
+		// MicroK8s's args directory holds the components' flag files
+		// (named after them, no extension) beside YAML documents they name
+		// (admission, audit, event configuration), read as documents.
 		l.flagFile(flagComponent(name))
 		return l.result("flags")
 	}
@@ -60,6 +67,9 @@ func (r *Redactor) File(name string, data []byte, via Via) File {
 	}
 	return r.yamlFile(name, data, via)
 }
+
+// docExts are the names of YAML and JSON documents.
+var docExts = map[string]bool{".json": true, ".yaml": true, ".yml": true}
 
 var unitExts = map[string]bool{".service": true, ".socket": true, ".timer": true, ".mount": true, ".path": true, ".slice": true, ".target": true}
 

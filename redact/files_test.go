@@ -56,6 +56,23 @@ var goldenFiles = []struct {
 	{"audit-policy.yaml", "/etc/kubernetes/audit-policy.yaml", true, []string{"level: Metadata", `resources: ["secrets", "configmaps", "serviceaccounts/token"]`, `- "RequestReceived"`}},
 	{"pod-tricky.yaml", "/etc/kubernetes/manifests/kube-vip.yaml", true, []string{"name: vip_password", "- name: ETCD_DATA_DIR\n      value: /var/lib/etcd", "--endpoints=https://127.0.0.1:2379", "name: Authorization", "path: /etc/kube-vip", "secretKeyRef: {name: vip-secret, key: password}"}},
 	{"keys-in-kubeconfig.conf", "/etc/kubernetes/admin.conf", true, []string{"server: https://etcd01.k8sproductionaz1:6443"}},
+	// systemd reads an unquoted value to the end of its line; AKS's labels
+	// are the kubelet's --node-labels.
+	{"aks-default-kubelet", "/etc/default/kubelet", true, []string{"--anonymous-auth=false", "--node-ip=10.224.0.6", "--kubeconfig=/var/lib/kubelet/kubeconfig",
+		"--image-credential-provider-config=/var/lib/kubelet/credential-provider-config.yaml", "KUBELET_NODE_LABELS=kubernetes.azure.com/role=agent,agentpool=nodepool1"}},
+	// A JSON document in /etc/default is no environment file.
+	{"aks-kubeletconfig.json", "/etc/default/kubeletconfig.json", true, []string{`"protectKernelDefaults": true`, `"clientCAFile": "/etc/kubernetes/certs/ca.crt"`, `"mode": "Webhook"`}},
+	// MicroK8s's args directory: flag files beside YAML documents.
+	{"microk8s-eventconfig", "/var/snap/microk8s/current/args/eventconfig.yaml", true, []string{"qps: 5000", "burst: 20000", "type: Server"}},
+	{"microk8s-apiserver-args", "/var/snap/microk8s/current/args/kube-apiserver", true, []string{"--client-ca-file=${SNAP_DATA}/certs/ca.crt", "--profiling=false", "--authorization-mode=RBAC,Node"}},
+	// EKS's nodeadm passes the kubelet's flags in NODEADM_KUBELET_ARGS.
+	{"nodeadm-environment", "/etc/eks/kubelet/environment", true, []string{"--node-ip=10.0.12.34", "--config=/etc/kubernetes/kubelet/config.json", "--config-dir=/etc/kubernetes/kubelet/config.json.d", "--cloud-provider=external"}},
+}
+
+// goldenVia is how the collector reaches a test input, where that decides
+// its kind: the kubelet unit's EnvironmentFile= names nodeadm's file.
+var goldenVia = map[string]Via{
+	"nodeadm-environment": {Component: "kubelet", Key: "EnvironmentFile"},
 }
 
 func TestFileGolden(t *testing.T) {
@@ -79,7 +96,7 @@ func TestFileGolden(t *testing.T) {
 				cs = append(cs, canary.Canary{Value: string(m)})
 			}
 			planted += len(cs)
-			f := r.File(g.path, in, Via{})
+			f := r.File(g.path, in, goldenVia[g.file])
 			if !g.copied {
 				if f.Data != nil {
 					t.Fatalf("copied as %q; want no copy", f.Type)
@@ -114,7 +131,7 @@ func TestFileGolden(t *testing.T) {
 					t.Errorf("lost %q", k)
 				}
 			}
-			checkInvariants(t, r, g.path, in, f)
+			checkInvariants(t, r, g.path, goldenVia[g.file], in, f)
 		})
 	}
 	if planted < 75 {
@@ -125,12 +142,12 @@ func TestFileGolden(t *testing.T) {
 // checkInvariants holds for every redaction: the copy has the input's
 // lines; redacting it again changes nothing; YAML that the components'
 // parser reads, it still reads, with the same keys.
-func checkInvariants(t *testing.T, r *Redactor, name string, in []byte, f File) {
+func checkInvariants(t *testing.T, r *Redactor, name string, via Via, in []byte, f File) {
 	t.Helper()
 	if got, want := bytes.Count(f.Data, []byte("\n")), bytes.Count(in, []byte("\n")); got != want {
 		t.Errorf("%d lines in the copy, %d in the file", got, want)
 	}
-	again := r.File(name, f.Data, Via{})
+	again := r.File(name, f.Data, via)
 	if !bytes.Equal(again.Data, f.Data) || again.Redactions != 0 {
 		t.Errorf("redacting the copy again changes it (%d more):\n%s", again.Redactions, again.Data)
 	}

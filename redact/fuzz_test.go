@@ -51,7 +51,7 @@ func FuzzRedactFile(f *testing.F) {
 			fuzzseed.Unexercised(t, fmt.Sprintf("%s is not copied: %s", name, out.Skipped))
 			return
 		}
-		checkInvariants(t, r, name, data, out)
+		checkInvariants(t, r, name, Via{}, data, out)
 	})
 }
 

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -394,6 +395,24 @@ func (l *lineRedaction) envFile(comp string) {
 				l.comment(w.start+1, ln.end)
 				words = words[:i]
 				break
+			}
+		}
+		if len(words) > 1 && !slices.ContainsFunc(words, func(w word) bool { return w.quoted }) {
+			// systemd reads an unquoted value to the end of the line:
+			// "KUBELET_FLAGS=--a=1 --b=2" is one variable holding a
+			// command line, not a variable and two more words. Unquoted,
+			// the value is its source bytes: markers replace what they
+			// redact in place, and the line keeps its form.
+			if name, value, ok := strings.Cut(words[0].value, "="); ok {
+				if _, args := envDef(comp, name); args != "" {
+					start, end := words[0].start, words[len(words)-1].end
+					value = string(l.src[start+len(name)+1 : end])
+					if cs := envValueCuts(comp, name, value); len(cs) > 0 {
+						l.n += len(cs)
+						l.edits = append(l.edits, edit{start + len(name) + 1, end, l.r.apply(value, cs)})
+					}
+					continue
+				}
 			}
 		}
 		if len(words) > 1 {

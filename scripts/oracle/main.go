@@ -95,6 +95,10 @@ type options struct {
 	targets                 string
 	out, keep               string
 	rev                     string
+	// kubeBenchOnly, when set, is the Kubernetes version to tell
+	// kube-bench: kubeproof is not run (for a benchmark it does not
+	// have yet) and the table lists kube-bench's verdicts alone.
+	kubeBenchOnly string
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -113,6 +117,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.out, "o", "", "write the table to `FILE` instead of standard output")
 	fs.StringVar(&o.rev, "rev", "HEAD", "build kubeproof from commit `REV`, or from the work tree as it is with worktree")
 	fs.StringVar(&o.keep, "keep", "", "keep the work files (bundles, both JSON reports, logs) in `DIR`")
+	fs.StringVar(&o.kubeBenchOnly, "kube-bench-only", "", "run kube-bench alone, telling it Kubernetes `VERSION` (e.g. 1.33.4), for a benchmark kubeproof does not have yet; the table lists its verdicts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -143,6 +148,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	collectBin, kubeproofBin, built, err := buildKubeproof(ctx, work, o.rev)
 	if err != nil {
 		return err
+	}
+	if o.kubeBenchOnly != "" {
+		return kubeBenchAlone(ctx, o, work, collectBin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "oracle: spec %s, benchmark %s, kube-bench %s (cfg %s), kubeproof built from %s\n",
 		o.spec, o.benchmark, o.kubeBench, o.kubeBenchCfg, built)
@@ -420,6 +428,67 @@ func readJSON(file string, v any) error {
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
+	}
+	return nil
+}
+
+// kubeBenchAlone runs kube-bench on the laid-out spec without kubeproof's
+// analysis (-kube-bench-only) and writes its verdicts: check, target,
+// status, type, scored, text.
+func kubeBenchAlone(ctx context.Context, o options, work, collectBin string, stdout, stderr io.Writer) error {
+	conf := driverConfig{
+		Spec:         o.spec,
+		KubeBench:    o.kubeBench,
+		KubeBenchCfg: o.kubeBenchCfg,
+		Benchmark:    o.benchmark,
+		Targets:      o.targets,
+		Collector:    collectBin,
+		Work:         work,
+		KubeVersion:  o.kubeBenchOnly,
+	}
+	fmt.Fprintf(stderr, "oracle: spec %s, benchmark %s, kube-bench %s (cfg %s), kube-bench only, Kubernetes %s\n",
+		o.spec, o.benchmark, o.kubeBench, o.kubeBenchCfg, o.kubeBenchOnly)
+	if err := startDriver(ctx, conf); err != nil {
+		return err
+	}
+	var lay layoutRecord
+	if err := readJSON(filepath.Join(work, layoutFile), &lay); err != nil {
+		return err
+	}
+	for _, p := range lay.Skipped {
+		fmt.Fprintf(stderr, "oracle: not laid out (outside the private mounts): %s\n", p)
+	}
+	for _, w := range lay.Warnings {
+		fmt.Fprintf(stderr, "oracle: warning: %s\n", w)
+	}
+	var kb report
+	if err := readJSON(filepath.Join(work, kubeBenchFile), &kb); err != nil {
+		log, _ := os.ReadFile(filepath.Join(work, kubeBenchLog))
+		return fmt.Errorf("kube-bench's report is not the JSON of --json: %w\nkube-bench's standard error:\n%s", err, log)
+	}
+	w := stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	fmt.Fprintln(w, "check\ttarget\tkube-bench\ttype\tdescription")
+	counts := map[string]int{}
+	for _, c := range kb.Controls {
+		for _, t := range c.Tests {
+			for _, r := range t.Results {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, c.NodeType, r.Status, r.Type, r.Desc)
+				counts[r.Status]++
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "oracle: %s %s (kube-bench only): %d PASS, %d FAIL, %d WARN, %d INFO\n",
+		filepath.Base(o.spec), o.benchmark, counts["PASS"], counts["FAIL"], counts["WARN"], counts["INFO"])
+	if o.keep != "" {
+		fmt.Fprintf(stderr, "oracle: work files kept in %s\n", work)
 	}
 	return nil
 }

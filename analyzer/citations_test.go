@@ -162,6 +162,9 @@ var (
 	notEnv    = regexp.MustCompile(`^\$(\S+) not set$`)
 	lineLoc   = regexp.MustCompile(`^(.+) \(line (\d+)\)$`)
 	notInFile = regexp.MustCompile(`^not present in (.+)$`)
+	// A configuration file's API default, where no file the component
+	// reads sets the field.
+	fileDefault = regexp.MustCompile(`^not set in any configuration file \S+ reads: the configuration's default, (.*), applies$`)
 )
 
 // check re-reads a citation's member at its locator and compares what is
@@ -397,7 +400,7 @@ func (rr *rereader) checkField(c results.Citation) error {
 		}
 		return nil
 	}
-	if notInFile.MatchString(c.Observed) {
+	if notInFile.MatchString(c.Observed) || fileDefault.MatchString(c.Observed) {
 		if lookup(d, c.Locator) {
 			return fmt.Errorf("%s is present", c.Locator)
 		}
@@ -562,6 +565,10 @@ func (rr *rereader) decideValue(l *catalog.Leaf, cites []results.Citation) (stat
 			values = append(values, v)
 		case strings.HasPrefix(c.Member, "files/") && lineLoc.MatchString(c.Locator):
 			values = append(values, c.Observed)
+		case strings.HasPrefix(c.Member, "files/") && fileDefault.MatchString(c.Observed):
+			// Shown absent from every file read (by their own
+			// citations): the default the citation names.
+			values = append(values, fileDefault.FindStringSubmatch(c.Observed)[1])
 		case strings.Contains(c.Observed, " not set among ") || strings.Contains(c.Observed, " not in --feature-gates ") ||
 			strings.Contains(c.Observed, "nor --config among") || strings.HasPrefix(c.Observed, "not present in "):
 			absent = true

@@ -169,3 +169,22 @@ func TestTrailerBound(t *testing.T) {
 		}
 	}
 }
+
+// TestTrailerReadBound: however what follows the frame arrives, the
+// walker reads at most maxTrailer+1 bytes of it, looking for the
+// signature too.
+func TestTrailerReadBound(t *testing.T) {
+	frame := frames(t)["short crc single"]
+	for _, in := range []int{1, 16, 4096} {
+		w := &frameWalker{r: chunks{bytes.NewReader(append(bytes.Clone(frame), make([]byte, 3*maxTrailer)...)), in}}
+		if _, err := io.Copy(io.Discard, w); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.signature(); err == nil {
+			t.Errorf("reads of %d: zeros after the frame, no error", in)
+		}
+		if len(w.after) != maxTrailer+1 {
+			t.Errorf("reads of %d: %d bytes read after the frame, want %d", in, len(w.after), maxTrailer+1)
+		}
+	}
+}

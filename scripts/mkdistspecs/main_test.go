@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // TestCommittedSpecsAreGenerated: the committed k3s, RKE2 and MicroK8s
@@ -15,7 +17,7 @@ import (
 // stays deterministic. Run `go run ./scripts/mkdistspecs` after a change.
 func TestCommittedSpecsAreGenerated(t *testing.T) {
 	if testing.Short() {
-		t.Skip("makes RSA keys")
+		skips.Skip(t, "skipped with -short: makes RSA keys")
 	}
 	tmp := t.TempDir()
 	committed := filepath.Join("..", "..", "fixtures", "specs")

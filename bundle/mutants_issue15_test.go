@@ -244,3 +244,18 @@ func TestManifestKeysInLists(t *testing.T) {
 		t.Errorf("a key spelt Size in the second member: %v", err)
 	}
 }
+
+// TestManifestMemberCount: ParseManifest counts the manifest itself
+// among the members a limit admits.
+func TestManifestMemberCount(t *testing.T) {
+	ents := sampleEntries(t)
+	data := sampleManifestBytes(t, bundle.FormatVersion, ents)
+	if _, err := bundle.ParseManifest(data, bundle.Limits{MaxMembers: len(ents) + 1}); err != nil {
+		t.Errorf("%d members and the manifest, limit %d: %v", len(ents), len(ents)+1, err)
+	}
+	_, err := bundle.ParseManifest(data, bundle.Limits{MaxMembers: len(ents)})
+	var le *bundle.LimitError
+	if !errors.As(err, &le) || le.What != "member count" || le.Path != bundle.ManifestPath {
+		t.Errorf("%d members and the manifest, limit %d: %v", len(ents), len(ents), err)
+	}
+}

@@ -197,7 +197,12 @@ func (c *collector) run() {
 		c.push(visit{path: d.path, reason: "well-known", depth: d.depth})
 	}
 	for _, d := range platformPaths {
-		c.push(visit{path: d.path, reason: "platform " + d.platform, depth: d.depth})
+		v := visit{path: d.path, reason: "platform " + d.platform, depth: d.depth}
+		if d.key != "" {
+			v = c.visitFor(flagPath{key: d.key, path: d.path}, "platform "+d.platform+" ("+d.component+" --"+d.key+")")
+			v.via.Component, v.depth = d.component, d.depth
+		}
+		c.push(v)
 	}
 	for _, p := range c.procs {
 		if p.Executable != "" {

@@ -53,8 +53,7 @@ func TestOlderLineageDifferences(t *testing.T) {
 	// kube-proxy runs as a DaemonSet: its kubeconfig is in a ConfigMap, no
 	// file of the well-known list exists on the host.
 	proxyNode := testNode(t, []bundle.Process{proc("kube-proxy", "--config=/var/lib/kube-proxy/config.conf")},
-		notExist("/etc/kubernetes/proxy.conf", "/etc/kubernetes/proxy.kubeconfig", "/etc/kubernetes/kube-proxy.kubeconfig",
-			"/etc/kubernetes/kube-proxy-kubeconfig", "/var/lib/kube-proxy/kubeconfig.conf", "/var/lib/kube-proxy/kubeconfig"), nil)
+		notExist(listedPaths(t, "cis-1.5", "4.1.3")...), nil)
 	// etcd configured through its environment only (an EnvironmentFile of
 	// a systemd unit), no flags.
 	etcd := proc("etcd")

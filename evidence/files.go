@@ -61,13 +61,23 @@ func (n *Node) Files(component string, f *catalog.Files) FileSet {
 		if p == "" {
 			fs.Desc = strings.Join(f.Paths, " or ")
 			for _, c := range f.Paths {
-				if st := n.stats[c]; st != nil {
-					fs.Citations = append(fs.Citations, n.statCitation(st, "error", st.Error))
-					if st.ErrorKind != "not-exist" {
+				st := n.stats[c]
+				if st == nil {
+					// No record: absent only if its directory shows it.
+					cite, absent := n.unrecordedAbsent(c)
+					if !absent {
 						fs.Desc = c
-						fs.Unknown = fmt.Sprintf("%s could not be examined: %s", c, st.Error)
+						fs.Unknown = c + " was not collected: whether it exists is not known"
 						return fs
 					}
+					fs.Citations = append(fs.Citations, cite)
+					continue
+				}
+				fs.Citations = append(fs.Citations, n.statCitation(st, "error", st.Error))
+				if st.ErrorKind != "not-exist" {
+					fs.Desc = c
+					fs.Unknown = fmt.Sprintf("%s could not be examined: %s", c, st.Error)
+					return fs
 				}
 			}
 		}
@@ -90,12 +100,10 @@ func (n *Node) everyFile(paths []string) FileSet {
 		switch {
 		case st == nil:
 			if s := n.stats[c]; s == nil {
-				if ok, dir := n.absentIn(path.Dir(c)); !ok {
+				if cite, absent := n.unrecordedAbsent(c); !absent {
 					fs.Unseen = append(fs.Unseen, c+" was not collected")
-				} else if dir.Error != "" {
-					fs.Citations = append(fs.Citations, n.statCitation(dir, "error", dir.Error))
 				} else {
-					fs.Citations = append(fs.Citations, n.statCitation(dir, "entries", "listed; no "+path.Base(c)))
+					fs.Citations = append(fs.Citations, cite)
 				}
 			}
 		case st.Error == "":
@@ -110,6 +118,20 @@ func (n *Node) everyFile(paths []string) FileSet {
 		}
 	}
 	return fs
+}
+
+// unrecordedAbsent reports whether the file c, which has no stat record,
+// is known not to exist — its directory does not exist, or was listed
+// without it — with the citation of the directory's record that shows it.
+func (n *Node) unrecordedAbsent(c string) (results.Citation, bool) {
+	ok, dir := n.absentIn(path.Dir(c))
+	switch {
+	case !ok:
+		return results.Citation{}, false
+	case dir.Error != "":
+		return n.statCitation(dir, "error", dir.Error), true
+	}
+	return n.statCitation(dir, "entries", "listed; no "+path.Base(c)), true
 }
 
 // absentIn reports whether a file of dir that has no stat record does not

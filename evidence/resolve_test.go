@@ -526,8 +526,12 @@ func TestFiles(t *testing.T) {
 	}{
 		{"first that exists", catalog.Files{Paths: []string{"/etc/kubernetes/gone.conf", "/etc/kubernetes/admin.conf", "/etc/kubernetes/pki/ca.crt"}},
 			"/etc/kubernetes/admin.conf paths=[/etc/kubernetes/admin.conf] unknown=\"\" unseen=[]"},
-		{"none exists", catalog.Files{Paths: []string{"/etc/kubernetes/gone.conf", "/etc/kubernetes/never.conf"}},
-			"/etc/kubernetes/gone.conf or /etc/kubernetes/never.conf paths=[] unknown=\"\" unseen=[]\n  facts/stat.json|/etc/kubernetes/gone.conf error|lstat /etc/kubernetes/gone.conf: no such file or directory"},
+		{"none exists", catalog.Files{Paths: []string{"/etc/kubernetes/gone.conf", "/lib/never.service"}},
+			"/etc/kubernetes/gone.conf or /lib/never.service paths=[] unknown=\"\" unseen=[]\n  facts/stat.json|/etc/kubernetes/gone.conf error|lstat /etc/kubernetes/gone.conf: no such file or directory\n  facts/stat.json|/usr/lib entries|listed; no never.service"},
+		// A path the collection has no record of, in a directory it did
+		// not list, may exist: unknown, never absent.
+		{"not collected", catalog.Files{Paths: []string{"/etc/kubernetes/gone.conf", "/etc/kubernetes/never.conf"}},
+			"/etc/kubernetes/never.conf paths=[] unknown=\"/etc/kubernetes/never.conf was not collected: whether it exists is not known\" unseen=[]\n  facts/stat.json|/etc/kubernetes/gone.conf error|lstat /etc/kubernetes/gone.conf: no such file or directory"},
 		{"one could not be examined", catalog.Files{Paths: []string{"/etc/kubernetes/gone.conf", "/etc/kubernetes/secret.csv"}},
 			"/etc/kubernetes/secret.csv paths=[] unknown=\"/etc/kubernetes/secret.csv could not be examined: lstat /etc/kubernetes/secret.csv: permission denied\" unseen=[]\n  facts/stat.json|/etc/kubernetes/gone.conf error|lstat /etc/kubernetes/gone.conf: no such file or directory\n  facts/stat.json|/etc/kubernetes/secret.csv error|lstat /etc/kubernetes/secret.csv: permission denied"},
 		{"a default", catalog.Files{Paths: []string{"/etc/kubernetes/gone.conf"}, Default: "/etc/kubernetes/default.conf"},

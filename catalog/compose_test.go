@@ -90,14 +90,22 @@ func TestLibraryChecksUsedOnce(t *testing.T) {
 	}
 }
 
-// TestBenchmarkVersionRanges: the embedded benchmarks' Kubernetes ranges
-// do not overlap, so that picking a benchmark by version is unambiguous.
+// TestBenchmarkVersionRanges: the CIS benchmarks' Kubernetes ranges do not
+// overlap, so that picking a benchmark by version is unambiguous. A
+// platform's own benchmarks (k3s-cis-1.9) are picked only through its
+// profile: theirs may overlap the CIS ranges, never one another's within
+// the platform, and each is reachable: its platform's profile maps some
+// Kubernetes versions to it (perhaps more than the benchmark was written
+// for, as kube-bench does), and no version to two benchmarks.
 func TestBenchmarkVersionRanges(t *testing.T) {
-	owner := map[int]string{}
+	owner := map[string]map[int]string{} // platform ("" for CIS) → minor → benchmark
 	for _, b := range Benchmarks() {
 		cat, err := LoadEmbedded(b)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if cat.Platform != BenchmarkPlatform(b) {
+			t.Errorf("%s: platform %q, the index says %q", b, cat.Platform, BenchmarkPlatform(b))
 		}
 		from, to := minorOf(cat.Kubernetes.From), minorOf(cat.Kubernetes.To)
 		if cat.Kubernetes.To == "" {
@@ -107,11 +115,45 @@ func TestBenchmarkVersionRanges(t *testing.T) {
 			t.Errorf("%s: kubernetes range %+v", b, cat.Kubernetes)
 			continue
 		}
+		if owner[cat.Platform] == nil {
+			owner[cat.Platform] = map[int]string{}
+		}
 		for m := from; m <= to; m++ {
-			if other, dup := owner[m]; dup {
+			if other, dup := owner[cat.Platform][m]; dup {
 				t.Errorf("Kubernetes 1.%d is in the ranges of both %s and %s", m, other, b)
 			}
-			owner[m] = b
+			owner[cat.Platform][m] = b
+		}
+	}
+	profiles, err := Platforms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mapped := map[string]bool{}
+	for _, p := range profiles {
+		for _, pb := range p.Benchmarks {
+			mapped[pb.Benchmark] = true
+			from, to := minorOf(pb.Kubernetes.From), minorOf(pb.Kubernetes.To)
+			if pb.Kubernetes.To == "" {
+				to = from
+			}
+			for m := from; m <= to; m++ {
+				if got := p.BenchmarkFor(m); got != pb.Benchmark {
+					t.Errorf("%s: Kubernetes 1.%d maps to %s and %s", p.Name, m, got, pb.Benchmark)
+				}
+			}
+		}
+	}
+	for platform, minors := range owner {
+		if platform == "" {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, b := range minors {
+			if !mapped[b] && !seen[b] {
+				t.Errorf("%s is platform %s's benchmark, but its profile maps no Kubernetes version to it", b, platform)
+			}
+			seen[b] = true
 		}
 	}
 }

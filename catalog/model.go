@@ -28,7 +28,11 @@ type Catalog struct {
 	// Kubernetes is the range of Kubernetes minor versions the benchmark
 	// is for, and the one auto-pick chooses it for.
 	Kubernetes VersionRange
-	Sections   []*Section
+	// Platform is the platform whose own benchmark this is ("k3s"), or
+	// "" for a CIS benchmark: a platform's benchmark is picked only
+	// through its profile.
+	Platform string
+	Sections []*Section
 }
 
 // VersionRange is a range of Kubernetes minor versions, both ends

@@ -46,6 +46,9 @@ func PickFor(minor int) (Pick, error) {
 	newestTo := -1
 	oldest, oldestFrom := "", 1<<30
 	for _, b := range idx.names {
+		if idx.platforms[b] != "" {
+			continue // a platform's own: picked through its profile only
+		}
 		r := idx.ranges[b]
 		from, to := minorOf(r.From), minorOf(r.To)
 		if r.To == "" {

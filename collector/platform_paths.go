@@ -50,6 +50,7 @@ var platformPaths = []platformPath{
 	{"/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig", 0, "rke2"},
 	{"/var/lib/rancher/rke2/agent/pod-manifests", 1, "rke2"},
 	{"/var/lib/rancher/rke2/agent/server-ca.crt", 0, "rke2"},
+	{"/var/lib/rancher/rke2/server/cred/admin.kubeconfig", 0, "rke2"},
 	{"/var/lib/rancher/rke2/server/db/etcd", 0, "rke2"},
 	{"/var/lib/rancher/rke2/server/tls", 2, "rke2"},
 	{"/var/snap/microk8s", 0, "microk8s"},

@@ -20,6 +20,7 @@ var platformPaths = []platformPath{
 	{"/etc/rancher/rke2/rke2.yaml", 0, "rke2"},
 	{"/etc/systemd/system/k3s-agent.service", 0, "k3s"},
 	{"/etc/systemd/system/k3s.service", 0, "k3s"},
+	{"/etc/systemd/system/snap.microk8s.daemon-kubelite.service", 0, "microk8s"},
 	{"/home/kubernetes/kube-env", 1, "gke"},
 	{"/home/kubernetes/kubelet-config.yaml", 1, "gke"},
 	{"/opt/azure/containers", 0, "aks"},

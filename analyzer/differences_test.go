@@ -91,6 +91,27 @@ func TestDifferencesFromKubeBench(t *testing.T) {
 			want: results.Warn, // unscored in cis-1.6: the failing test is WARN
 		},
 		{
+			// The file leaves authentication out: v1beta1 disables anonymous requests.
+			doc: "kubelet-config-defaults", id: "4.2.1",
+			procs: []bundle.Process{proc("kubelet", "--config=/etc/default/kubeletconfig.json")},
+			stats: []bundle.Stat{file("/etc/default/kubeletconfig.json", "0600", "root", "root")},
+			files: map[string]string{"/etc/default/kubeletconfig.json": "{\"kind\": \"KubeletConfiguration\", \"apiVersion\": \"kubelet.config.k8s.io/v1beta1\", \"readOnlyPort\": 0}\n"},
+			want:  results.Pass,
+		},
+		{
+			doc: "kubelet-config-defaults", id: "4.2.2",
+			procs: []bundle.Process{proc("kubelet", "--config=/etc/default/kubeletconfig.json")},
+			stats: []bundle.Stat{file("/etc/default/kubeletconfig.json", "0600", "root", "root")},
+			files: map[string]string{"/etc/default/kubeletconfig.json": "{\"kind\": \"KubeletConfiguration\", \"apiVersion\": \"kubelet.config.k8s.io/v1beta1\"}\n"},
+			want:  results.Pass,
+		},
+		{
+			// No configuration file: the flag's default enables anonymous requests.
+			doc: "kubelet-config-defaults", id: "4.2.1",
+			procs: []bundle.Process{proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf")},
+			want:  results.Fail,
+		},
+		{
 			doc: "cipher-aliases", id: "4.2.13",
 			procs: []bundle.Process{proc("kubelet", "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")},
 			want:  results.Pass,
@@ -150,18 +171,19 @@ func findCheck(t *testing.T, cat *catalog.Catalog, id string) *catalog.Check {
 // cannot go unnoticed.
 func TestDifferencesIndexed(t *testing.T) {
 	pinnedBy := map[string][]string{
-		"booleans":              {"TestDifferencesFromKubeBench"},
-		"cni-dir":               {"TestDifferencesFromKubeBench", "TestOlderLineageDifferences", "TestNewerLineageDifferences", "TestExpectedVerdicts"},
-		"kubelet-unit":          {"TestDifferencesFromKubeBench"},
-		"kubelet-config-dir":    {"TestDifferencesFromKubeBench", "TestExpectedVerdicts"},
-		"cipher-aliases":        {"TestDifferencesFromKubeBench", "TestExpectedVerdicts"},
-		"encryption-providers":  {"TestDifferencesFromKubeBench"},
-		"proxy-kubeconfig":      {"TestOlderLineageDifferences", "TestNewerLineageDifferences", "TestExpectedVerdicts"},
-		"etcd-environment":      {"TestOlderLineageDifferences"},
-		"kubelet-config-absent": {"TestOlderLineageDifferences"},
-		"pod-pids-limit":        {"TestNewerLineageDifferences"},
-		"seccomp-default":       {"TestNewerLineageDifferences"},
-		"proxy-metrics":         {"TestNewerLineageDifferences"},
+		"booleans":                {"TestDifferencesFromKubeBench"},
+		"cni-dir":                 {"TestDifferencesFromKubeBench", "TestOlderLineageDifferences", "TestNewerLineageDifferences", "TestExpectedVerdicts"},
+		"kubelet-unit":            {"TestDifferencesFromKubeBench"},
+		"kubelet-config-dir":      {"TestDifferencesFromKubeBench", "TestExpectedVerdicts"},
+		"kubelet-config-defaults": {"TestDifferencesFromKubeBench"},
+		"cipher-aliases":          {"TestDifferencesFromKubeBench", "TestExpectedVerdicts"},
+		"encryption-providers":    {"TestDifferencesFromKubeBench"},
+		"proxy-kubeconfig":        {"TestOlderLineageDifferences", "TestNewerLineageDifferences", "TestExpectedVerdicts"},
+		"etcd-environment":        {"TestOlderLineageDifferences"},
+		"kubelet-config-absent":   {"TestOlderLineageDifferences"},
+		"pod-pids-limit":          {"TestNewerLineageDifferences"},
+		"seccomp-default":         {"TestNewerLineageDifferences"},
+		"proxy-metrics":           {"TestNewerLineageDifferences"},
 		// The worker tables of fixtures/expected hold the node target only.
 		"targets": {"TestExpectedVerdicts"},
 	}

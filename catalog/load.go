@@ -90,7 +90,9 @@ type (
 		Value     string     `json:"value,omitempty"`
 		Param     string     `json:"param,omitempty"`
 		Unset     string     `json:"unset,omitempty"`
-		Absent    string     `json:"absent,omitempty"`
+		// ConfigDefault: see Setting.ConfigDefault.
+		ConfigDefault string `json:"config_default,omitempty"`
+		Absent        string `json:"absent,omitempty"`
 	}
 	rawFile struct {
 		Flag        string   `json:"flag,omitempty"`
@@ -978,9 +980,12 @@ func buildTest(lib *Library, t *rawTest, field string, params map[string]string)
 			return nil, bad(field+".value", "%q is not a number or duration", leaf.Value)
 		}
 	}
+	if t.ConfigDefault != "" && t.Config == "" {
+		return nil, bad(field+".config_default", "goes with config (the field whose default it is)")
+	}
 	switch {
 	case t.Flag != "" || t.Config != "" || t.Env != "":
-		leaf.Evidence = &Setting{Flag: t.Flag, Field: t.Config, Env: t.Env}
+		leaf.Evidence = &Setting{Flag: t.Flag, Field: t.Config, Env: t.Env, ConfigDefault: t.ConfigDefault}
 	case t.Feature != "":
 		leaf.Evidence = &Feature{Name: t.Feature}
 	case t.Field != nil:

@@ -163,6 +163,10 @@ type Setting struct {
 	Flag  string // without dashes
 	Field string // dotted path in the config file
 	Env   string // an environment variable
+	// ConfigDefault is the value the component takes when it reads a
+	// configuration file that leaves Field out (KubeletConfiguration
+	// v1beta1 disables anonymous authentication; the flag does not).
+	ConfigDefault string
 }
 
 // Feature is a feature gate: --feature-gates, or featureGates in the

@@ -153,6 +153,16 @@ type ProcessConfig struct {
 type CollectPath struct {
 	Path  string `json:"path"`
 	Depth *int   `json:"depth,omitempty"`
+	// As names the component and flag that read the file, when nothing on
+	// the node names it (k3s's etcd reads server/db/etcd/config as its
+	// --config-file): the collector reads it as that flag's file.
+	As *ReadAs `json:"as,omitempty"`
+}
+
+// ReadAs is a component's flag whose value a file is.
+type ReadAs struct {
+	Component string `json:"component"`
+	Flag      string `json:"flag"`
 }
 
 // Levels is the depth to walk the path to.
@@ -313,6 +323,9 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 		}
 		if c.Depth != nil && (*c.Depth < 0 || *c.Depth > 4) {
 			return nil, bad(fmt.Sprintf("collect[%d].depth", i), "%d: want 0 to 4", *c.Depth)
+		}
+		if c.As != nil && (c.As.Component == "none" || !slices.Contains(Components, c.As.Component) || c.As.Flag == "") {
+			return nil, bad(fmt.Sprintf("collect[%d].as", i), "want a component (%s) and its flag", strings.Join(Components[:len(Components)-1], ", "))
 		}
 	}
 	return &Platform{

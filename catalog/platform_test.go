@@ -42,6 +42,7 @@ func TestParsePlatformErrors(t *testing.T) {
 		{"no sources", "format: 2\nplatform: x\ntitle: X\nrecognise: [{process: a, weight: 2}]\n", "sources: name the public documents"},
 		{"unknown key", head + "recognise: [{process: a, weight: 2}]\nrecognize: []\n", `unknown key "recognize"`},
 		{"collect", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /etc/../x}]\n", "want a clean absolute path"},
+		{"as", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /x, as: {component: kubectl, flag: f}}]\n", "collect[0].as: want a component"},
 		{"depth", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /x, depth: 9}]\n", "collect[0].depth: 9: want 0 to 4"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

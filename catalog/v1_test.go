@@ -76,6 +76,7 @@ func TestMalformedCatalogs(t *testing.T) {
 		{"not yaml", "groups:", "groups: [", "", "not valid YAML"},
 		{"relative path", "flag: profiling\n      op: eq\n      value: \"false\"", "file: {paths: [etc/x]}\n      op: exists", "1.2.9", "not absolute"},
 		{"missing remediation", "    remediation: do it\n", "", "1.2.10", "remediation: required"},
+		{"config default alone", "flag: profiling\n      op: eq", "flag: profiling\n      config_default: \"false\"\n      op: eq", "1.2.9", "config_default: goes with config"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

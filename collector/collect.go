@@ -197,7 +197,12 @@ func (c *collector) run() {
 		c.push(visit{path: d.path, reason: "well-known", depth: d.depth})
 	}
 	for _, d := range platformPaths {
-		c.push(visit{path: d.path, reason: "platform " + d.platform, depth: d.depth})
+		v := visit{path: d.path, reason: "platform " + d.platform, depth: d.depth}
+		if d.key != "" {
+			v = c.visitFor(flagPath{key: d.key, path: d.path}, "platform "+d.platform+" ("+d.component+" --"+d.key+")")
+			v.via.Component, v.depth = d.component, d.depth
+		}
+		c.push(v)
 	}
 	for _, p := range c.procs {
 		if p.Executable != "" {
@@ -382,7 +387,11 @@ func (c *collector) content(e *entry, v visit) {
 		c.copies[member] = out
 		c.copied += int64(len(out))
 		e.stat.Member, e.stat.Redactions, e.stat.Content, e.stat.CopyType = member, f.Redactions, "copy", f.Type
-		fps := pathsInTextN(out, maxPathsPerFile+1)
+		text := out
+		if f.Type == "systemd" {
+			text = expandUnitSpecifiers(p, out)
+		}
+		fps := pathsInTextN(text, maxPathsPerFile+1)
 		if len(fps) > maxPathsPerFile {
 			fps = fps[:maxPathsPerFile]
 			c.problem(problem{Path: p, Op: "parse", Kind: "limit", Message: fmt.Sprintf("more than %d paths in the file: the rest were not followed", maxPathsPerFile)})

@@ -300,3 +300,16 @@ func TestPathNotUTF8(t *testing.T) {
 		t.Errorf("problems %+v, partial %v: want the missing copy recorded", probs.Problems, res.Partial())
 	}
 }
+
+func TestExpandUnitSpecifiers(t *testing.T) {
+	for _, tt := range []struct{ path, in, want string }{
+		{"/usr/local/lib/systemd/system/rke2-server.service", "EnvironmentFile=-/usr/local/lib/systemd/system/%N.env", "EnvironmentFile=-/usr/local/lib/systemd/system/rke2-server.env"},
+		{"/etc/systemd/system/kubelet.service.d/10-x.conf", "EnvironmentFile=/etc/default/%N\nDescription=%n 100%%", "EnvironmentFile=/etc/default/kubelet\nDescription=kubelet.service 100%"},
+		{"/etc/systemd/system/etcd@a.service", "ExecStart=/usr/bin/etcd --name %i --data-dir /var/lib/%p/%i", "ExecStart=/usr/bin/etcd --name a --data-dir /var/lib/etcd/a"},
+		{"/etc/systemd/system/k3s.service", "no specifier", "no specifier"},
+	} {
+		if got := string(expandUnitSpecifiers(tt.path, []byte(tt.in))); got != tt.want {
+			t.Errorf("%s: %q → %q, want %q", tt.path, tt.in, got, tt.want)
+		}
+	}
+}

@@ -271,3 +271,25 @@ func cleanAbs(s string) (string, bool) {
 	}
 	return p, true
 }
+
+// expandUnitSpecifiers replaces the systemd specifiers that name the unit
+// (%n, %N, %p, %i) in the text of the unit or drop-in at p, so that the
+// paths they build are followed: RKE2's units read
+// EnvironmentFile=-/usr/local/lib/systemd/system/%N.env. A drop-in
+// (NAME.service.d/x.conf) belongs to NAME.service. "%%" is a percent sign.
+func expandUnitSpecifiers(p string, text []byte) []byte {
+	if !bytes.ContainsRune(text, '%') {
+		return text
+	}
+	unit := path.Base(p)
+	if d := path.Base(path.Dir(p)); strings.HasSuffix(d, ".d") && strings.Contains(d, ".") {
+		unit = strings.TrimSuffix(d, ".d")
+	}
+	name := unit
+	if i := strings.LastIndexByte(unit, '.'); i > 0 {
+		name = unit[:i]
+	}
+	prefix, instance, _ := strings.Cut(name, "@")
+	r := strings.NewReplacer("%%", "%", "%n", unit, "%N", name, "%p", prefix, "%i", instance)
+	return []byte(r.Replace(string(text)))
+}

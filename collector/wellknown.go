@@ -84,7 +84,6 @@ var wellKnownFiles = []string{
 	"/var/lib/kube-proxy/kubeconfig",
 	"/var/lib/kube-scheduler/kubeconfig",
 	"/var/lib/kubelet/config.yml",
-	"/var/lib/rancher/k3s/server/db/etcd/config",
 	"/var/snap/etcd/common/etcd.conf.yaml",
 	"/var/snap/etcd/common/etcd.conf.yml",
 	"/var/snap/kube-apiserver/current/args",
@@ -106,6 +105,9 @@ type platformPath struct {
 	path     string
 	depth    int
 	platform string // the profiles that name it
+	// component and key name the flag whose file it is, when a profile
+	// says so (redact.Via).
+	component, key string
 }
 
 // wellKnownDirs are walked wherever they exist.

@@ -121,6 +121,13 @@ func (n *Node) Setting(component string, s *catalog.Setting) Observation {
 	for _, d := range files {
 		o.cite(n.fieldCitation(d, s.Field, "not present in "+d.path))
 	}
+	if s.ConfigDefault != "" && len(files) > 0 {
+		// The component read a configuration file without the field: the
+		// file's API default applies, not the flag's.
+		o.State, o.Value = Set, s.ConfigDefault
+		o.cite(n.fieldCitation(files[0], s.Field, fmt.Sprintf("not set in any configuration file %s reads: the configuration's default, %s, applies", component, s.ConfigDefault)))
+		return o
+	}
 	o.State = Unset
 	return o
 }

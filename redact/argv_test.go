@@ -151,6 +151,7 @@ func TestEnv(t *testing.T) {
 		"K3S_TOKEN=K10x::server:y", "K3S_KUBECONFIG_MODE=644", "NOEQUALS", "EMPTY=",
 		"NODEADM_KUBELET_ARGS=--node-ip=10.0.12.34 --config=/etc/kubernetes/kubelet/config.json --bootstrap-secret=s3",
 		"KUBELET_NODE_LABELS=kubernetes.azure.com/role=agent,agentpool=nodepool1",
+		"SNAP_DATA=/var/snap/microk8s/current", "SNAP_VERSION=v1.33.4",
 	}
 	want := []string{
 		"PATH=/usr/bin:/bin", "HOME=/root", "ETCD_DATA_DIR=/var/lib/etcd", "ETCD_INITIAL_CLUSTER_TOKEN=<redacted:3>",
@@ -159,6 +160,7 @@ func TestEnv(t *testing.T) {
 		"K3S_TOKEN=<redacted:14>", "K3S_KUBECONFIG_MODE=<redacted:3>", "<redacted:8>", "EMPTY=",
 		"NODEADM_KUBELET_ARGS=--node-ip=10.0.12.34 --config=/etc/kubernetes/kubelet/config.json --bootstrap-secret=<redacted:2>",
 		"KUBELET_NODE_LABELS=kubernetes.azure.com/role=agent,agentpool=nodepool1",
+		"SNAP_DATA=/var/snap/microk8s/current", "SNAP_VERSION=v1.33.4",
 	}
 	got, n := r.Env("etcd", in)
 	if !slices.Equal(got, want) {

@@ -24,6 +24,10 @@ var envBasics = map[string]kind{
 	"ETCDCTL_API": number, "ETCDCTL_ENDPOINTS": urls, "ETCDCTL_CACERT": filePath, "ETCDCTL_CERT": filePath,
 	"ETCDCTL_KEY": filePath, "ETCDCTL_DIAL_TIMEOUT": duration, "ETCDCTL_COMMAND_TIMEOUT": duration,
 	"ETCDCTL_INSECURE_SKIP_TLS_VERIFY": boolean, "ETCDCTL_INSECURE_TRANSPORT": boolean, "ETCDCTL_WRITE_OUT": setting,
+	// snapd's, for snapped components (MicroK8s's kubelite expands its
+	// args files' ${SNAP_DATA} from these).
+	"SNAP": filePath, "SNAP_DATA": filePath, "SNAP_COMMON": filePath, "SNAP_USER_DATA": filePath, "SNAP_USER_COMMON": filePath,
+	"SNAP_NAME": setting, "SNAP_INSTANCE_NAME": setting, "SNAP_REVISION": setting, "SNAP_VERSION": setting, "SNAP_ARCH": setting,
 }
 
 // argsVars name the variables whose values are a component's flags, by

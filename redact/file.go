@@ -54,7 +54,10 @@ func (r *Redactor) File(name string, data []byte, via Via) File {
 		// environment file.
 		l.envFile(envComponent(name))
 		return l.result("env")
-	case inDirs(name, flagDirs) || strings.HasPrefix(name, "/var/snap/") && strings.HasSuffix(name, "/current/args"):
+	case inDirs(name, flagDirs) && ext == "" || strings.HasPrefix(name, "/var/snap/") && strings.HasSuffix(name, "/current/args"):
+		// MicroK8s's args directory holds the components' flag files
+		// (named after them, no extension) beside YAML documents they name
+		// (admission, audit, event configuration), read as documents.
 		l.flagFile(flagComponent(name))
 		return l.result("flags")
 	}

@@ -62,6 +62,9 @@ var goldenFiles = []struct {
 		"--image-credential-provider-config=/var/lib/kubelet/credential-provider-config.yaml", "KUBELET_NODE_LABELS=kubernetes.azure.com/role=agent,agentpool=nodepool1"}},
 	// A JSON document in /etc/default is no environment file.
 	{"aks-kubeletconfig.json", "/etc/default/kubeletconfig.json", true, []string{`"protectKernelDefaults": true`, `"clientCAFile": "/etc/kubernetes/certs/ca.crt"`, `"mode": "Webhook"`}},
+	// MicroK8s's args directory: flag files beside YAML documents.
+	{"microk8s-eventconfig", "/var/snap/microk8s/current/args/eventconfig.yaml", true, []string{"qps: 5000", "burst: 20000", "type: Server"}},
+	{"microk8s-apiserver-args", "/var/snap/microk8s/current/args/kube-apiserver", true, []string{"--client-ca-file=${SNAP_DATA}/certs/ca.crt", "--profiling=false", "--authorization-mode=RBAC,Node"}},
 	// EKS's nodeadm passes the kubelet's flags in NODEADM_KUBELET_ARGS.
 	{"nodeadm-environment", "/etc/eks/kubelet/environment", true, []string{"--node-ip=10.0.12.34", "--config=/etc/kubernetes/kubelet/config.json", "--config-dir=/etc/kubernetes/kubelet/config.json.d", "--cloud-provider=external"}},
 }

@@ -287,10 +287,7 @@ func typeOf(root *node, name string, via Via) *docType {
 	base := path.Base(name)
 	switch {
 	case via.Component == "etcd" && via.Key == "config-file",
-		strings.HasPrefix(base, "etcd") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")),
-		// k3s writes embedded etcd's configuration there and starts etcd
-		// from it; no argv names it.
-		name == "/var/lib/rancher/k3s/server/db/etcd/config":
+		strings.HasPrefix(base, "etcd") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")):
 		return docByName["etcd-config"]
 	case inDistConfig(name, "k3s") || via.Component == "k3s-server" || via.Component == "k3s-agent":
 		return docByName["k3s-config"]

@@ -3,10 +3,11 @@ package main
 import (
 	"bytes"
 	"debug/buildinfo"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/testfs"
 )
 
 // TestCommittedSpecsAreGenerated: the committed k3s, RKE2 and MicroK8s
@@ -25,39 +26,7 @@ func TestCommittedSpecsAreGenerated(t *testing.T) {
 		if err := s.write(tmp); err != nil {
 			t.Fatal(err)
 		}
-		want, got := filepath.Join(committed, s.name), filepath.Join(tmp, s.name)
-		seen := map[string]bool{}
-		err := filepath.WalkDir(got, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(got, p)
-			seen[rel] = true
-			a, _ := os.ReadFile(p)
-			b, err := os.ReadFile(filepath.Join(want, rel))
-			if err != nil {
-				t.Errorf("%s/%s is not committed (run go run ./scripts/mkdistspecs)", s.name, rel)
-				return nil
-			}
-			if !bytes.Equal(a, b) {
-				t.Errorf("%s/%s differs from the generator's output (run go run ./scripts/mkdistspecs)", s.name, rel)
-			}
-			count++
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(want, p)
-			if !seen[rel] && rel != "README.md" {
-				t.Errorf("%s/%s is committed but not generated", s.name, rel)
-			}
-			return nil
-		})
+		count += testfs.SameTree(t, filepath.Join(committed, s.name), filepath.Join(tmp, s.name), "go run ./scripts/mkdistspecs", "README.md")
 	}
 	t.Logf("%d generated files match", count)
 }

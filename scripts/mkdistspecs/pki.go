@@ -11,100 +11,26 @@ package main
 import (
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/binary"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
 	"time"
+
+	"github.com/kubeproof/kubeproof/internal/detkey"
 )
 
-type stream struct {
-	seed string
-	n    uint64
-	buf  []byte
-}
+type stream = detkey.Stream
 
-func newStream(seed string) *stream { return &stream{seed: seed} }
-
-func (s *stream) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(s.buf) == 0 {
-			var c [8]byte
-			binary.BigEndian.PutUint64(c[:], s.n)
-			s.n++
-			sum := sha256.Sum256(append([]byte(s.seed), c[:]...))
-			s.buf = sum[:]
-		}
-		p[i], s.buf = s.buf[0], s.buf[1:]
-	}
-	return len(p), nil
-}
-
-func (s *stream) intn(n int) int {
-	var b [8]byte
-	s.Read(b[:])
-	return int(binary.BigEndian.Uint64(b[:]) % uint64(n))
-}
-
-// ecKey makes a deterministic P-256 key from a seed.
-func ecKey(seed string) *ecdsa.PrivateKey {
-	s := newStream("ec:" + seed)
-	d := make([]byte, 32)
-	for {
-		s.Read(d)
-		k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), d)
-		if err == nil {
-			return k
-		}
-	}
-}
-
-func prime(s *stream, bits int) *big.Int {
-	b := make([]byte, bits/8)
-	for {
-		s.Read(b)
-		b[0] |= 0xc0
-		b[len(b)-1] |= 1
-		p := new(big.Int).SetBytes(b)
-		if p.ProbablyPrime(20) {
-			return p
-		}
-	}
-}
-
-// rsaKey makes a deterministic RSA key of the given size from a seed.
-func rsaKey(seed string, bits int) *rsa.PrivateKey {
-	s := newStream("rsa:" + seed)
-	e := big.NewInt(65537)
-	one := big.NewInt(1)
-	for {
-		p, q := prime(s, bits/2), prime(s, bits/2)
-		if p.Cmp(q) == 0 {
-			continue
-		}
-		n := new(big.Int).Mul(p, q)
-		if n.BitLen() != bits {
-			continue
-		}
-		phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
-		d := new(big.Int).ModInverse(e, phi)
-		if d == nil {
-			continue
-		}
-		k := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 65537}, D: d, Primes: []*big.Int{p, q}}
-		k.Precompute()
-		if k.Validate() == nil {
-			return k
-		}
-	}
-}
+func newStream(seed string) *stream                  { return detkey.NewStream(seed) }
+func ecKey(seed string) *ecdsa.PrivateKey            { return detkey.ECKey(seed) }
+func rsaKey(seed string, bits int) *rsa.PrivateKey   { return detkey.RSAKey(seed, bits) }
+func fakeKey(label, canary string, lines int) string { return detkey.FakeKey(label, canary, lines) }
+func filler(canary string, n int) string             { return detkey.Filler(canary, n) }
+func hexFiller(seed string, n int) string            { return detkey.HexFiller(seed, n) }
 
 // authority is a CA whose key can sign.
 type authority struct {
@@ -165,7 +91,7 @@ func issue(r certReq, parent *authority, notBefore time.Time) *authority {
 		signer, parentCert = parent.key, parent.cert
 	}
 	if k, ok := signer.(*ecdsa.PrivateKey); ok {
-		signer = rfc6979{k}
+		signer = detkey.Signer{K: k}
 	}
 	der, err := x509.CreateCertificate(ser, t, parentCert, r.key.Public(), signer)
 	if err != nil {
@@ -176,54 +102,4 @@ func issue(r certReq, parent *authority, notBefore time.Time) *authority {
 		panic(err)
 	}
 	return &authority{cert: c, der: der, key: r.key}
-}
-
-// rfc6979 signs with deterministic ECDSA (RFC 6979): a nil random source
-// asks crypto/ecdsa for it, so every run writes the same certificates.
-type rfc6979 struct{ k *ecdsa.PrivateKey }
-
-func (s rfc6979) Public() crypto.PublicKey { return s.k.Public() }
-
-func (s rfc6979) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	return s.k.Sign(nil, digest, opts)
-}
-
-const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
-// fakeKey is a PEM-looking private key block whose body starts with the
-// canary, followed by base64-looking filler.
-func fakeKey(label, canary string, lines int) string {
-	s := newStream("filler:" + canary)
-	body := []byte(canary + "+")
-	total := lines*64 - 4
-	for len(body) < total {
-		body = append(body, b64chars[s.intn(64)])
-	}
-	body = append(body, "=="...)
-	out := "-----BEGIN " + label + "-----\n"
-	for len(body) > 64 {
-		out += string(body[:64]) + "\n"
-		body = body[64:]
-	}
-	return out + string(body) + "\n-----END " + label + "-----\n"
-}
-
-// filler is canary-led base64-looking text of n characters (tokens, AES keys).
-func filler(canary string, n int) string {
-	s := newStream("token:" + canary)
-	b := []byte(canary)
-	for len(b) < n {
-		b = append(b, b64chars[s.intn(62)])
-	}
-	return string(b)
-}
-
-func hexFiller(seed string, n int) string {
-	s := newStream("hex:" + seed)
-	const hex = "0123456789abcdef"
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = hex[s.intn(16)]
-	}
-	return string(b)
 }

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/testfs"
 )
 
 // TestCommittedSpecsAreGenerated: the committed kubeadm-1.MINOR-* specs are
@@ -25,39 +24,7 @@ func TestCommittedSpecsAreGenerated(t *testing.T) {
 	for _, v := range versions {
 		m, w := nodesOf(v)
 		for _, n := range []node{m, w} {
-			want, got := filepath.Join(committed, n.dir), filepath.Join(tmp, n.dir)
-			seen := map[string]bool{}
-			err := filepath.WalkDir(got, func(p string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() {
-					return err
-				}
-				rel, _ := filepath.Rel(got, p)
-				seen[rel] = true
-				a, _ := os.ReadFile(p)
-				b, err := os.ReadFile(filepath.Join(want, rel))
-				if err != nil {
-					t.Errorf("%s/%s is not committed (run go run ./scripts/mkspecs)", n.dir, rel)
-					return nil
-				}
-				if !bytes.Equal(a, b) {
-					t.Errorf("%s/%s differs from the generator's output (run go run ./scripts/mkspecs)", n.dir, rel)
-				}
-				count++
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() {
-					return err
-				}
-				rel, _ := filepath.Rel(want, p)
-				if !seen[rel] {
-					t.Errorf("%s/%s is committed but not generated", n.dir, rel)
-				}
-				return nil
-			})
+			count += testfs.SameTree(t, filepath.Join(committed, n.dir), filepath.Join(tmp, n.dir), "go run ./scripts/mkspecs")
 		}
 	}
 	t.Logf("%d generated files match", count)

@@ -17,112 +17,24 @@ package main
 
 import (
 	"crypto"
-	"crypto/ecdh"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/binary"
 	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net"
 	"time"
+
+	"github.com/kubeproof/kubeproof/internal/detkey"
 )
 
-// stream is a deterministic byte source: SHA-256 of a seed and a counter.
-type stream struct {
-	seed string
-	n    uint64
-	buf  []byte
-}
+type stream = detkey.Stream
 
-func newStream(seed string) *stream { return &stream{seed: seed} }
-
-func (s *stream) Read(p []byte) (int, error) {
-	for i := range p {
-		if len(s.buf) == 0 {
-			var c [8]byte
-			binary.BigEndian.PutUint64(c[:], s.n)
-			s.n++
-			sum := sha256.Sum256(append([]byte(s.seed), c[:]...))
-			s.buf = sum[:]
-		}
-		p[i], s.buf = s.buf[0], s.buf[1:]
-	}
-	return len(p), nil
-}
-
-func (s *stream) intn(n int) int {
-	var b [8]byte
-	s.Read(b[:])
-	return int(binary.BigEndian.Uint64(b[:]) % uint64(n))
-}
-
-// prime draws a prime of the given size with its two top bits set, so
-// that the product of two has exactly twice the bits.
-func prime(s *stream, bits int) *big.Int {
-	b := make([]byte, bits/8)
-	for {
-		s.Read(b)
-		b[0] |= 0xc0
-		b[len(b)-1] |= 1
-		p := new(big.Int).SetBytes(b)
-		if p.ProbablyPrime(20) {
-			return p
-		}
-	}
-}
-
-// rsaKey makes a deterministic RSA-2048 key from a seed.
-func rsaKey(seed string) *rsa.PrivateKey {
-	s := newStream("rsa:" + seed)
-	e := big.NewInt(65537)
-	one := big.NewInt(1)
-	for {
-		p, q := prime(s, 1024), prime(s, 1024)
-		if p.Cmp(q) == 0 {
-			continue
-		}
-		n := new(big.Int).Mul(p, q)
-		if n.BitLen() != 2048 {
-			continue
-		}
-		phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
-		d := new(big.Int).ModInverse(e, phi)
-		if d == nil {
-			continue
-		}
-		k := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 65537}, D: d, Primes: []*big.Int{p, q}}
-		k.Precompute()
-		if err := k.Validate(); err != nil {
-			continue
-		}
-		return k
-	}
-}
-
-// ecPublic makes a deterministic P-256 public key (the kubelet's rotated
-// client certificates carry ECDSA P-256 keys: the kubelet makes them for
-// its CSRs).
-func ecPublic(seed string) *ecdsa.PublicKey {
-	s := newStream("ec:" + seed)
-	d := make([]byte, 32)
-	for {
-		s.Read(d)
-		priv, err := ecdh.P256().NewPrivateKey(d)
-		if err != nil {
-			continue
-		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), priv.PublicKey().Bytes())
-		if err != nil {
-			panic(err)
-		}
-		return pub
-	}
-}
+func newStream(seed string) *stream         { return detkey.NewStream(seed) }
+func rsaKey(seed string) *rsa.PrivateKey    { return detkey.RSAKey(seed, 2048) }
+func ecPublic(seed string) *ecdsa.PublicKey { return &detkey.ECKey(seed).PublicKey }
 
 // keyPool hands out deterministic keys; specs share them (only public
 // halves are ever written, inside certificates and sa.pub).
@@ -228,23 +140,8 @@ func publicKeyPEM(k *rsa.PrivateKey) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
-const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
 // fakeKey is a PEM-looking private key block whose body starts with the
-// canary, followed by base64-looking filler of a plausible length.
+// canary (detkey.FakeKey).
 func fakeKey(label, canary string, lines int) []byte {
-	s := newStream("filler:" + canary)
-	body := []byte(canary + "+")
-	total := lines*64 - 4
-	for len(body) < total {
-		body = append(body, b64chars[s.intn(64)])
-	}
-	body = append(body, "=="...)
-	out := []byte("-----BEGIN " + label + "-----\n")
-	for len(body) > 64 {
-		out = append(append(out, body[:64]...), '\n')
-		body = body[64:]
-	}
-	out = append(append(out, body...), '\n')
-	return append(out, "-----END "+label+"-----\n"...)
+	return []byte(detkey.FakeKey(label, canary, lines))
 }

@@ -176,23 +176,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Work:         work,
 		KubeVersion:  specReport.detectedVersion(),
 	}
-	if err := startDriver(ctx, conf); err != nil {
+	kb, lay, err := runKubeBench(ctx, conf, work, stderr)
+	if err != nil {
 		return err
-	}
-	var lay layoutRecord
-	if err := readJSON(filepath.Join(work, layoutFile), &lay); err != nil {
-		return err
-	}
-	for _, p := range lay.Skipped {
-		fmt.Fprintf(stderr, "oracle: not laid out (outside the private mounts): %s\n", p)
-	}
-	for _, w := range lay.Warnings {
-		fmt.Fprintf(stderr, "oracle: warning: %s\n", w)
-	}
-	var kb report
-	if err := readJSON(filepath.Join(work, kubeBenchFile), &kb); err != nil {
-		log, _ := os.ReadFile(filepath.Join(work, kubeBenchLog))
-		return fmt.Errorf("kube-bench's report is not the JSON of --json: %w\nkube-bench's standard error:\n%s", err, log)
 	}
 	liveReport, err := analyze(ctx, kubeproofBin, o, filepath.Join(work, liveBundleFile), filepath.Join(work, "kubeproof-live.json"))
 	if err != nil {
@@ -448,23 +434,9 @@ func kubeBenchAlone(ctx context.Context, o options, work, collectBin string, std
 	}
 	fmt.Fprintf(stderr, "oracle: spec %s, benchmark %s, kube-bench %s (cfg %s), kube-bench only, Kubernetes %s\n",
 		o.spec, o.benchmark, o.kubeBench, o.kubeBenchCfg, o.kubeBenchOnly)
-	if err := startDriver(ctx, conf); err != nil {
+	kb, _, err := runKubeBench(ctx, conf, work, stderr)
+	if err != nil {
 		return err
-	}
-	var lay layoutRecord
-	if err := readJSON(filepath.Join(work, layoutFile), &lay); err != nil {
-		return err
-	}
-	for _, p := range lay.Skipped {
-		fmt.Fprintf(stderr, "oracle: not laid out (outside the private mounts): %s\n", p)
-	}
-	for _, w := range lay.Warnings {
-		fmt.Fprintf(stderr, "oracle: warning: %s\n", w)
-	}
-	var kb report
-	if err := readJSON(filepath.Join(work, kubeBenchFile), &kb); err != nil {
-		log, _ := os.ReadFile(filepath.Join(work, kubeBenchLog))
-		return fmt.Errorf("kube-bench's report is not the JSON of --json: %w\nkube-bench's standard error:\n%s", err, log)
 	}
 	w := stdout
 	if o.out != "" {
@@ -491,4 +463,28 @@ func kubeBenchAlone(ctx context.Context, o options, work, collectBin string, std
 		fmt.Fprintf(stderr, "oracle: work files kept in %s\n", work)
 	}
 	return nil
+}
+
+// runKubeBench runs the driver (the spec laid out, kube-bench run on it),
+// says what could not be laid out, and reads kube-bench's report.
+func runKubeBench(ctx context.Context, conf driverConfig, work string, stderr io.Writer) (report, layoutRecord, error) {
+	var lay layoutRecord
+	if err := startDriver(ctx, conf); err != nil {
+		return report{}, lay, err
+	}
+	if err := readJSON(filepath.Join(work, layoutFile), &lay); err != nil {
+		return report{}, lay, err
+	}
+	for _, p := range lay.Skipped {
+		fmt.Fprintf(stderr, "oracle: not laid out (outside the private mounts): %s\n", p)
+	}
+	for _, w := range lay.Warnings {
+		fmt.Fprintf(stderr, "oracle: warning: %s\n", w)
+	}
+	var kb report
+	if err := readJSON(filepath.Join(work, kubeBenchFile), &kb); err != nil {
+		log, _ := os.ReadFile(filepath.Join(work, kubeBenchLog))
+		return report{}, lay, fmt.Errorf("kube-bench's report is not the JSON of --json: %w\nkube-bench's standard error:\n%s", err, log)
+	}
+	return kb, lay, nil
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -141,17 +142,46 @@ func versionCommand() *cli.Command {
 			w := c.App.Writer
 			fmt.Fprintf(w, "kubeproof %s\n", version.Version)
 			fmt.Fprintf(w, "bundle formats read: %d to %d; catalog formats read: 1 and %d\n", bundle.MinFormatVersion, bundle.FormatVersion, catalog.FormatVersion)
+			span := func(r catalog.VersionRange) string {
+				if r.To != "" && r.To != r.From {
+					return r.From + "–" + r.To
+				}
+				return r.From
+			}
 			fmt.Fprintln(w, "embedded benchmarks:")
+			var own []string
 			for _, b := range catalog.Benchmarks() {
+				if catalog.BenchmarkPlatform(b) != "" {
+					own = append(own, b)
+					continue
+				}
 				cat, err := catalog.LoadEmbedded(b)
 				if err != nil {
 					return err
 				}
-				k := "Kubernetes " + cat.Kubernetes.From
-				if cat.Kubernetes.To != "" && cat.Kubernetes.To != cat.Kubernetes.From {
-					k += "–" + cat.Kubernetes.To
+				fmt.Fprintf(w, "  %-10s %-40s Kubernetes %s\n", b, cat.Title, span(cat.Kubernetes))
+			}
+			// A platform's own benchmarks are picked through its profile,
+			// for the versions the profile maps to them.
+			profiles, err := catalog.Platforms()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(w, "platform benchmarks (picked for a node of the platform):")
+			for _, b := range own {
+				cat, err := catalog.LoadEmbedded(b)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(w, "  %-10s %-40s %s\n", b, cat.Title, k)
+				var picked []string
+				for _, p := range profiles {
+					for _, pb := range p.Benchmarks {
+						if pb.Benchmark == b {
+							picked = append(picked, p.Title+" "+span(pb.Kubernetes))
+						}
+					}
+				}
+				fmt.Fprintf(w, "  %-17s %-44s %s\n", b, cat.Title, strings.Join(picked, ", "))
 			}
 			return nil
 		},

@@ -81,7 +81,13 @@ func TestNonRootVerdicts(t *testing.T) {
 				// come from world-readable command lines, the kubelet config
 				// is 0644, and stat records need no read permission. The
 				// hardened one hides the PKI directory's entries.
-				if strings.HasSuffix(layout, "-hardened") && warned == 0 {
+				// A platform's benchmark may read only what any user sees
+				// (gke-1.9.0's node section is four stat checks).
+				pl, err := catalog.PlatformOf(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.HasSuffix(layout, "-hardened") && warned == 0 && pl == "" {
 					t.Errorf("%s: no verdict differs: the hardened non-root bundle exercises nothing", name)
 				}
 			}

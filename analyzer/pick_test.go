@@ -41,9 +41,11 @@ func TestKubeMinor(t *testing.T) {
 // the Kubernetes versions kube-bench picks it for; versions newer than
 // every benchmark get the newest with a warning; older ones get none.
 func TestPickMatchesKubeBench(t *testing.T) {
-	var embedded []string // the CIS benchmarks: a platform's own are picked through its profile
+	var embedded []string // the CIS benchmarks: a platform's is picked through its profile
 	for _, b := range catalog.Benchmarks() {
-		if catalog.BenchmarkPlatform(b) == "" {
+		if pl, err := catalog.PlatformOf(b); err != nil {
+			t.Fatal(err)
+		} else if pl == "" {
 			embedded = append(embedded, b)
 		}
 	}
@@ -75,6 +77,87 @@ func TestPickMatchesKubeBench(t *testing.T) {
 	}
 	if pk, err := catalog.PickFor(99); err != nil || pk.Newer == "" {
 		t.Errorf("1.99: %+v, %v; want the newest with a warning", pk, err)
+	}
+}
+
+// kubeBenchPlatforms is kube-bench v0.15.6's choice of a managed
+// platform's benchmark by Kubernetes minor version (cmd/util.go:
+// eksBenchmark, aksBenchmark, gkeBenchmark), for 1.15–1.34.
+func kubeBenchPlatforms(platform string, minor int) string {
+	switch platform {
+	case "eks":
+		switch {
+		case minor <= 19:
+			return "eks-1.0.1"
+		case minor >= 29 && minor <= 31:
+			return "eks-1.7.0"
+		case minor >= 32 && minor <= 34:
+			return "eks-1.8.0"
+		}
+		return "eks-1.5.0"
+	case "aks":
+		switch {
+		case minor <= 24:
+			// kube-bench: 1.19–1.24; its default sends 1.15–1.18 to
+			// aks-1.8, a benchmark of Kubernetes ten versions later, which
+			// the profile does not follow (docs/differences/managed.md).
+			return "aks-1.0"
+		case minor >= 29 && minor <= 31:
+			return "aks-1.7"
+		}
+		return "aks-1.8"
+	case "gke":
+		switch {
+		case minor <= 19:
+			return "gke-1.0"
+		case minor <= 27:
+			return "gke-1.2.0"
+		case minor <= 29:
+			return "gke-1.6.0"
+		case minor == 30:
+			return "gke-1.8.0"
+		}
+		return "gke-1.9.0"
+	}
+	return ""
+}
+
+// TestPlatformPickMatchesKubeBench: for EKS, AKS and GKE nodes of
+// Kubernetes 1.15–1.34, the profile picks the benchmark kube-bench picks
+// wherever that benchmark is embedded, and none otherwise (the CIS
+// benchmark of the version then applies); every managed benchmark is
+// picked for some version. Past 1.34 kube-bench sends EKS nodes back to
+// eks-1.5.0 and AKS nodes to aks-1.8; the profiles stop at 1.34
+// (docs/differences/managed.md).
+func TestPlatformPickMatchesKubeBench(t *testing.T) {
+	pls, err := catalog.Platforms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	picked := map[string]bool{}
+	for _, p := range pls {
+		if p.Name != "eks" && p.Name != "aks" && p.Name != "gke" {
+			continue
+		}
+		for minor := 15; minor <= 34; minor++ {
+			want := kubeBenchPlatforms(p.Name, minor)
+			if !slices.Contains(catalog.Benchmarks(), want) {
+				want = ""
+			}
+			got := p.BenchmarkFor(minor)
+			if got != want {
+				t.Errorf("%s 1.%d: %q, want %q", p.Name, minor, got, want)
+			}
+			picked[got] = true
+		}
+		if got := p.BenchmarkFor(35); got != "" {
+			t.Errorf("%s 1.35: %q, want none", p.Name, got)
+		}
+	}
+	for _, b := range catalog.Benchmarks() {
+		if pl, _ := catalog.PlatformOf(b); (pl == "eks" || pl == "aks" || pl == "gke") && !picked[b] {
+			t.Errorf("%s is picked for no version", b)
+		}
 	}
 }
 
@@ -212,14 +295,13 @@ func TestPlatformBenchmark(t *testing.T) {
 		t.Errorf("no platform: %v %q", err, c.reason)
 	}
 }
-
-// TestPlatformPickMatchesKubeBench: the K3s and RKE2 profiles pick the
+// TestRancherPickMatchesKubeBench: the K3s and RKE2 profiles pick the
 // benchmark kube-bench v0.15.6 picks from a +k3s / +rke2r version
 // (cmd/util.go k3sBenchmark, rke2Benchmark) up to Kubernetes 1.34, the
 // newest it maps at all, where that benchmark is embedded; newer versions
 // fall back to CIS. MicroK8s 1.24, which kube-bench never maps to
 // cis-1.24-microk8s, gets it.
-func TestPlatformPickMatchesKubeBench(t *testing.T) {
+func TestRancherPickMatchesKubeBench(t *testing.T) {
 	k3s := func(m int) string {
 		switch {
 		case m == 22 || m == 23:

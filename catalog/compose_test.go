@@ -90,22 +90,20 @@ func TestLibraryChecksUsedOnce(t *testing.T) {
 	}
 }
 
-// TestBenchmarkVersionRanges: the CIS benchmarks' Kubernetes ranges do not
-// overlap, so that picking a benchmark by version is unambiguous. A
-// platform's own benchmarks (k3s-cis-1.9) are picked only through its
-// profile: theirs may overlap the CIS ranges, never one another's within
-// the platform, and each is reachable: its platform's profile maps some
-// Kubernetes versions to it (perhaps more than the benchmark was written
-// for, as kube-bench does), and no version to two benchmarks.
+// TestBenchmarkVersionRanges: the CIS benchmarks' Kubernetes ranges do
+// not overlap, so that picking a benchmark by version is unambiguous. A
+// platform's benchmark (one a profile names) is picked only through its
+// profile, for a node detected as that platform: it may share versions
+// with the CIS benchmarks, but a profile maps each version to one
+// benchmark at most, inside the range the benchmark's header gives, and
+// names only benchmarks no other profile names.
 func TestBenchmarkVersionRanges(t *testing.T) {
-	owner := map[string]map[int]string{} // platform ("" for CIS) → minor → benchmark
+	owner := map[int]string{}
+	headers := map[string][2]int{}
 	for _, b := range Benchmarks() {
 		cat, err := LoadEmbedded(b)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if cat.Platform != BenchmarkPlatform(b) {
-			t.Errorf("%s: platform %q, the index says %q", b, cat.Platform, BenchmarkPlatform(b))
 		}
 		from, to := minorOf(cat.Kubernetes.From), minorOf(cat.Kubernetes.To)
 		if cat.Kubernetes.To == "" {
@@ -115,45 +113,44 @@ func TestBenchmarkVersionRanges(t *testing.T) {
 			t.Errorf("%s: kubernetes range %+v", b, cat.Kubernetes)
 			continue
 		}
-		if owner[cat.Platform] == nil {
-			owner[cat.Platform] = map[int]string{}
+		headers[b] = [2]int{from, to}
+		if pl, err := PlatformOf(b); err != nil {
+			t.Fatal(err)
+		} else if pl != "" {
+			continue
 		}
 		for m := from; m <= to; m++ {
-			if other, dup := owner[cat.Platform][m]; dup {
+			if other, dup := owner[m]; dup {
 				t.Errorf("Kubernetes 1.%d is in the ranges of both %s and %s", m, other, b)
 			}
-			owner[cat.Platform][m] = b
+			owner[m] = b
 		}
 	}
-	profiles, err := Platforms()
+	pls, err := Platforms()
 	if err != nil {
 		t.Fatal(err)
 	}
-	mapped := map[string]bool{}
-	for _, p := range profiles {
+	namedBy := map[string]string{}
+	for _, p := range pls {
+		mapped := map[int]string{}
 		for _, pb := range p.Benchmarks {
-			mapped[pb.Benchmark] = true
+			if other, ok := namedBy[pb.Benchmark]; ok && other != p.Name {
+				t.Errorf("%s is named by the profiles of both %s and %s", pb.Benchmark, other, p.Name)
+			}
+			namedBy[pb.Benchmark] = p.Name
 			from, to := minorOf(pb.Kubernetes.From), minorOf(pb.Kubernetes.To)
 			if pb.Kubernetes.To == "" {
 				to = from
 			}
+			if h := headers[pb.Benchmark]; from < h[0] || to > h[1] || to < from {
+				t.Errorf("%s: %s for %+v, outside the benchmark's own range 1.%d–1.%d", p.File, pb.Benchmark, pb.Kubernetes, h[0], h[1])
+			}
 			for m := from; m <= to; m++ {
-				if got := p.BenchmarkFor(m); got != pb.Benchmark {
-					t.Errorf("%s: Kubernetes 1.%d maps to %s and %s", p.Name, m, got, pb.Benchmark)
+				if other, dup := mapped[m]; dup {
+					t.Errorf("%s: Kubernetes 1.%d maps to both %s and %s", p.File, m, other, pb.Benchmark)
 				}
+				mapped[m] = pb.Benchmark
 			}
-		}
-	}
-	for platform, minors := range owner {
-		if platform == "" {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, b := range minors {
-			if !mapped[b] && !seen[b] {
-				t.Errorf("%s is platform %s's benchmark, but its profile maps no Kubernetes version to it", b, platform)
-			}
-			seen[b] = true
 		}
 	}
 }

@@ -120,10 +120,6 @@ type (
 		Title      string       `json:"title"`
 		Version    string       `json:"version"`
 		Kubernetes VersionRange `json:"kubernetes"`
-		// Platform names the platform whose own benchmark this is (k3s-cis-1.9
-		// is k3s's): it is picked only through that platform's profile,
-		// never for a Kubernetes version alone.
-		Platform string `json:"platform,omitempty"`
 		// Extends names an embedded benchmark whose sections this one
 		// starts from; Drop removes ids of it, and Sections replace its
 		// entries of the same id and add the others.
@@ -394,17 +390,9 @@ func Benchmarks() []string {
 // benchIndex is the embedded benchmarks' names and Kubernetes ranges,
 // read once.
 type benchIndex struct {
-	names     []string
-	ranges    map[string]VersionRange
-	platforms map[string]string // benchmark → the platform it belongs to, if any
-	err       error
-}
-
-// BenchmarkPlatform returns the platform an embedded benchmark belongs
-// to ("k3s" for k3s-cis-1.9), or "" for a CIS benchmark any node may be
-// picked for.
-func BenchmarkPlatform(benchmark string) string {
-	return embeddedIndex().platforms[benchmark]
+	names  []string
+	ranges map[string]VersionRange
+	err    error
 }
 
 var (
@@ -415,7 +403,6 @@ var (
 func embeddedIndex() *benchIndex {
 	indexOnce.Do(func() {
 		index.ranges = map[string]VersionRange{}
-		index.platforms = map[string]string{}
 		entries, _ := embedded.ReadDir("data/benchmarks")
 		for _, e := range entries {
 			if !isYAML(e.Name()) {
@@ -425,7 +412,6 @@ func embeddedIndex() *benchIndex {
 			data, err := embedded.ReadFile("data/benchmarks/" + e.Name())
 			var raw struct {
 				Kubernetes VersionRange `json:"kubernetes"`
-				Platform   string       `json:"platform"`
 			}
 			if err == nil {
 				err = yamlHead(data, &raw)
@@ -435,9 +421,6 @@ func embeddedIndex() *benchIndex {
 			}
 			index.names = append(index.names, name)
 			index.ranges[name] = raw.Kubernetes
-			if raw.Platform != "" {
-				index.platforms[name] = raw.Platform
-			}
 		}
 		// By the Kubernetes versions they are for, which their names do
 		// not sort (cis-1.5 < cis-1.20 < cis-1.23 < cis-1.7).
@@ -595,10 +578,8 @@ func loadBenchmark(lib *Library, file string, data []byte, benchmark string) (*C
 		return nil, bad("", "kubernetes", "want from and to as minor versions (\"1.16\")")
 	case len(raw.Sections) == 0:
 		return nil, bad("", "sections", "no sections")
-	case raw.Platform != "" && !validName(raw.Platform):
-		return nil, bad("", "platform", "%q: want a platform's name (k3s)", raw.Platform)
 	}
-	cat := &Catalog{Benchmark: raw.Benchmark, Title: raw.Title, Version: raw.Version, Kubernetes: raw.Kubernetes, Platform: raw.Platform}
+	cat := &Catalog{Benchmark: raw.Benchmark, Title: raw.Title, Version: raw.Version, Kubernetes: raw.Kubernetes}
 	ids := map[string]bool{}
 	for _, rs := range raw.Sections {
 		if rs == nil {

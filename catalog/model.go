@@ -28,11 +28,7 @@ type Catalog struct {
 	// Kubernetes is the range of Kubernetes minor versions the benchmark
 	// is for, and the one auto-pick chooses it for.
 	Kubernetes VersionRange
-	// Platform is the platform whose own benchmark this is ("k3s"), or
-	// "" for a CIS benchmark: a platform's benchmark is picked only
-	// through its profile.
-	Platform string
-	Sections []*Section
+	Sections   []*Section
 }
 
 // VersionRange is a range of Kubernetes minor versions, both ends

@@ -33,8 +33,9 @@ type Pick struct {
 	Newer string
 }
 
-// PickFor returns the embedded benchmark whose Kubernetes range holds
-// minor (kube-bench's mapping: 1.15 → cis-1.5, 1.16–1.18 → cis-1.6, …);
+// PickFor returns the embedded CIS benchmark whose Kubernetes range holds
+// minor (a platform's benchmark is never picked by version alone: see
+// PlatformOf) (kube-bench's mapping: 1.15 → cis-1.5, 1.16–1.18 → cis-1.6, …);
 // a version newer than every range gets the newest benchmark with a
 // warning; an older one gets none.
 func PickFor(minor int) (Pick, error) {
@@ -45,9 +46,13 @@ func PickFor(minor int) (Pick, error) {
 	var newest string
 	newestTo := -1
 	oldest, oldestFrom := "", 1<<30
+	byPlatform, err := benchmarkPlatforms()
+	if err != nil {
+		return Pick{}, err
+	}
 	for _, b := range idx.names {
-		if idx.platforms[b] != "" {
-			continue // a platform's own: picked through its profile only
+		if byPlatform[b] != "" {
+			continue // picked through its platform's profile only
 		}
 		r := idx.ranges[b]
 		from, to := minorOf(r.From), minorOf(r.To)
@@ -71,4 +76,28 @@ func PickFor(minor int) (Pick, error) {
 		return Pick{}, fmt.Errorf("Kubernetes 1.%d is older than every embedded benchmark (the oldest, %s, is for 1.%d)", minor, oldest, oldestFrom)
 	}
 	return Pick{}, fmt.Errorf("no embedded benchmark is for Kubernetes 1.%d", minor)
+}
+
+// PlatformOf returns the name of the platform whose profile names
+// benchmark b ("eks" for eks-1.8.0), or "" for a CIS benchmark, picked by
+// Kubernetes version alone. A platform's benchmark audits that platform's
+// layout: it is picked only for a node detected as the platform.
+func PlatformOf(b string) (string, error) {
+	m, err := benchmarkPlatforms()
+	return m[b], err
+}
+
+// benchmarkPlatforms maps each benchmark a profile names to its platform.
+func benchmarkPlatforms() (map[string]string, error) {
+	pls, err := Platforms()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, p := range pls {
+		for _, b := range p.Benchmarks {
+			out[b.Benchmark] = p.Name
+		}
+	}
+	return out, nil
 }

@@ -310,9 +310,6 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 		if !slices.Contains(Benchmarks(), b.Benchmark) {
 			return nil, bad(fmt.Sprintf("benchmarks[%d].benchmark", i), "%q: no such embedded benchmark", b.Benchmark)
 		}
-		if bp := BenchmarkPlatform(b.Benchmark); bp != raw.Platform {
-			return nil, bad(fmt.Sprintf("benchmarks[%d].benchmark", i), "%q is a benchmark of platform %q, not of %q", b.Benchmark, bp, raw.Platform)
-		}
 		if minorOf(b.Kubernetes.From) == 1<<30 {
 			return nil, bad(fmt.Sprintf("benchmarks[%d].kubernetes", i), "want from and to as minor versions (\"1.24\")")
 		}

@@ -70,6 +70,11 @@ var platformPaths = []platformPath{
 	{"/var/snap/microk8s/current/credentials/scheduler.config", 0, "microk8s", "", ""},
 	{"/var/snap/microk8s/current/var/kubernetes/backend", 0, "microk8s", "", ""},
 	{"/var/vcap/jobs", 0, "tkgi", "", ""},
+	{"/var/vcap/jobs/etcd/config", 1, "tkgi", "", ""},
 	{"/var/vcap/jobs/kube-apiserver/config", 1, "tkgi", "", ""},
+	{"/var/vcap/jobs/kube-controller-manager/config", 1, "tkgi", "", ""},
+	{"/var/vcap/jobs/kube-proxy/config", 1, "tkgi", "", ""},
+	{"/var/vcap/jobs/kube-scheduler/config", 1, "tkgi", "", ""},
 	{"/var/vcap/jobs/kubelet/config", 1, "tkgi", "", ""},
+	{"/var/vcap/jobs/kubelet/monit", 0, "tkgi", "", ""},
 }

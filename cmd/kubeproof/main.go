@@ -121,12 +121,23 @@ func hint(err error) string {
 	return ""
 }
 
+// newestBenchmark is the newest CIS benchmark, for hints.
 func newestBenchmark() string {
 	b := catalog.Benchmarks()
-	if len(b) == 0 {
-		return "NAME"
+	for i := len(b) - 1; i >= 0; i-- {
+		if pl, err := catalog.PlatformOf(b[i]); err == nil && pl == "" {
+			return b[i]
+		}
 	}
-	return b[len(b)-1]
+	return "NAME"
+}
+
+// minors writes a range of Kubernetes minor versions ("1.29–1.31").
+func minors(r catalog.VersionRange) string {
+	if r.To == "" || r.To == r.From {
+		return r.From
+	}
+	return r.From + "–" + r.To
 }
 
 // versionCommand prints the analyzer's version and the benchmarks it
@@ -142,46 +153,45 @@ func versionCommand() *cli.Command {
 			w := c.App.Writer
 			fmt.Fprintf(w, "kubeproof %s\n", version.Version)
 			fmt.Fprintf(w, "bundle formats read: %d to %d; catalog formats read: 1 and %d\n", bundle.MinFormatVersion, bundle.FormatVersion, catalog.FormatVersion)
-			span := func(r catalog.VersionRange) string {
-				if r.To != "" && r.To != r.From {
-					return r.From + "–" + r.To
-				}
-				return r.From
-			}
 			fmt.Fprintln(w, "embedded benchmarks:")
-			var own []string
+			pls, err := catalog.Platforms()
+			if err != nil {
+				return err
+			}
+			var platform []string
 			for _, b := range catalog.Benchmarks() {
-				if catalog.BenchmarkPlatform(b) != "" {
-					own = append(own, b)
+				if pl, err := catalog.PlatformOf(b); err != nil {
+					return err
+				} else if pl != "" {
+					platform = append(platform, b)
 					continue
 				}
 				cat, err := catalog.LoadEmbedded(b)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "  %-10s %-40s Kubernetes %s\n", b, cat.Title, span(cat.Kubernetes))
+				fmt.Fprintf(w, "  %-10s %-40s Kubernetes %s\n", b, cat.Title, minors(cat.Kubernetes))
 			}
-			// A platform's own benchmarks are picked through its profile,
-			// for the versions the profile maps to them.
-			profiles, err := catalog.Platforms()
-			if err != nil {
-				return err
+			if len(platform) > 0 {
+				fmt.Fprintln(w, "platform benchmarks (picked for a node detected as the platform):")
 			}
-			fmt.Fprintln(w, "platform benchmarks (picked for a node of the platform):")
-			for _, b := range own {
-				cat, err := catalog.LoadEmbedded(b)
-				if err != nil {
-					return err
-				}
-				var picked []string
-				for _, p := range profiles {
+			for _, p := range pls {
+				for _, b := range platform {
+					var ranges []string
 					for _, pb := range p.Benchmarks {
 						if pb.Benchmark == b {
-							picked = append(picked, p.Title+" "+span(pb.Kubernetes))
+							ranges = append(ranges, minors(pb.Kubernetes))
 						}
 					}
+					if len(ranges) == 0 {
+						continue
+					}
+					cat, err := catalog.LoadEmbedded(b)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(w, "  %-10s %-62s Kubernetes %s on %s\n", b, cat.Title, strings.Join(ranges, ", "), p.Title)
 				}
-				fmt.Fprintf(w, "  %-17s %-44s %s\n", b, cat.Title, strings.Join(picked, ", "))
 			}
 			return nil
 		},

@@ -52,10 +52,11 @@ type layoutRecord struct {
 // spec path below none of them is not laid out (it would be written to this
 // machine's own file system) and is reported. /lib/systemd and /var/run are
 // links to /usr/lib/systemd and /run on merged-/usr hosts: a mount point
-// that resolves to one already mounted is mounted once.
+// that resolves to one already mounted is mounted once. /home holds GKE's
+// node configuration (/home/kubernetes/kubelet-config.yaml, kube-env).
 var mountPoints = []string{
 	"/etc", "/var/lib", "/opt", "/usr/lib/systemd", "/lib/systemd", "/usr/local/lib",
-	"/usr/libexec", "/var/log", "/var/backups", "/run", "/var/run",
+	"/usr/libexec", "/var/log", "/var/backups", "/run", "/var/run", "/home",
 }
 
 // hiddenBy returns the mount point p lies at or below, or "".

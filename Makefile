@@ -8,7 +8,7 @@ STATIC  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 # it under its 4 MiB budget (cmd/kubeproof-collect/size_test.go checks it).
 COLLECTOR_GCFLAGS := all=-l
 
-.PHONY: all build static test fixtures bench fuzz clean
+.PHONY: all build static test fixtures bench fuzz mutate clean
 
 all: build
 
@@ -55,6 +55,17 @@ fuzz:
 	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReportEscaping$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+
+# Mutation testing (gremlins; not in CI): every covered mutant of the
+# bundle format, the catalog, evidence resolution and the evaluation core,
+# the collector's redaction and discovery. MUTATE_PKGS narrows it (bundle
+# catalog evidence analyzer redact discovery, or eval: analyzer/eval.go alone); BASE=<ref> mutates only the
+# lines changed since that ref (make mutate BASE=main). Reports land in
+# mutate-out/. Install: go install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATE_PKGS ?=
+BASE ?=
+mutate:
+	scripts/mutate/mutate.sh $(if $(BASE),-b $(BASE)) $(MUTATE_PKGS)
 
 clean:
 	rm -rf $(BIN)

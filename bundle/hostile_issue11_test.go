@@ -97,6 +97,8 @@ func FuzzManifestStrict(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := bundle.ParseManifest(data, bundle.Limits{})
 		if err != nil {
+			// Refused: the refusal is one of the reader's typed errors.
+			checkProblems(t, &bundle.VerifyError{Problems: []error{err}})
 			return
 		}
 		var last any

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 func TestVersionFromModInfo(t *testing.T) {
@@ -30,7 +32,7 @@ func TestVersionFromModInfo(t *testing.T) {
 // version and reads the version back from the ELF binary.
 func TestGoModInfo(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a binary")
+		skips.Skip(t, "skipped with -short: builds a binary")
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "main.go")

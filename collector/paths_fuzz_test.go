@@ -3,6 +3,7 @@ package collector
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubeproof/kubeproof/internal/fuzzseed"
 	"github.com/kubeproof/kubeproof/redact"
 )
 
@@ -80,6 +82,7 @@ func FuzzPathsInArgs(f *testing.F) {
 		}
 		redact.Identify(argv, "", "")
 		if len(argv) == 0 {
+			fuzzseed.Unexercised(t, fmt.Sprintf("no argument in %q", raw))
 			return
 		}
 		for _, fp := range pathsInArgs(argv) {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // The reader of x509.go is checked against crypto/x509 and the conversion
@@ -910,7 +911,7 @@ func TestX509Differential(t *testing.T) {
 // ways: the two readers must agree on each result.
 func TestX509Mutations(t *testing.T) {
 	if testing.Short() {
-		t.Skip("many parses")
+		skips.Skip(t, "skipped with -short: thousands of certificate parses")
 	}
 	gen := generated()
 	seeds := []testCert{gen[1], gen[len(gen)-1], gen[9], fixtureCerts(t)[0]}

@@ -155,8 +155,15 @@ func (n *Node) filesUnder(component string, f *catalog.Files) FileSet {
 	for _, link := range chain {
 		fs.Citations = append(fs.Citations, n.statCitation(link, "link", link.Link))
 	}
-	if _, ok := n.stats[real]; !ok {
+	top, ok := n.stats[real]
+	if !ok {
 		fs.Unknown = dir + " was not collected"
+		return fs
+	}
+	if top.Error != "" && top.ErrorKind != "not-exist" {
+		// Not known to be absent: what it holds is not known.
+		fs.Citations = append(fs.Citations, n.statCitation(top, "error", top.Error))
+		fs.Unknown = fmt.Sprintf("%s could not be examined: %s", real, top.Error)
 		return fs
 	}
 	for i := range n.statList {
@@ -186,7 +193,29 @@ func (n *Node) filesUnder(component string, f *catalog.Files) FileSet {
 	var cites []results.Citation
 	fs.Unseen, cites = n.unseenUnder(real)
 	fs.Citations = append(fs.Citations, cites...)
+	if len(fs.Paths) == 0 && len(fs.Unseen) == 0 {
+		// No file: the verdict rests on the directory's record, which
+		// says it does not exist or that it was listed.
+		if top.Error != "" {
+			fs.Citations = append(fs.Citations, n.statCitation(top, "error", top.Error))
+		} else {
+			fs.Citations = append(fs.Citations, n.statCitation(top, "entries", "listed; no "+entriesWanted(f)))
+		}
+	}
 	return fs
+}
+
+// entriesWanted names what a directory walk looks for: "*.conf file",
+// "file", "entry".
+func entriesWanted(f *catalog.Files) string {
+	what := f.Type
+	if what == "" {
+		what = "entry"
+	}
+	if f.Name != "" {
+		what = f.Name + " " + what
+	}
+	return what
 }
 
 // Stat returns the stat record of a node path, with every symlink along

@@ -21,6 +21,13 @@ func TestArgv(t *testing.T) {
 		{"a flag-shaped secret after an unknown flag", "kube-apiserver",
 			[]string{"kube-apiserver", "--password", "-KPC-s3cret", "--v=2"},
 			[]string{"kube-apiserver", "--password", "<redacted:11>", "--v=2"}},
+		// a flag that takes a value, last on the line: nothing follows it
+		{"an unknown flag last", "kube-apiserver",
+			[]string{"kube-apiserver", "--profiling=false", "--password"},
+			[]string{"kube-apiserver", "--profiling=false", "--password"}},
+		{"a known flag last, its value missing", "kube-apiserver",
+			[]string{"kube-apiserver", "--secure-port"},
+			[]string{"kube-apiserver", "--secure-port"}},
 		{"positional arguments", "kube-apiserver",
 			[]string{"kube-apiserver", "hunter2", "--", "--profiling=false"},
 			[]string{"kube-apiserver", "<redacted:7>", "--", "<redacted:17>"}},

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/internal/display"
+	"github.com/kubeproof/kubeproof/internal/fuzzseed"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -123,6 +125,7 @@ func FuzzReportEscaping(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 4096 {
+			fuzzseed.Unexercised(t, fmt.Sprintf("%d bytes, more than 4096", len(s)))
 			return
 		}
 		file := fuzzBundle(t, src, s)

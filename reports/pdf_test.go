@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubeproof/kubeproof/internal/fuzzseed"
+	"github.com/kubeproof/kubeproof/internal/skips"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -33,7 +35,7 @@ func pdfText(t *testing.T, data []byte) []string {
 	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
-		t.Skip("pdftotext is not on PATH (Debian: apt-get install poppler-utils); skipping the PDF text checks")
+		skips.Skip(t, "pdftotext is not on PATH (Debian: apt-get install poppler-utils); skipping the PDF text checks")
 	}
 	file := filepath.Join(t.TempDir(), "report.pdf")
 	if err := os.WriteFile(file, data, 0o644); err != nil {
@@ -234,6 +236,7 @@ func FuzzLayout(f *testing.F) {
 	d := &pdfDoc{adv: adv}
 	f.Fuzz(func(t *testing.T, s string, width float64) {
 		if width < 5 || width > 500 || len(s) > 5000 {
+			fuzzseed.Unexercised(t, fmt.Sprintf("width %g or %d bytes out of range", width, len(s)))
 			return
 		}
 		for _, l := range d.layoutNew(s, style{size: 8}, width, 0) {

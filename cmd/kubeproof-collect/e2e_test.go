@@ -18,6 +18,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/collector"
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // The end-to-end test lays a node spec out on this machine, inside a
@@ -51,17 +52,17 @@ var mountPoints = []string{"/etc", "/var/lib", "/opt", "/usr/lib/systemd", "/lib
 
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
+		skips.Skip(t, "end-to-end test skipped in -short mode")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("end-to-end test needs root (private mount and PID namespaces); skipped")
+		skips.Skip(t, "end-to-end test needs root (private mount and PID namespaces); skipped")
 	}
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
-		t.Skip("end-to-end test needs unshare(1) from util-linux; skipped")
+		skips.Skip(t, "end-to-end test needs unshare(1) from util-linux; skipped")
 	}
 	if out, err := exec.Command(unshare, "--mount", "--pid", "--fork", "--uts", "--mount-proc", "true").CombinedOutput(); err != nil {
-		t.Skipf("this machine does not allow private namespaces (%v: %s); skipped", err, out)
+		skips.Skip(t, "this machine does not allow private namespaces (%v: %s); skipped", err, out)
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "kubeproof-collect")

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // The collector is copied onto restricted nodes: it must stay one small
@@ -19,7 +21,7 @@ const (
 
 func TestStaticBinarySize(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds two binaries")
+		skips.Skip(t, "skipped with -short: builds two binaries")
 	}
 	mk, err := os.ReadFile("../../Makefile")
 	if err != nil {

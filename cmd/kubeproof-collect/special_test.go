@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // TestOutputSpecialFile (issue 11): -o onto a device, a FIFO, or a link
@@ -24,7 +26,7 @@ func TestOutputSpecialFile(t *testing.T) {
 		dir := t.TempDir()
 		null := filepath.Join(dir, "null")
 		if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
-			t.Skipf("cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
+			skips.Skip(t, "cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
 		}
 		if stderr, err := collectTo(t, null); err != nil {
 			t.Fatalf("%v\n%s", err, stderr)
@@ -46,7 +48,7 @@ func TestOutputSpecialFile(t *testing.T) {
 		os.Symlink(fmt.Sprintf("/proc/self/fd/%d", w.Fd()), link)
 		if _, err := os.Stat(link); err != nil {
 			w.Close()
-			t.Skipf("no /proc/self/fd here (%v); skipped", err)
+			skips.Skip(t, "no /proc/self/fd here (%v); skipped", err)
 		}
 		got := make(chan []byte)
 		go func() {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/internal/canary"
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // TestNoCanaryInReports collects every fixture spec, with and without a
@@ -22,7 +23,7 @@ import (
 // base64 found anywhere fails the test.
 func TestNoCanaryInReports(t *testing.T) {
 	if testing.Short() {
-		t.Skip("collects and renders every fixture spec in all formats")
+		skips.Skip(t, "skipped with -short: collects and renders every fixture spec in all formats")
 	}
 	specs, err := filepath.Glob("../../fixtures/specs/*/procs.tsv")
 	if err != nil || len(specs) < 5 {

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kubeproof/kubeproof/internal/display"
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 const fx = "../../fixtures/bundles/"
@@ -74,7 +75,7 @@ func runCases(t *testing.T, cases []cliCase) {
 func mkfifo(t *testing.T, name string) {
 	t.Helper()
 	if err := syscall.Mkfifo(name, 0o644); err != nil {
-		t.Skipf("cannot make a FIFO here (%v); skipped", err)
+		skips.Skip(t, "cannot make a FIFO here (%v); skipped", err)
 	}
 }
 
@@ -130,7 +131,7 @@ func TestSpecialPaths(t *testing.T) {
 		cliCase{name: "analyze -o a device", setup: func(t *testing.T, dir string) []string {
 			null := filepath.Join(dir, "null")
 			if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
-				t.Skipf("cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
+				skips.Skip(t, "cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
 			}
 			return []string{"analyze", "--benchmark", "cis-1.6", "--format", "pdf", "-o", null, fx + "tkestack-worker.kpb"}
 		}, code: 0, check: func(t *testing.T, dir string, _, _ string) {

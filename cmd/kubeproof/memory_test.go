@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/internal/fixturegen"
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // TestMemory (issue 11): analyze stays under 400 MiB of peak resident
@@ -19,10 +20,10 @@ import (
 // the built binary.
 func TestMemory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and 1,040 bundles; skipped with -short")
+		skips.Skip(t, "builds the binary and 1,040 bundles; skipped with -short")
 	}
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
-		t.Skip("GNU time (/usr/bin/time) is not installed; skipped")
+		skips.Skip(t, "GNU time (/usr/bin/time) is not installed; skipped")
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "kubeproof")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/internal/fixturegen"
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 // Committed bundles made from fixtures/bundles/tkestack-worker.kpb once,
@@ -222,7 +223,7 @@ func TestKeygen(t *testing.T) {
 // flips every bit of the same file.)
 func TestVerifyEveryByte(t *testing.T) {
 	if testing.Short() {
-		t.Skip("thousands of runs")
+		skips.Skip(t, "skipped with -short: thousands of runs")
 	}
 	data, err := os.ReadFile("../../bundle/testdata/v1/small-signed.kpb")
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/kubeproof/kubeproof/internal/skips"
 )
 
 func TestWriteFile(t *testing.T) {
@@ -92,7 +94,7 @@ func TestSpecialFiles(t *testing.T) {
 		// in a temporary directory, not the host's /dev/null.
 		null := filepath.Join(dir, "null")
 		if err := syscall.Mknod(null, syscall.S_IFCHR|0o666, 1<<8|3 /* 1:3, as /dev/null */); err != nil {
-			t.Skipf("cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
+			skips.Skip(t, "cannot make a device node here (%v): needs root or CAP_MKNOD; skipped", err)
 		}
 		for _, write := range writers {
 			if err := write(null, []byte("report")); err != nil {
@@ -108,7 +110,7 @@ func TestSpecialFiles(t *testing.T) {
 		sub := t.TempDir()
 		fifo := filepath.Join(sub, "fifo")
 		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-			t.Skipf("cannot make a FIFO here (%v); skipped", err)
+			skips.Skip(t, "cannot make a FIFO here (%v); skipped", err)
 		}
 		link := filepath.Join(sub, "stdout")
 		if err := os.Symlink(fifo, link); err != nil {
@@ -150,7 +152,7 @@ func TestSpecialFiles(t *testing.T) {
 		}
 		if _, err := os.Stat(link); err != nil {
 			w.Close()
-			t.Skipf("no /proc/self/fd here (%v); skipped", err)
+			skips.Skip(t, "no /proc/self/fd here (%v); skipped", err)
 		}
 		got := make(chan string)
 		go func() {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kubeproof/kubeproof/internal/skips"
 	"github.com/kubeproof/kubeproof/internal/testfs"
 )
 
@@ -16,7 +17,7 @@ import (
 // stays deterministic. Run `go run ./scripts/mkdistspecs` after a change.
 func TestCommittedSpecsAreGenerated(t *testing.T) {
 	if testing.Short() {
-		t.Skip("makes RSA keys")
+		skips.Skip(t, "skipped with -short: makes RSA keys")
 	}
 	tmp := t.TempDir()
 	committed := filepath.Join("..", "..", "fixtures", "specs")

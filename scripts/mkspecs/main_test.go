@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/kubeproof/kubeproof/internal/skips"
 	"github.com/kubeproof/kubeproof/internal/testfs"
 )
 
@@ -13,7 +14,7 @@ import (
 // change to it.
 func TestCommittedSpecsAreGenerated(t *testing.T) {
 	if testing.Short() {
-		t.Skip("makes ~50 RSA keys")
+		skips.Skip(t, "skipped with -short: makes ~50 RSA keys")
 	}
 	tmp := t.TempDir()
 	if err := generate(tmp, ""); err != nil {

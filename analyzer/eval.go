@@ -37,6 +37,15 @@ const ManualReason = "Test marked as a manual test"
 // evaluate returns the verdict of check on node, unbounded.
 func evaluate(check *catalog.Check, n *evidence.Node) results.Result {
 	r := results.Result{Check: check.View()}
+	if check.Skip != "" {
+		// As kube-bench does with type: skip: INFO, nothing evaluated.
+		r.Status = results.Info
+		r.Reason = "skipped by the benchmark: " + check.Skip
+		r.Expected = "skipped"
+		r.Observed = "not evaluated"
+		r.Citations = []results.Citation{n.ManifestCitation("skipped by the benchmark")}
+		return r
+	}
 	if !n.Runs(check.Component) {
 		r.Status = results.NA
 		r.Reason = check.Component + " does not run on this node"

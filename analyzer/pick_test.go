@@ -295,3 +295,69 @@ func TestPlatformBenchmark(t *testing.T) {
 		t.Errorf("no platform: %v %q", err, c.reason)
 	}
 }
+// TestRancherPickMatchesKubeBench: the K3s and RKE2 profiles pick the
+// benchmark kube-bench v0.15.6 picks from a +k3s / +rke2r version
+// (cmd/util.go k3sBenchmark, rke2Benchmark) up to Kubernetes 1.34, the
+// newest it maps at all, where that benchmark is embedded; newer versions
+// fall back to CIS. MicroK8s 1.24, which kube-bench never maps to
+// cis-1.24-microk8s, gets it.
+func TestRancherPickMatchesKubeBench(t *testing.T) {
+	k3s := func(m int) string {
+		switch {
+		case m == 22 || m == 23:
+			return "k3s-cis-1.23"
+		case m == 24:
+			return "k3s-cis-1.24"
+		case m == 25:
+			return "k3s-cis-1.7"
+		case m == 26:
+			return "k3s-cis-1.8"
+		}
+		return "k3s-cis-1.9"
+	}
+	rke2 := func(m int) string {
+		switch {
+		case m == 23:
+			return "rke2-cis-1.23" // not embedded
+		case m == 24:
+			return "rke2-cis-1.24" // not embedded
+		case m == 25:
+			return "rke2-cis-1.7"
+		}
+		return "rke2-cis-1.8"
+	}
+	microk8s := func(m int) string {
+		if m == 24 {
+			return "cis-1.24-microk8s"
+		}
+		return ""
+	}
+	profiles, err := catalog.Platforms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		platform string
+		from     int
+		want     func(int) string
+	}{{"k3s", 22, k3s}, {"rke2", 23, rke2}, {"microk8s", 20, microk8s}} {
+		var p *catalog.Platform
+		for _, x := range profiles {
+			if x.Name == tc.platform {
+				p = x
+			}
+		}
+		if p == nil {
+			t.Fatalf("no %s profile", tc.platform)
+		}
+		for m := tc.from; m <= 40; m++ {
+			want := tc.want(m)
+			if !slices.Contains(catalog.Benchmarks(), want) || m > 34 {
+				want = ""
+			}
+			if got := p.BenchmarkFor(m); got != want {
+				t.Errorf("%s 1.%d: %q, want %q", tc.platform, m, got, want)
+			}
+		}
+	}
+}

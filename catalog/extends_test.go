@@ -124,3 +124,28 @@ func checkIndex(cat *Catalog) map[string]*Check {
 	}
 	return m
 }
+
+// TestSkip: an entry's skip carries its reason and leaves the check
+// otherwise whole; a skip without a reason, or with review, is an error.
+func TestSkip(t *testing.T) {
+	const head = "format: 2\nbenchmark: site\ntitle: Site policy\nversion: site-1\nkubernetes: {from: \"1.32\", to: \"1.33\"}\nextends: cis-1.12\n"
+	load := func(entry string) (*Catalog, error) {
+		file := head + "sections:\n  - target: master\n    groups:\n      - id: \"1.2\"\n        checks:\n          - " + entry + "\n"
+		return Load(fstest.MapFS{"site.yaml": {Data: []byte(file)}}, "site", "testdir")
+	}
+	cat, err := load(`{id: "1.2.15", check: apiserver-profiling, skip: "no such thing here"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := checkIndex(cat)["1.2.15"]; c == nil || c.Skip != "no such thing here" || c.Test == nil {
+		t.Errorf("1.2.15: %+v, want skipped with its reason and its test kept", c)
+	}
+	for _, bad := range []string{
+		`{id: "1.2.15", check: apiserver-profiling, skip: "  "}`,
+		`{id: "1.2.15", check: apiserver-profiling, skip: "why", review: true}`,
+	} {
+		if _, err := load(bad); err == nil || !strings.Contains(err.Error(), "skip") {
+			t.Errorf("%s: %v, want an error about skip", bad, err)
+		}
+	}
+}

@@ -147,6 +147,7 @@ type (
 		Assessment  string            `json:"assessment,omitempty"`
 		Review      *bool             `json:"review,omitempty"`
 		Scored      *bool             `json:"scored,omitempty"`
+		Skip        string            `json:"skip,omitempty"`
 		Component   string            `json:"component,omitempty"`
 		Params      map[string]string `json:"params,omitempty"`
 		Test        *rawTest          `json:"test,omitempty"`
@@ -779,7 +780,7 @@ func resolveEntry(lib *Library, file string, re *rawEntry, target, group string)
 	c := &Check{
 		ID: re.ID, Name: re.Check, Title: first(re.Title, def.Title), Assessment: first(re.Assessment, def.Assessment, "automated"),
 		Component: first(re.Component, def.Component), Remediation: first(re.Remediation, def.Remediation),
-		References: def.References, Target: target, Group: group, Scored: true,
+		References: def.References, Target: target, Group: group, Scored: true, Skip: strings.TrimSpace(re.Skip),
 	}
 	if re.References != nil {
 		c.References = re.References
@@ -805,6 +806,10 @@ func resolveEntry(lib *Library, file string, re *rawEntry, target, group string)
 		return nil, bad("remediation", "required")
 	case !slices.Contains(Components, c.Component):
 		return nil, bad("component", "%q: want one of %s", c.Component, strings.Join(Components, ", "))
+	case re.Skip != "" && c.Skip == "":
+		return nil, bad("skip", "say why the check is skipped")
+	case c.Skip != "" && re.Review != nil && *re.Review:
+		return nil, bad("skip", "a skipped check is not also reviewed")
 	}
 	params := maps.Clone(def.Params)
 	for k, v := range re.Params {

@@ -70,7 +70,11 @@ type Check struct {
 	// which is still cited.
 	Review bool
 	// Scored: a failed test is FAIL; unscored, a failed test is WARN.
-	Scored      bool
+	Scored bool
+	// Skip, when set, says why the benchmark skips the check on its
+	// platform (kube-bench's type: skip): the verdict is INFO with this
+	// reason, and nothing is evaluated.
+	Skip        string
 	Component   string
 	Test        *Test // nil only when Review
 	Remediation string

@@ -103,6 +103,14 @@ type ComponentSource struct {
 type DefaultArg struct {
 	Arg        string        `json:"arg"`
 	Kubernetes *VersionRange `json:"kubernetes,omitempty"`
+	// Path, when set, makes the default hold only on a node where this
+	// path exists (k3s passes the API server etcd's client certificates
+	// only when it runs embedded etcd, whose data directory is then there).
+	Path string `json:"path,omitempty"`
+	// Flag, when set, makes the default hold only where the platform's
+	// process has this setting of its own true (k3s passes
+	// --encryption-provider-config only with secrets-encryption).
+	Flag string `json:"flag,omitempty"`
 	// Source is the public document that states it.
 	Source string `json:"source"`
 }
@@ -187,6 +195,11 @@ func (p *Platform) Paths() []CollectPath {
 		for _, s := range srcs {
 			if s.ArgsFile != "" {
 				out = append(out, CollectPath{Path: s.ArgsFile, Depth: &zero})
+			}
+			for _, d := range s.Defaults {
+				if d.Path != "" {
+					out = append(out, CollectPath{Path: d.Path, Depth: &zero})
+				}
 			}
 		}
 	}
@@ -275,6 +288,8 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 					return nil, bad(fmt.Sprintf("%s.defaults[%d].arg", at, j), "%q: want name=value", d.Arg)
 				case !strings.HasPrefix(d.Source, "https://"):
 					return nil, bad(fmt.Sprintf("%s.defaults[%d].source", at, j), "name the public document that states it (https://…)")
+				case d.Path != "" && (!path.IsAbs(d.Path) || path.Clean(d.Path) != d.Path):
+					return nil, bad(fmt.Sprintf("%s.defaults[%d].path", at, j), "%q: want a clean absolute path", d.Path)
 				case d.Kubernetes != nil && minorOf(d.Kubernetes.From) == 1<<30:
 					return nil, bad(fmt.Sprintf("%s.defaults[%d].kubernetes", at, j), "want from (and to) as minor versions (\"1.24\")")
 				}

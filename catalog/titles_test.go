@@ -34,6 +34,9 @@ func TestBenchmarkTitles(t *testing.T) {
 					if c.Review {
 						typ = "manual"
 					}
+					if c.Skip != "" {
+						typ = "skip"
+					}
 					fmt.Fprintf(&sb, "%s\t%s\t%v\t%s\t%s\n", s.Target, c.ID, c.Scored, typ, c.DisplayTitle())
 				}
 			}

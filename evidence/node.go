@@ -157,11 +157,13 @@ func (n *Node) flag(component, name string) (value string, occ []flagOcc, p *bun
 	if p == nil {
 		return "", nil, nil
 	}
-	items := n.argList(p, src).items
+	list := n.argList(p, src)
+	items := list.items
 	via := ""
 	if src != nil {
 		via = src.Arg
 	}
+	var defaults []flagOcc // the platform's own, until an item of the user's replaces them
 	for i := 0; i < len(items); i++ {
 		arg := items[i].text
 		if via != "" {
@@ -173,10 +175,34 @@ func (n *Node) flag(component, name string) (value string, occ []flagOcc, p *bun
 			if !ok {
 				continue
 			}
-			k, val, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")
-			if k == name {
-				occ = append(occ, flagOcc{value: val, index: items[i].index, cite: items[i].cite})
+			k, val, hasEq := strings.Cut(strings.TrimLeft(v, "-"), "=")
+			if !hasEq {
+				val = "true" // a bare item is the flag set to true
 			}
+			op := ""
+			if base := strings.TrimRight(k, "+-"); base != k {
+				op, k = k[len(base):len(base)+1], base
+			}
+			if k != name {
+				continue
+			}
+			o := flagOcc{value: val, index: items[i].index, cite: items[i].cite}
+			if items[i].platformDefault {
+				defaults = append(defaults, o)
+				continue
+			}
+			// As k3s merges its defaults with the user's items (pkg/util/args.go):
+			// a plain item replaces the default, "flag+=v" keeps it and adds
+			// v after it, "flag-=v" adds v before it.
+			switch op {
+			case "+":
+				occ = append(append(defaults, occ...), o)
+			case "-":
+				occ = append(append([]flagOcc{o}, defaults...), occ...)
+			default:
+				occ = append(occ, o)
+			}
+			defaults = nil
 			continue
 		}
 		if !strings.HasPrefix(arg, "-") {
@@ -196,6 +222,11 @@ func (n *Node) flag(component, name string) (value string, occ []flagOcc, p *bun
 		}
 		occ = append(occ, o)
 	}
+	if len(occ) == 0 && list.unknown != "" {
+		// Arguments that could not be read may replace the defaults.
+		return "", nil, p
+	}
+	occ = append(defaults, occ...) // defaults no item replaced
 	if len(occ) == 0 {
 		return "", nil, p
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	yamlv3 "sigs.k8s.io/yaml/goyaml.v3"
@@ -29,6 +30,9 @@ type argItem struct {
 	text  string
 	index int // argv index; -1 for an argument from a file
 	cite  *results.Citation
+	// platformDefault: the platform's process passes it unless the
+	// user's arguments replace it.
+	platformDefault bool
 }
 
 // argList is the arguments a component reads, in the order it reads them
@@ -71,6 +75,9 @@ func (n *Node) argList(p *bundle.Process, src *catalog.ComponentSource) argList 
 		for i := 1; i < len(p.Argv); i++ {
 			l.items = append(l.items, argItem{text: p.Argv[i], index: i})
 		}
+		if src != nil && src.Arg != "" && l.unknown == "" {
+			l.unknown = unreadableItem(l.items, src.Arg)
+		}
 	}
 	if n.args == nil {
 		n.args = map[argKey]argList{}
@@ -106,8 +113,24 @@ func (n *Node) defaultArgs(p *bundle.Process, src *catalog.ComponentSource) []ar
 		if !d.Holds(minor) {
 			continue
 		}
-		c := n.argvCitation(p, -1, fmt.Sprintf("%s passes %s to it by default (%s profile: %s); no argument of its %s overrides it", p.Component, d.Arg, n.platform.Name, d.Source, arguments(p)))
-		out = append(out, argItem{text: "--" + src.Arg + "=" + d.Arg, index: -1, cite: &c})
+		if d.Path != "" {
+			if pr, _ := n.presence(d.Path); pr != present {
+				continue
+			}
+		}
+		why := ""
+		if d.Path != "" {
+			why = ", as " + d.Path + " exists"
+		}
+		if d.Flag != "" {
+			v, _, _ := n.flag(p.Component, d.Flag)
+			if on, err := strconv.ParseBool(v); err != nil || !on {
+				continue
+			}
+			why += ", as its --" + d.Flag + " is " + v
+		}
+		c := n.argvCitation(p, -1, fmt.Sprintf("%s passes %s to it by default%s (%s profile: %s); no argument of its %s overrides it", p.Component, d.Arg, why, n.platform.Name, d.Source, arguments(p)))
+		out = append(out, argItem{text: "--" + src.Arg + "=" + d.Arg, index: -1, cite: &c, platformDefault: true})
 	}
 	return out
 }
@@ -417,4 +440,25 @@ func (n *Node) flagAbsent(component string, p *bundle.Process, name, more string
 		return n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s or in its configuration file%s", name, arguments(p), more))
 	}
 	return n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s%s", name, arguments(p), more))
+}
+
+// unreadableItem says which --via item names no flag one can read (a
+// value the collector redacted): any of the component's flags may hide
+// in it, so none found elsewhere is certain ("" when all are readable).
+func unreadableItem(items []argItem, via string) string {
+	for i, it := range items {
+		v, ok := strings.CutPrefix(it.text, "--"+via+"=")
+		if !ok && it.text == "--"+via && i+1 < len(items) {
+			v, ok = items[i+1].text, true
+		}
+		if !ok {
+			continue
+		}
+		k, _, _ := strings.Cut(strings.TrimLeft(v, "-"), "=")
+		k = strings.TrimRight(k, "+-")
+		if k == "" || strings.Trim(k, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return fmt.Sprintf("an --%s item, %q, names no flag that can be read", via, v)
+		}
+	}
+	return ""
 }

@@ -141,7 +141,9 @@ func (y *yamlRedaction) scalar(n *node, f *field, comp, key string) {
 		if c == "" {
 			c = comp
 		}
-		d, known := lookup(c, key)
+		// k3s and rke2 read "key+" as the flag key, its list appended to
+		// the earlier files' (kube-apiserver-arg+).
+		d, known := lookup(c, strings.TrimSuffix(key, "+"))
 		cs = flagValueCuts(d, known, n.value)
 	case f.how == "envmap":
 		cs = envValueCuts(comp, key, n.value)

@@ -21,6 +21,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/kubeproof/kubeproof/bundle"
+	"github.com/kubeproof/kubeproof/internal/bundletest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/small.txt from the Writer's output (and create testdata/vN/small.kpb for the current format N if it does not exist)")
@@ -424,15 +425,7 @@ func TestContainerLayout(t *testing.T) {
 		t.Errorf("zstd frame header %+v: want a checksum, no dictionary, a window of at most 16 MiB", fh)
 	}
 
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
-	raw, err := dec.DecodeAll(data, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := bundletest.Unseal(t, data)
 	tr := tar.NewReader(bytes.NewReader(raw))
 	var names []string
 	for {

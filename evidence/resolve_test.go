@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/zstd"
-
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/internal/bundletest"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -736,15 +735,7 @@ func mustDigest(t *testing.T, n *Node, member string) string {
 }
 
 // reseal compresses a tar stream as the Writer does (with the checksum).
-func reseal(t *testing.T, raw []byte) []byte {
-	t.Helper()
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderCRC(true), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer enc.Close()
-	return enc.EncodeAll(raw, nil)
-}
+func reseal(t *testing.T, raw []byte) []byte { return bundletest.Reseal(t, raw) }
 
 // formatOne writes a bundle of format 1, as the first collectors did: the
 // Writer writes only the current format.
@@ -860,15 +851,7 @@ func TestUnverifiedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
-	raw, err := dec.DecodeAll(data, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := bundletest.Unseal(t, data)
 	raw = bytes.Replace(raw, []byte("readOnlyPort: 0\n"), []byte("readOnlyPort: 1\n"), 1)
 	b, err := bundle.Read(bytes.NewReader(reseal(t, raw)), bundle.Limits{})
 	if !errors.Is(err, bundle.ErrIntegrity) {

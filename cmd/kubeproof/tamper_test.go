@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/kubeproof/kubeproof/internal/bundletest"
 )
 
 // TestTamperedFacts (issue 15): the TKEStack worker's bundle with its
@@ -21,29 +21,16 @@ func TestTamperedFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
-	raw, err := dec.DecodeAll(src, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := bundletest.Unseal(t, src)
 	const from, to = `"--hostname-override=10.0.0.14"`, `"--hostname-override=10.0.0.99"`
 	if bytes.Count(raw, []byte(from)) != 2 {
 		t.Fatalf("the worker's process list holds %s %d times, want twice (kubelet, kube-proxy)", from, bytes.Count(raw, []byte(from)))
 	}
 	raw = bytes.ReplaceAll(raw, []byte(from), []byte(to))
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderCRC(true), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		t.Fatal(err)
-	}
 	tampered := filepath.Join(t.TempDir(), "worker.kpb")
-	if err := os.WriteFile(tampered, enc.EncodeAll(raw, nil), 0o644); err != nil {
+	if err := os.WriteFile(tampered, bundletest.Reseal(t, raw), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	enc.Close()
 	runCases(t, []cliCase{
 		{name: "verify", setup: func(*testing.T, string) []string { return []string{"verify", tampered} },
 			code: 4, stdout: []string{`member "facts/processes.json": sha256 `}, not: []string{"checksum"}},

@@ -41,7 +41,9 @@ func TestPlatformSettings(t *testing.T) {
 		"/etc/dist/config.yaml.d/10-a.yaml": "kube-apiserver-arg:\n  - audit-log-maxage=10\n",
 		"/etc/dist/config.yaml.d/20-b.yaml": "kube-apiserver-arg+:\n  - audit-log-maxbackup=5\n",
 	}
-	server := func(args ...string) bundle.Process { return pr(7, "dist-server", append([]string{"server"}, args...)...) }
+	server := func(args ...string) bundle.Process {
+		return pr(7, "dist-server", append([]string{"server"}, args...)...)
+	}
 	for _, tt := range []struct {
 		name      string
 		f         fx

@@ -295,6 +295,7 @@ func TestPlatformBenchmark(t *testing.T) {
 		t.Errorf("no platform: %v %q", err, c.reason)
 	}
 }
+
 // TestRancherPickMatchesKubeBench: the K3s and RKE2 profiles pick the
 // benchmark kube-bench v0.15.6 picks from a +k3s / +rke2r version
 // (cmd/util.go k3sBenchmark, rke2Benchmark) up to Kubernetes 1.34, the

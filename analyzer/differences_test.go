@@ -20,9 +20,7 @@ func TestDifferencesFromKubeBench(t *testing.T) {
 	dir := func(p string) bundle.Stat {
 		return bundle.Stat{Path: p, Type: "dir", Mode: "0755", UID: intp(0), GID: intp(0), User: "root", Group: "root"}
 	}
-	gone := func(p string) bundle.Stat {
-		return bundle.Stat{Path: p, Error: "lstat: no such file or directory", ErrorKind: "not-exist"}
-	}
+	gone := func(p string) bundle.Stat { return missing(p)[0] }
 	// What the collector records of the other places of a kubelet unit.
 	var elsewhere []bundle.Stat
 	for _, p := range []string{"/etc/systemd/system/kubelet.service", "/lib/systemd/system/kubelet.service", "/etc/systemd/system/snap.kubelet.daemon.service",

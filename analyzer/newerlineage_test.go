@@ -9,26 +9,6 @@ import (
 	"github.com/kubeproof/kubeproof/results"
 )
 
-// newerCheck is the check of an embedded benchmark with the given id.
-func newerCheck(t *testing.T, benchmark, id string) *catalog.Check {
-	t.Helper()
-	cat, err := catalog.LoadEmbedded(benchmark)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range cat.Sections {
-		for _, g := range s.Groups {
-			for _, c := range g.Checks {
-				if c.ID == id {
-					return c
-				}
-			}
-		}
-	}
-	t.Fatalf("%s has no check %s", benchmark, id)
-	return nil
-}
-
 // missing are stat records of paths that do not exist.
 func missing(paths ...string) []bundle.Stat {
 	var out []bundle.Stat
@@ -133,7 +113,7 @@ func TestNewerLineageDifferences(t *testing.T) {
 
 	for _, b := range all {
 		for _, tc := range cases[b] {
-			r := Evaluate(newerCheck(t, b, tc.id), nodes[tc.node])
+			r := Evaluate(embeddedCheck(t, b, tc.id), nodes[tc.node])
 			if r.Status != tc.want {
 				t.Errorf("%s %s on the %s node: %s, want %s (kube-bench: %s); observed %q, reason %q",
 					b, tc.id, tc.node, r.Status, tc.want, tc.kubeBench, r.Observed, r.Reason)
@@ -155,7 +135,7 @@ func TestNewerLineageReviews(t *testing.T) {
 		{"cis-1.12", "5.2.6"}, {"cis-2.0", "5.1.2"},
 		{"cis-1.11", "4.2.15"},
 	} {
-		c := newerCheck(t, tc.benchmark, tc.id)
+		c := embeddedCheck(t, tc.benchmark, tc.id)
 		r := Evaluate(c, n)
 		if !c.Review || c.Test != nil || r.Status != results.Warn || r.Reason != ManualReason {
 			t.Errorf("%s %s: review %v, test %v, %s %q; want a review, WARN %q", tc.benchmark, tc.id, c.Review, c.Test != nil, r.Status, r.Reason, ManualReason)

@@ -102,19 +102,7 @@ func TestNonRootVerdicts(t *testing.T) {
 // directory's own record alone.
 func TestUnlistedDirectoryNeverPasses(t *testing.T) {
 	cat := cis16(t)
-	check := func(id string) *catalog.Check {
-		for _, s := range cat.Sections {
-			for _, g := range s.Groups {
-				for _, c := range g.Checks {
-					if c.ID == id {
-						return c
-					}
-				}
-			}
-		}
-		t.Fatalf("no check %s", id)
-		return nil
-	}
+	check := func(id string) *catalog.Check { return findCheck(t, cat, id) }
 	pki := bundle.Stat{Path: "/etc/kubernetes/pki", Type: bundle.TypeDir, Mode: "0700", UID: intp(0), GID: intp(0), User: "root", Group: "root"}
 	tests := []struct {
 		name     string

@@ -16,25 +16,7 @@ func embeddedCheck(t *testing.T, benchmark, id string) *catalog.Check {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range cat.Sections {
-		for _, g := range s.Groups {
-			for _, c := range g.Checks {
-				if c.ID == id {
-					return c
-				}
-			}
-		}
-	}
-	t.Fatalf("%s has no check %s", benchmark, id)
-	return nil
-}
-
-func notExist(paths ...string) []bundle.Stat {
-	var out []bundle.Stat
-	for _, p := range paths {
-		out = append(out, bundle.Stat{Path: p, Error: "lstat " + p + ": no such file or directory", ErrorKind: "not-exist"})
-	}
-	return out
+	return findCheck(t, cat, id)
 }
 
 func dir(p, mode string) bundle.Stat {
@@ -53,7 +35,7 @@ func TestOlderLineageDifferences(t *testing.T) {
 	// kube-proxy runs as a DaemonSet: its kubeconfig is in a ConfigMap, no
 	// file of the well-known list exists on the host.
 	proxyNode := testNode(t, []bundle.Process{proc("kube-proxy", "--config=/var/lib/kube-proxy/config.conf")},
-		notExist(listedPaths(t, "cis-1.5", "4.1.3")...), nil)
+		missing(listedPaths(t, "cis-1.5", "4.1.3")...), nil)
 	// etcd configured through its environment only (an EnvironmentFile of
 	// a systemd unit), no flags.
 	etcd := proc("etcd")
@@ -65,7 +47,7 @@ func TestOlderLineageDifferences(t *testing.T) {
 	// --cni-conf-dir flag, no host-local IPAM state.
 	cniNode := testNode(t, []bundle.Process{proc("kube-apiserver"), proc("kubelet", "--config=/var/lib/kubelet/config.yaml")},
 		append([]bundle.Stat{dir("/etc/cni/net.d", "0755"), file("/etc/cni/net.d/10-calico.conflist", "0600", "root", "root")},
-			notExist("/var/lib/cni/networks")...), nil)
+			missing("/var/lib/cni/networks")...), nil)
 
 	// A kubelet run from flags alone: no --config, no config file at any
 	// well-known path; /etc/default/kubelet (its environment file, 0644)
@@ -75,13 +57,13 @@ func TestOlderLineageDifferences(t *testing.T) {
 		"/etc/kubernetes/kubelet-config.yml", "/etc/kubernetes/kubelet.yaml", "/etc/kubernetes/kubelet/kubelet-config.json",
 		"/etc/kubernetes/kubelet/config.json", "/etc/kubernetes/kubelet/config", "/home/kubernetes/kubelet-config.yaml",
 		"/home/kubernetes/kubelet-config.yml", "/etc/default/kubeletconfig.json"} {
-		noConfig = append(noConfig, notExist(p)...)
+		noConfig = append(noConfig, missing(p)...)
 	}
 	flagsNode := testNode(t, []bundle.Process{proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf")},
 		append(noConfig, file("/etc/default/kubelet", "0644", "root", "root"), file("/etc/kubernetes/kubelet.conf", "0600", "root", "root")), nil)
 	// A kubelet whose kubeconfig and client CA file do not exist.
 	missingNode := testNode(t, []bundle.Process{proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf", "--client-ca-file=/etc/kubernetes/pki/ca.crt")},
-		notExist("/etc/kubernetes/kubelet.conf", "/etc/kubernetes/pki/ca.crt"), nil)
+		missing("/etc/kubernetes/kubelet.conf", "/etc/kubernetes/pki/ca.crt"), nil)
 
 	for _, tc := range []struct {
 		benchmark, id string

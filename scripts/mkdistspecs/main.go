@@ -210,3 +210,29 @@ var year = 365 * 24 * time.Hour
 
 // makers are the specs this program writes, in order.
 var makers = []func() *spec{k3sServer, k3sAgent, rke2Server, rke2Agent, microk8s}
+
+// calicoKubeconfig writes Calico's CNI kubeconfig at p: the cluster's CA
+// and a service account token that carries the canary.
+func (s *spec) calicoKubeconfig(p, comment, server, caPEM, c string) {
+	sa := "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + filler(c+"CalicoSAToken", 120)
+	s.file(p, "0600", `# `+comment+`
+apiVersion: v1
+kind: Config
+clusters:
+- name: local
+  cluster:
+    server: `+server+`
+    certificate-authority-data: "`+b64(caPEM)+`"
+users:
+- name: calico
+  user:
+    token: `+sa+`
+contexts:
+- name: calico-context
+  context:
+    cluster: local
+    user: calico
+current-context: calico-context
+`)
+	s.canary(c+"CalicoSAToken", "plain", p, "token: value (service account JWT)")
+}

@@ -215,7 +215,6 @@ oom_score = 0
 	}
 	caKey := rsaKey("mk8s:ca", 2048)
 	ca := issue(certReq{cn: "10.152.183.1", ca: true, notAfter: mkAt.Add(3650 * 24 * time.Hour), key: caKey}, nil, mkAt)
-	sa := "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + filler(c+"CalicoSAToken", 120)
 	s.file(args+"/cni-network/10-calico.conflist", "0600", `{
   "name": "k8s-pod-network",
   "cniVersion": "0.3.1",
@@ -244,26 +243,7 @@ oom_score = 0
   ]
 }
 `)
-	s.file(args+"/cni-network/calico-kubeconfig", "0600", `# Kubeconfig file for Calico CNI plugin.
-apiVersion: v1
-kind: Config
-clusters:
-- name: local
-  cluster:
-    server: https://10.152.183.1:443
-    certificate-authority-data: "`+b64(ca.pem())+`"
-users:
-- name: calico
-  user:
-    token: `+sa+`
-contexts:
-- name: calico-context
-  context:
-    cluster: local
-    user: calico
-current-context: calico-context
-`)
-	s.canary(c+"CalicoSAToken", "plain", args+"/cni-network/calico-kubeconfig", "token: value (service account JWT)")
+	s.calicoKubeconfig(args+"/cni-network/calico-kubeconfig", "Kubeconfig file for Calico CNI plugin.", "https://10.152.183.1:443", ca.pem(), c)
 
 	// PKI: openssl-made RSA 2048 (utils.sh produce_certs, create_user_certs_and_configs).
 	fpKey := rsaKey("mk8s:front-proxy-ca", 2048)

@@ -262,27 +262,7 @@ func rke2Common(s *spec, r *rancher, node, ip, c, api string, protect bool, podM
   ]
 }
 `)
-	sa := "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + filler(c+"CalicoSAToken", 120)
-	s.file("/etc/cni/net.d/calico-kubeconfig", "0600", `# Kubeconfig file for Calico CNI plugin. Installed by calico/node.
-apiVersion: v1
-kind: Config
-clusters:
-- name: local
-  cluster:
-    server: https://10.43.0.1:443
-    certificate-authority-data: "`+b64(r.serverCA.pem())+`"
-users:
-- name: calico
-  user:
-    token: `+sa+`
-contexts:
-- name: calico-context
-  context:
-    cluster: local
-    user: calico
-current-context: calico-context
-`)
-	s.canary(c+"CalicoSAToken", "plain", "/etc/cni/net.d/calico-kubeconfig", "token: value (service account JWT)")
+	s.calicoKubeconfig("/etc/cni/net.d/calico-kubeconfig", "Kubeconfig file for Calico CNI plugin. Installed by calico/node.", "https://10.43.0.1:443", r.serverCA.pem(), c)
 	s.file("/etc/os-release", "0644", osRelease2404)
 	s.file("/usr/local/bin/rke2", "0755", "rke2 "+rke2Version+" (the binary is not modelled: see README.md)\n")
 	s.dir("/var/lib/rancher/rke2/data", "0755")

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,6 +16,8 @@ import (
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/internal/skips"
+
+	"github.com/kubeproof/kubeproof/internal/speclayout"
 )
 
 // The end-to-end test lays a node spec out on this machine, inside a
@@ -200,99 +199,8 @@ func drive(spec, collectorBin, out string) error {
 			return fmt.Errorf("mounting tmpfs on %s: %w", m, err)
 		}
 	}
-	users := map[string][2]int{"root": {0, 0}}
-	passwd := "root:x:0:0:root:/root:/bin/sh\n"
-	group := "root:x:0:\n"
-	if err := eachSpecLine(filepath.Join(spec, "users.tsv"), func(f []string) error {
-		uid, _ := strconv.Atoi(f[1])
-		gid, _ := strconv.Atoi(f[2])
-		users[f[0]] = [2]int{uid, gid}
-		passwd += fmt.Sprintf("%s:x:%d:%d::/nonexistent:/sbin/nologin\n", f[0], uid, gid)
-		group += fmt.Sprintf("%s:x:%d:\n", f[0], gid)
-		return nil
-	}); err != nil {
+	if _, err := speclayout.LayOut(spec, underMount); err != nil {
 		return err
-	}
-	files := filepath.Join(spec, "files")
-	err := filepath.WalkDir(files, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(files, p)
-		dst := "/" + rel
-		// Only below the tmpfs mounts: anything else would be written to
-		// the real file system of this machine.
-		if !underMount(dst) {
-			return nil
-		}
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		info, _ := d.Info()
-		mode := os.FileMode(0o644)
-		if info.Mode().Perm()&0o111 != 0 {
-			mode = 0o755
-		}
-		if err := os.WriteFile(dst, data, mode); err != nil {
-			return err
-		}
-		return os.Chmod(dst, mode)
-	})
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(filepath.Join(files, "etc", "passwd")); err != nil {
-		if err := os.WriteFile("/etc/passwd", []byte(passwd), 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile("/etc/group", []byte(group), 0o644); err != nil {
-			return err
-		}
-	}
-	if err := eachSpecLine(filepath.Join(spec, "attrs.tsv"), func(f []string) error {
-		p := f[0]
-		if !underMount(p) {
-			return nil
-		}
-		if len(f) == 5 {
-			if _, err := os.Lstat(p); err != nil {
-				if err := os.MkdirAll(path.Dir(p), 0o755); err != nil {
-					return err
-				}
-				if f[4] == "dir" {
-					if err := os.Mkdir(p, 0o755); err != nil {
-						return err
-					}
-				} else if err := os.WriteFile(p, nil, 0o644); err != nil {
-					return err
-				}
-			}
-		}
-		if f[1] != "-" {
-			m, _ := strconv.ParseUint(f[1], 8, 32)
-			if err := os.Chmod(p, os.FileMode(m&0o777)|specialBits(m)); err != nil {
-				return err
-			}
-		}
-		uid, gid := -1, -1
-		if f[2] != "-" {
-			uid = users[f[2]][0]
-		}
-		if f[3] != "-" {
-			gid = users[f[3]][1]
-		}
-		return os.Lchown(p, uid, gid)
-	}); err != nil {
-		return err
-	}
-	if host, err := os.ReadFile("/etc/hostname"); err == nil {
-		if err := syscall.Sethostname(bytes.TrimSpace(host)); err != nil {
-			return err
-		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -305,7 +213,7 @@ func drive(spec, collectorBin, out string) error {
 			p.Wait()
 		}
 	}()
-	if err := eachSpecRaw(filepath.Join(spec, "procs.tsv"), func(line string) error {
+	if err := speclayout.EachLine(filepath.Join(spec, "procs.tsv"), func(line string) error {
 		argv0, args, _ := strings.Cut(line, "\t")
 		cmd := &exec.Cmd{Path: self, Args: append([]string{strings.TrimSpace(argv0)}, strings.Fields(args)...), Env: []string{"KUBEPROOF_FAKEPROC=1"}}
 		if err := cmd.Start(); err != nil {
@@ -323,43 +231,4 @@ func drive(spec, collectorBin, out string) error {
 		return fmt.Errorf("collector: %v\n%s", err, output)
 	}
 	return nil
-}
-
-func specialBits(m uint64) os.FileMode {
-	var fm os.FileMode
-	if m&0o4000 != 0 {
-		fm |= os.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		fm |= os.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		fm |= os.ModeSticky
-	}
-	return fm
-}
-
-func eachSpecRaw(file string, fn func(line string) error) error {
-	data, err := os.ReadFile(file)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := sc.Text()
-		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		if err := fn(line); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
-func eachSpecLine(file string, fn func(fields []string) error) error {
-	return eachSpecRaw(file, func(line string) error { return fn(strings.Fields(line)) })
 }

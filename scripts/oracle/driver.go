@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,11 +11,11 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kubeproof/kubeproof/internal/speclayout"
 )
 
 // The driver's part: it runs as init of private mount, PID, UTS and network
@@ -90,7 +89,7 @@ func drive(confFile string) error {
 	if err := restore(kept); err != nil {
 		return err
 	}
-	skipped, err := layOut(conf.Spec)
+	skipped, err := speclayout.LayOut(conf.Spec, func(p string) bool { m := hiddenBy(p); return m != "" && p != m })
 	if err != nil {
 		return err
 	}
@@ -100,7 +99,7 @@ func drive(confFile string) error {
 	if err := os.RemoveAll(fakes); err != nil {
 		return err
 	}
-	procs, err := readProcs(filepath.Join(conf.Spec, "procs.tsv"))
+	procs, err := speclayout.ReadProcs(filepath.Join(conf.Spec, "procs.tsv"))
 	if err != nil {
 		return err
 	}
@@ -112,19 +111,19 @@ func drive(confFile string) error {
 		}
 	}()
 	for _, p := range procs {
-		exe, err := fakeExecutable(filepath.Join(fakes, "proc"), path.Base(p.argv[0]))
+		exe, err := fakeExecutable(filepath.Join(fakes, "proc"), path.Base(p.Argv[0]))
 		if err != nil {
 			return err
 		}
 		// The fake's file name is the component's, so the kernel gives the
 		// process that comm (ps -C matches it); argv and environment are the
 		// spec's, nothing more.
-		cmd := &exec.Cmd{Path: exe, Args: p.argv, Env: p.env, Dir: "/"}
+		cmd := &exec.Cmd{Path: exe, Args: p.Argv, Env: p.Env, Dir: "/"}
 		if err := cmd.Start(); err != nil {
-			return fmt.Errorf("starting the fake %s: %w", p.argv[0], err)
+			return fmt.Errorf("starting the fake %s: %w", p.Argv[0], err)
 		}
 		started = append(started, cmd)
-		rec.Processes = append(rec.Processes, path.Base(exe)+"\t"+strings.Join(p.argv, " "))
+		rec.Processes = append(rec.Processes, path.Base(exe)+"\t"+strings.Join(p.Argv, " "))
 	}
 
 	// kube-bench wants the Kubernetes version even with --benchmark: with
@@ -154,7 +153,7 @@ func drive(confFile string) error {
 	args = append(args, "--json", "--benchmark", conf.Benchmark, "--config-dir", conf.KubeBenchCfg)
 	self, _ := os.Executable()
 	for _, p := range procs {
-		name := path.Base(p.argv[0])
+		name := path.Base(p.Argv[0])
 		for _, line := range []string{conf.KubeBench + " " + strings.Join(args, " "), self} {
 			if strings.Contains(line, name) {
 				rec.Warnings = append(rec.Warnings, fmt.Sprintf("the harness command line %q holds %q: kube-bench's ps | grep audits will match it", line, name))
@@ -317,212 +316,6 @@ func mountTmpfs() error {
 // layOut writes the spec's files, accounts, modes and owners, and host
 // name, as collector.Collect reads them from a spec (design document,
 // "Node specs"). It returns the spec paths it could not lay out.
-func layOut(spec string) ([]string, error) {
-	skipped := map[string]bool{}
-	users := map[string][2]int{"root": {0, 0}}
-	passwd := "root:x:0:0:root:/root:/bin/sh\n"
-	group := "root:x:0:\n"
-	if err := eachSpecLine(filepath.Join(spec, "users.tsv"), func(f []string) error {
-		if len(f) < 3 {
-			return fmt.Errorf("users.tsv: want NAME UID GID, got %q", strings.Join(f, " "))
-		}
-		uid, err1 := strconv.Atoi(f[1])
-		gid, err2 := strconv.Atoi(f[2])
-		if err1 != nil || err2 != nil {
-			return fmt.Errorf("users.tsv: bad uid or gid in %q", strings.Join(f, " "))
-		}
-		users[f[0]] = [2]int{uid, gid}
-		passwd += fmt.Sprintf("%s:x:%d:%d::/nonexistent:/sbin/nologin\n", f[0], uid, gid)
-		group += fmt.Sprintf("%s:x:%d:\n", f[0], gid)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	files := filepath.Join(spec, "files")
-	err := filepath.WalkDir(files, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(files, p)
-		dst := path.Clean("/" + filepath.ToSlash(rel))
-		if dst == "/" {
-			return nil
-		}
-		if hiddenBy(dst) == "" || dst == hiddenBy(dst) {
-			// Outside the tmpfs mounts it would be written to this
-			// machine's own file system.
-			if !d.IsDir() {
-				skipped[dst] = true
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		mode := os.FileMode(0o644)
-		if info.Mode().Perm()&0o111 != 0 {
-			mode = 0o755
-		}
-		if err := os.MkdirAll(path.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(dst, data, mode); err != nil {
-			return err
-		}
-		return os.Chmod(dst, mode)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(filepath.Join(files, "etc", "passwd")); err != nil {
-		if err := os.WriteFile("/etc/passwd", []byte(passwd), 0o644); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile("/etc/group", []byte(group), 0o644); err != nil {
-			return nil, err
-		}
-	}
-	if err := eachSpecLine(filepath.Join(spec, "attrs.tsv"), func(f []string) error {
-		if len(f) < 4 {
-			return fmt.Errorf("attrs.tsv: want PATH MODE OWNER GROUP [KIND], got %q", strings.Join(f, " "))
-		}
-		p := f[0]
-		if hiddenBy(p) == "" || p == hiddenBy(p) {
-			skipped[p] = true
-			return nil
-		}
-		if len(f) == 5 {
-			if _, err := os.Lstat(p); err != nil {
-				if err := os.MkdirAll(path.Dir(p), 0o755); err != nil {
-					return err
-				}
-				if f[4] == "dir" {
-					if err := os.Mkdir(p, 0o755); err != nil {
-						return err
-					}
-				} else if err := os.WriteFile(p, nil, 0o644); err != nil {
-					return err
-				}
-			}
-		}
-		if f[1] != "-" {
-			m, err := strconv.ParseUint(f[1], 8, 32)
-			if err != nil {
-				return fmt.Errorf("attrs.tsv: bad mode %q", f[1])
-			}
-			if err := os.Chmod(p, os.FileMode(m&0o777)|specialBits(m)); err != nil {
-				return err
-			}
-		}
-		uid, gid := -1, -1
-		if f[2] != "-" {
-			u, ok := users[f[2]]
-			if !ok {
-				return fmt.Errorf("attrs.tsv: unknown owner %q", f[2])
-			}
-			uid = u[0]
-		}
-		if f[3] != "-" {
-			g, ok := users[f[3]]
-			if !ok {
-				return fmt.Errorf("attrs.tsv: unknown group %q", f[3])
-			}
-			gid = g[1]
-		}
-		return os.Lchown(p, uid, gid)
-	}); err != nil {
-		return nil, err
-	}
-	if host, err := os.ReadFile("/etc/hostname"); err == nil {
-		if err := syscall.Sethostname(bytes.TrimSpace(host)); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]string, 0, len(skipped))
-	for p := range skipped {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-func specialBits(m uint64) os.FileMode {
-	var fm os.FileMode
-	if m&0o4000 != 0 {
-		fm |= os.ModeSetuid
-	}
-	if m&0o2000 != 0 {
-		fm |= os.ModeSetgid
-	}
-	if m&0o1000 != 0 {
-		fm |= os.ModeSticky
-	}
-	return fm
-}
-
-// specProc is one line of procs.tsv with its +env lines.
-type specProc struct {
-	argv []string
-	env  []string // never nil: a process with no +env line has an empty environment
-}
-
-// readProcs reads procs.tsv: ARGV0<TAB>arguments (split on white space),
-// and +env<TAB>NAME=VALUE lines adding to the process above.
-func readProcs(file string) ([]specProc, error) {
-	var procs []specProc
-	err := eachSpecRaw(file, func(line string) error {
-		if assign, ok := strings.CutPrefix(line, "+env\t"); ok {
-			if len(procs) == 0 || !strings.Contains(assign, "=") {
-				return fmt.Errorf("procs.tsv: bad +env line %q", line)
-			}
-			procs[len(procs)-1].env = append(procs[len(procs)-1].env, assign)
-			return nil
-		}
-		argv0, args, _ := strings.Cut(line, "\t")
-		argv0 = strings.TrimSpace(argv0)
-		if argv0 == "" {
-			return fmt.Errorf("procs.tsv: empty ARGV0 in %q", line)
-		}
-		procs = append(procs, specProc{argv: append([]string{argv0}, strings.Fields(args)...), env: []string{}})
-		return nil
-	})
-	return procs, err
-}
-
-func eachSpecRaw(file string, fn func(line string) error) error {
-	data, err := os.ReadFile(file)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		if err := fn(line); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
-func eachSpecLine(file string, fn func(fields []string) error) error {
-	return eachSpecRaw(file, func(line string) error { return fn(strings.Fields(line)) })
-}
-
 // fakeExecutable makes dir/name a link to (or copy of) this binary, once.
 func fakeExecutable(dir, name string) (string, error) {
 	dst := filepath.Join(dir, name)

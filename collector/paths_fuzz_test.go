@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kubeproof/kubeproof/internal/fuzzseed"
+	"github.com/kubeproof/kubeproof/internal/speclayout"
 	"github.com/kubeproof/kubeproof/redact"
 )
 
@@ -42,19 +42,12 @@ func specCmdlines(t testing.TB) [][]byte {
 	t.Helper()
 	var out [][]byte
 	for _, dir := range specDirs(t) {
-		data, err := os.ReadFile(filepath.Join(dir, "procs.tsv"))
+		procs, err := speclayout.ReadProcs(filepath.Join(dir, "procs.tsv"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			argv0, args, _ := strings.Cut(line, "\t")
-			out = append(out, []byte(strings.Join(append([]string{argv0}, strings.Fields(args)...), "\x00")+"\x00"))
+		for _, p := range procs {
+			out = append(out, []byte(strings.Join(p.Argv, "\x00")+"\x00"))
 		}
 	}
 	if len(out) < 8 {

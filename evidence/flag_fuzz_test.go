@@ -1,15 +1,13 @@
 package evidence
 
 import (
-	"bufio"
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/catalog"
+	"github.com/kubeproof/kubeproof/internal/speclayout"
 )
 
 // flagSeeds returns the command lines of the fixtures' node specs, NUL
@@ -24,23 +22,15 @@ func flagSeeds(t testing.TB) (cmdlines [][]byte, names []string) {
 		t.Fatalf("%d node specs with procs.tsv, want at least 4", len(files))
 	}
 	for _, file := range files {
-		data, err := os.ReadFile(file)
+		procs, err := speclayout.ReadProcs(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			argv0, args, _ := strings.Cut(line, "\t")
-			argv := append([]string{argv0}, strings.Fields(args)...)
-			cmdlines = append(cmdlines, []byte(strings.Join(argv, "\x00")))
+		for _, p := range procs {
+			cmdlines = append(cmdlines, []byte(strings.Join(p.Argv, "\x00")))
 			name := "profiling"
-			if len(argv) > 1 {
-				name, _, _ = strings.Cut(strings.TrimLeft(argv[1], "-"), "=")
+			if len(p.Argv) > 1 {
+				name, _, _ = strings.Cut(strings.TrimLeft(p.Argv[1], "-"), "=")
 			}
 			names = append(names, name)
 		}

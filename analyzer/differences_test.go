@@ -150,13 +150,9 @@ func TestDifferencesFromKubeBench(t *testing.T) {
 
 func findCheck(t *testing.T, cat *catalog.Catalog, id string) *catalog.Check {
 	t.Helper()
-	for _, s := range cat.Sections {
-		for _, g := range s.Groups {
-			for _, c := range g.Checks {
-				if c.ID == id {
-					return c
-				}
-			}
+	for _, c := range cat.Checks() {
+		if c.ID == id {
+			return c
 		}
 	}
 	t.Fatalf("%s has no check %s", cat.Benchmark, id)

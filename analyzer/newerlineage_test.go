@@ -149,21 +149,11 @@ func TestNewerLineageReviews(t *testing.T) {
 func listedPaths(t *testing.T, benchmark, id string) []string {
 	t.Helper()
 	var out []string
-	var walk func(*catalog.Test)
-	walk = func(tt *catalog.Test) {
-		if tt == nil {
-			return
-		}
-		for _, s := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
-			walk(s)
-		}
-		if tt.Leaf != nil {
-			if f, ok := tt.Leaf.Evidence.(*catalog.Files); ok {
-				out = append(out, f.Paths...)
-			}
+	for _, l := range embeddedCheck(t, benchmark, id).Test.Leaves() {
+		if f, ok := l.Evidence.(*catalog.Files); ok {
+			out = append(out, f.Paths...)
 		}
 	}
-	walk(embeddedCheck(t, benchmark, id).Test)
 	if len(out) == 0 {
 		t.Fatalf("%s %s names no file", benchmark, id)
 	}

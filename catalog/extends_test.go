@@ -115,12 +115,8 @@ func TestCIS20IsCIS112(t *testing.T) {
 
 func checkIndex(cat *Catalog) map[string]*Check {
 	m := map[string]*Check{}
-	for _, s := range cat.Sections {
-		for _, g := range s.Groups {
-			for _, c := range g.Checks {
-				m[c.ID] = c
-			}
-		}
+	for _, c := range cat.Checks() {
+		m[c.ID] = c
 	}
 	return m
 }

@@ -119,6 +119,37 @@ func (s *Section) View() *results.Section {
 	return v
 }
 
+// Checks returns every check of the catalog, in section, group and id
+// order.
+func (c *Catalog) Checks() []*Check {
+	var out []*Check
+	for _, s := range c.Sections {
+		for _, g := range s.Groups {
+			out = append(out, g.Checks...)
+		}
+	}
+	return out
+}
+
+// Leaves returns the leaves of a test, depth first (All before Any); nil
+// for a check with no test.
+func (t *Test) Leaves() []*Leaf {
+	if t == nil {
+		return nil
+	}
+	if t.Leaf != nil {
+		return []*Leaf{t.Leaf}
+	}
+	var out []*Leaf
+	for _, sub := range t.All {
+		out = append(out, sub.Leaves()...)
+	}
+	for _, sub := range t.Any {
+		out = append(out, sub.Leaves()...)
+	}
+	return out
+}
+
 // Test is a composition (All or Any of sub-tests) or a Leaf.
 type Test struct {
 	All  []*Test

@@ -32,61 +32,46 @@ func TestCatalogReadsKeptValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var walk func(id, component string, tt *catalog.Test)
-		walk = func(id, component string, tt *catalog.Test) {
-			if tt == nil {
-				return
-			}
-			for _, sub := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
-				walk(id, component, sub)
-			}
-			l := tt.Leaf
-			if l == nil {
-				return
-			}
-			if l.Component != "" {
-				component = l.Component
-			}
-			var settings []*catalog.Setting
-			var fields []string
-			switch e := l.Evidence.(type) {
-			case *catalog.Setting:
-				settings = append(settings, e)
-			case *catalog.Files:
-				settings = append(settings, e.Setting, e.UnderSetting)
-			case *catalog.Field:
-				settings = append(settings, e.File)
-			case *catalog.Feature:
-				settings = append(settings, &catalog.Setting{Flag: "feature-gates"})
-				if configTypes[component] != "" {
-					fields = append(fields, "featureGates."+e.Name) // the fallback of a component with a config file
+		for _, c := range cat.Checks() {
+			for _, l := range c.Test.Leaves() {
+				component := c.Component
+				if l.Component != "" {
+					component = l.Component
 				}
-			}
-			for _, st := range settings {
-				if st == nil {
-					continue
-				}
-				if st.Flag != "" {
-					seen++
-					if known, secret := redact.Flag(component, st.Flag); !known || secret {
-						t.Errorf("%s %s reads %s --%s, whose value the collector does not keep (known %v, secret %v)", b, id, component, st.Flag, known, secret)
+				var settings []*catalog.Setting
+				var fields []string
+				switch e := l.Evidence.(type) {
+				case *catalog.Setting:
+					settings = append(settings, e)
+				case *catalog.Files:
+					settings = append(settings, e.Setting, e.UnderSetting)
+				case *catalog.Field:
+					settings = append(settings, e.File)
+				case *catalog.Feature:
+					settings = append(settings, &catalog.Setting{Flag: "feature-gates"})
+					if configTypes[component] != "" {
+						fields = append(fields, "featureGates."+e.Name) // the fallback of a component with a config file
 					}
 				}
-				if st.Field != "" {
-					fields = append(fields, st.Field)
+				for _, st := range settings {
+					if st == nil {
+						continue
+					}
+					if st.Flag != "" {
+						seen++
+						if known, secret := redact.Flag(component, st.Flag); !known || secret {
+							t.Errorf("%s %s reads %s --%s, whose value the collector does not keep (known %v, secret %v)", b, c.ID, component, st.Flag, known, secret)
+						}
+					}
+					if st.Field != "" {
+						fields = append(fields, st.Field)
+					}
 				}
-			}
-			for _, f := range fields {
-				seen++
-				if dt := configTypes[component]; dt == "" || !redact.KeepsField(dt, f) {
-					t.Errorf("%s %s reads the %s config field %s, whose value the collector does not keep", b, id, component, f)
-				}
-			}
-		}
-		for _, s := range cat.Sections {
-			for _, g := range s.Groups {
-				for _, c := range g.Checks {
-					walk(c.ID, c.Component, c.Test)
+				for _, f := range fields {
+					seen++
+					if dt := configTypes[component]; dt == "" || !redact.KeepsField(dt, f) {
+						t.Errorf("%s %s reads the %s config field %s, whose value the collector does not keep", b, c.ID, component, f)
+					}
 				}
 			}
 		}
@@ -106,29 +91,14 @@ func TestCatalogPathsCollected(t *testing.T) {
 			t.Fatal(err)
 		}
 		missing := map[string][]string{}
-		var walk func(id string, tt *catalog.Test)
-		walk = func(id string, tt *catalog.Test) {
-			if tt == nil {
-				return
-			}
-			for _, sub := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
-				walk(id, sub)
-			}
-			if tt.Leaf == nil {
-				return
-			}
-			if f, ok := tt.Leaf.Evidence.(*catalog.Files); ok {
-				for _, p := range append(append([]string{}, f.Paths...), f.Default, f.Under) {
-					if p != "" && !collector.Covers(p) {
-						missing[p] = append(missing[p], id)
+		for _, c := range cat.Checks() {
+			for _, l := range c.Test.Leaves() {
+				if f, ok := l.Evidence.(*catalog.Files); ok {
+					for _, p := range append(append([]string{}, f.Paths...), f.Default, f.Under) {
+						if p != "" && !collector.Covers(p) {
+							missing[p] = append(missing[p], c.ID)
+						}
 					}
-				}
-			}
-		}
-		for _, s := range cat.Sections {
-			for _, g := range s.Groups {
-				for _, c := range g.Checks {
-					walk(c.ID, c.Test)
 				}
 			}
 		}
@@ -155,38 +125,23 @@ func TestCatalogFlagFilesCollected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var walk func(id string, tt *catalog.Test)
-		walk = func(id string, tt *catalog.Test) {
-			if tt == nil {
-				return
-			}
-			for _, sub := range append(append([]*catalog.Test{}, tt.All...), tt.Any...) {
-				walk(id, sub)
-			}
-			if tt.Leaf == nil {
-				return
-			}
-			switch e := tt.Leaf.Evidence.(type) {
-			case *catalog.Field:
-				if e.File != nil && e.File.Flag != "" {
-					fields++
-					if !collector.CopiesFlagFile(e.File.Flag) {
-						t.Errorf("%s %s reads fields of the file --%s names, which the collector does not copy", b, id, e.File.Flag)
+		for _, c := range cat.Checks() {
+			for _, l := range c.Test.Leaves() {
+				switch e := l.Evidence.(type) {
+				case *catalog.Field:
+					if e.File != nil && e.File.Flag != "" {
+						fields++
+						if !collector.CopiesFlagFile(e.File.Flag) {
+							t.Errorf("%s %s reads fields of the file --%s names, which the collector does not copy", b, c.ID, e.File.Flag)
+						}
 					}
-				}
-			case *catalog.Files:
-				if e.UnderSetting != nil && e.UnderSetting.Flag != "" {
-					walks++
-					if _, ok := collector.WalksFlagDir(e.UnderSetting.Flag); !ok {
-						t.Errorf("%s %s walks the directory --%s names, which the collector does not walk", b, id, e.UnderSetting.Flag)
+				case *catalog.Files:
+					if e.UnderSetting != nil && e.UnderSetting.Flag != "" {
+						walks++
+						if _, ok := collector.WalksFlagDir(e.UnderSetting.Flag); !ok {
+							t.Errorf("%s %s walks the directory --%s names, which the collector does not walk", b, c.ID, e.UnderSetting.Flag)
+						}
 					}
-				}
-			}
-		}
-		for _, s := range cat.Sections {
-			for _, g := range s.Groups {
-				for _, c := range g.Checks {
-					walk(c.ID, c.Test)
 				}
 			}
 		}

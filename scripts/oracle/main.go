@@ -166,16 +166,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	// kube-bench on the live layout, and a live collection beside it.
-	conf := driverConfig{
-		Spec:         o.spec,
-		KubeBench:    o.kubeBench,
-		KubeBenchCfg: o.kubeBenchCfg,
-		Benchmark:    o.benchmark,
-		Targets:      o.targets,
-		Collector:    collectBin,
-		Work:         work,
-		KubeVersion:  specReport.detectedVersion(),
-	}
+	conf := o.driverConfig(work, collectBin, specReport.detectedVersion())
 	kb, lay, err := runKubeBench(ctx, conf, work, stderr)
 	if err != nil {
 		return err
@@ -422,16 +413,7 @@ func readJSON(file string, v any) error {
 // analysis (-kube-bench-only) and writes its verdicts: check, target,
 // status, type, scored, text.
 func kubeBenchAlone(ctx context.Context, o options, work, collectBin string, stdout, stderr io.Writer) error {
-	conf := driverConfig{
-		Spec:         o.spec,
-		KubeBench:    o.kubeBench,
-		KubeBenchCfg: o.kubeBenchCfg,
-		Benchmark:    o.benchmark,
-		Targets:      o.targets,
-		Collector:    collectBin,
-		Work:         work,
-		KubeVersion:  o.kubeBenchOnly,
-	}
+	conf := o.driverConfig(work, collectBin, o.kubeBenchOnly)
 	fmt.Fprintf(stderr, "oracle: spec %s, benchmark %s, kube-bench %s (cfg %s), kube-bench only, Kubernetes %s\n",
 		o.spec, o.benchmark, o.kubeBench, o.kubeBenchCfg, o.kubeBenchOnly)
 	kb, _, err := runKubeBench(ctx, conf, work, stderr)
@@ -487,4 +469,13 @@ func runKubeBench(ctx context.Context, conf driverConfig, work string, stderr io
 		return report{}, lay, fmt.Errorf("kube-bench's report is not the JSON of --json: %w\nkube-bench's standard error:\n%s", err, log)
 	}
 	return kb, lay, nil
+}
+
+// driverConfig is what the driver needs to lay the spec out and run
+// kube-bench on it; kubeVersion is what kube-bench is told the node runs.
+func (o options) driverConfig(work, collectBin, kubeVersion string) driverConfig {
+	return driverConfig{
+		Spec: o.spec, KubeBench: o.kubeBench, KubeBenchCfg: o.kubeBenchCfg, Benchmark: o.benchmark,
+		Targets: o.targets, Collector: collectBin, Work: work, KubeVersion: kubeVersion,
+	}
 }

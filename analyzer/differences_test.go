@@ -32,10 +32,14 @@ func TestDifferencesFromKubeBench(t *testing.T) {
 		return append(append([]bundle.Stat{file(unit, unitMode, "root", "root"), dir("/usr/lib/systemd/system/kubelet.service.d"),
 			file(dropIn, "0644", "root", "root")}, extra...), elsewhere...)
 	}
-	encryption := func(text string) ([]bundle.Process, []bundle.Stat, map[string]string) {
-		p := "/etc/kubernetes/enc.yaml"
-		return []bundle.Process{proc("kube-apiserver", "--encryption-provider-config="+p)}, []bundle.Stat{file(p, "0600", "root", "root")}, map[string]string{p: text}
-	}
+	// An encryption configuration that leaves secrets to identity while
+	// it encrypts configmaps.
+	const encPath = "/etc/kubernetes/enc.yaml"
+	encProcs := []bundle.Process{proc("kube-apiserver", "--encryption-provider-config="+encPath)}
+	encStats := []bundle.Stat{file(encPath, "0600", "root", "root")}
+	encFiles := map[string]string{encPath: "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n" +
+		"- resources: [secrets]\n  providers:\n  - identity: {}\n  - aescbc:\n      keys:\n      - name: k1\n        secret: <redacted:44>\n" +
+		"- resources: [configmaps]\n  providers:\n  - aescbc:\n      keys:\n      - name: k1\n        secret: <redacted:44>\n"}
 	cases := []struct {
 		doc, id string
 		procs   []bundle.Process
@@ -114,20 +118,7 @@ func TestDifferencesFromKubeBench(t *testing.T) {
 			procs: []bundle.Process{proc("kubelet", "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256")},
 			want:  results.Pass,
 		},
-		func() (c struct {
-			doc, id     string
-			procs       []bundle.Process
-			stats       []bundle.Stat
-			files       map[string]string
-			want        results.Status
-			explanation string
-		}) {
-			c.doc, c.id, c.want = "encryption-providers", "1.2.34", results.Warn
-			c.procs, c.stats, c.files = encryption("apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n" +
-				"- resources: [secrets]\n  providers:\n  - identity: {}\n  - aescbc:\n      keys:\n      - name: k1\n        secret: <redacted:44>\n" +
-				"- resources: [configmaps]\n  providers:\n  - aescbc:\n      keys:\n      - name: k1\n        secret: <redacted:44>\n")
-			return c
-		}(),
+		{doc: "encryption-providers", id: "1.2.34", procs: encProcs, stats: encStats, files: encFiles, want: results.Warn},
 	}
 	cat := cis16(t)
 	for _, tt := range cases {

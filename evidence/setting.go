@@ -191,6 +191,10 @@ func (n *Node) configFiles(component string, p *bundle.Process, s *catalog.Setti
 // files, as the redactor names them in a copy's copy_type.
 var configCopyTypes = map[string]string{"kubelet": "kubelet-config", "kube-proxy": "kube-proxy-config", "kube-scheduler": "kube-scheduler-config"}
 
+// ConfigDocType is the redactor's document type of the component's
+// --config file ("kubelet-config"), or "" for a component without one.
+func ConfigDocType(component string) string { return configCopyTypes[component] }
+
 // dropIns lists the kubelet's drop-in files of dir, as the kubelet reads
 // them: *.conf in lexical order. err says why the list is not known.
 func (n *Node) dropIns(dir string) ([]string, string) {

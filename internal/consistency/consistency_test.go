@@ -15,12 +15,9 @@ import (
 
 	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/collector"
+	"github.com/kubeproof/kubeproof/evidence"
 	"github.com/kubeproof/kubeproof/redact"
 )
-
-// configTypes are the redactor's document types of the config files that
-// catalog checks read fields of, by component.
-var configTypes = map[string]string{"kubelet": "kubelet-config", "kube-proxy": "kube-proxy-config"}
 
 // TestCatalogReadsKeptValues: every flag and config field a catalog check
 // reads is one whose value the collector keeps — a known setting of its
@@ -49,7 +46,7 @@ func TestCatalogReadsKeptValues(t *testing.T) {
 					settings = append(settings, e.File)
 				case *catalog.Feature:
 					settings = append(settings, &catalog.Setting{Flag: "feature-gates"})
-					if configTypes[component] != "" {
+					if evidence.ConfigDocType(component) != "" {
 						fields = append(fields, "featureGates."+e.Name) // the fallback of a component with a config file
 					}
 				}
@@ -69,7 +66,7 @@ func TestCatalogReadsKeptValues(t *testing.T) {
 				}
 				for _, f := range fields {
 					seen++
-					if dt := configTypes[component]; dt == "" || !redact.KeepsField(dt, f) {
+					if dt := evidence.ConfigDocType(component); dt == "" || !redact.KeepsField(dt, f) {
 						t.Errorf("%s %s reads the %s config field %s, whose value the collector does not keep", b, c.ID, component, f)
 					}
 				}

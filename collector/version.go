@@ -2,6 +2,7 @@ package collector
 
 import (
 	"bytes"
+	"path"
 	"strings"
 
 	"github.com/kubeproof/kubeproof/bundle"
@@ -42,7 +43,7 @@ func versionsInManifest(p string, text []byte) []bundle.VersionEvidence {
 		if name == "hardened-kubernetes" {
 			// RKE2 runs every component from one image; the manifest's
 			// name says which (kube-apiserver.yaml).
-			name = strings.TrimSuffix(strings.TrimSuffix(p[strings.LastIndexByte(p, '/')+1:], ".yaml"), ".yml")
+			name = strings.TrimSuffix(strings.TrimSuffix(path.Base(p), ".yaml"), ".yml")
 		}
 		if imageComponents[name] && isVersion(tag) {
 			out = append(out, bundle.VersionEvidence{Version: tag, Component: name, Source: "image-tag", Path: p})

@@ -332,13 +332,21 @@ func (p *Policy) addClusterRoles(crs []*ClusterRole) {
 		p.addRole(ref, rules)
 		if pending > 0 {
 			p.problems = append(p.problems, Problem{Object: ref, Field: "rules", Kind: AggregationPending,
-				Detail: fmt.Sprintf("%d rules of the ClusterRoles its aggregationRule selects are not in its rules yet; they are counted", pending)})
+				Detail: fmt.Sprintf("its stored rules lack %s of the ClusterRoles its aggregationRule selects; counted", count(pending, "rule"))})
 		}
 		if len(stale) > 0 {
 			p.problems = append(p.problems, Problem{Object: ref, Field: "rules", Kind: AggregationStale,
-				Detail: fmt.Sprintf("rules %v come from no ClusterRole its aggregationRule selects; they are counted while they are there", stale)})
+				Detail: fmt.Sprintf("rules %v come from no ClusterRole its aggregationRule selects; counted while they are there", stale)})
 		}
 	}
+}
+
+// count is "1 rule", "2 rules".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // aggregate resolves one aggregated ClusterRole: a breadth-first walk

@@ -147,7 +147,7 @@ func TestObjectRef(t *testing.T) {
 		}
 	}
 	subjects := map[Subject]string{
-		{Kind: "User", Name: "u", Namespace: "ignored"}: "User u",
+		{Kind: "User", Name: "u", Namespace: "ignored"}:     "User u",
 		{Kind: "ServiceAccount", Name: "s", Namespace: "n"}: "ServiceAccount n/s",
 		{Kind: "Group", Name: "system:masters"}:             "Group system:masters",
 	}

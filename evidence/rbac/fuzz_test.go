@@ -432,7 +432,9 @@ func FuzzPolicy(f *testing.F) {
 			t.Fatalf("WhoCan is not WhoCanAnywhere in scope:\n%q\n%q", grantStrings(who), grantStrings(inScope))
 		}
 		for _, g := range d.Grants {
-			if !slices.ContainsFunc(who, func(w Grant) bool { return w.Binding == g.Binding && w.SubjectIndex == g.SubjectIndex && w.RuleIndex == g.RuleIndex }) {
+			if !slices.ContainsFunc(who, func(w Grant) bool {
+				return w.Binding == g.Binding && w.SubjectIndex == g.SubjectIndex && w.RuleIndex == g.RuleIndex
+			}) {
 				t.Fatalf("%s is not among who can", g)
 			}
 		}

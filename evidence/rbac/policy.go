@@ -504,15 +504,25 @@ func (p *Policy) scope(ns string) []*binding {
 	return append(slices.Clone(p.clusterBindings), p.bindings[ns]...)
 }
 
-// grants appends the grants of binding b to subject i for request r.
-func grants(out []Grant, b *binding, i int, r Request) []Grant {
+// allowing returns the indices of the rules of b's role that allow r.
+func allowing(b *binding, r Request) []int {
+	var out []int
 	for j := range b.role.rules {
 		if b.role.rules[j].Allows(r) {
-			out = append(out, Grant{
-				Binding: b.ref, SubjectIndex: i, Subject: applied(b.subjects[i], b.ref.Namespace),
-				Role: b.role.ref, RuleIndex: j, Rule: b.role.rules[j], Scope: b.ref.Namespace,
-			})
+			out = append(out, j)
 		}
+	}
+	return out
+}
+
+// grants appends the grants of binding b to subject i by the rules of
+// its role at indices rules.
+func grants(out []Grant, b *binding, i int, rules []int) []Grant {
+	for _, j := range rules {
+		out = append(out, Grant{
+			Binding: b.ref, SubjectIndex: i, Subject: applied(b.subjects[i], b.ref.Namespace),
+			Role: b.role.ref, RuleIndex: j, Rule: b.role.rules[j], Scope: b.ref.Namespace,
+		})
 	}
 	return out
 }
@@ -546,7 +556,7 @@ func (p *Policy) decide(u User, r Request, bindings []*binding) Decision {
 			d.Unresolved = append(d.Unresolved, *b.dangling)
 			continue
 		}
-		d.Grants = grants(d.Grants, b, i, r)
+		d.Grants = grants(d.Grants, b, i, allowing(b, r))
 	}
 	d.Allowed = len(d.Grants) > 0
 	return d
@@ -577,9 +587,13 @@ func (p *Policy) who(r Request, bindings []*binding) []Grant {
 		if b.role == nil {
 			continue
 		}
+		rules := allowing(b, r)
+		if len(rules) == 0 {
+			continue
+		}
 		for i, s := range b.subjects {
 			if inert(s, b.ref.Namespace) == "" {
-				out = grants(out, b, i, r)
+				out = grants(out, b, i, rules)
 			}
 		}
 	}

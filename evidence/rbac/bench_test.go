@@ -118,7 +118,9 @@ func benchQuery(b *testing.B, query func(p *Policy) int) {
 }
 
 func BenchmarkWhoCan(b *testing.B) {
-	benchQuery(b, func(p *Policy) int { return len(p.WhoCan(Request{Verb: "get", Resource: "secrets", Namespace: "ns-7"})) })
+	benchQuery(b, func(p *Policy) int {
+		return len(p.WhoCan(Request{Verb: "get", Resource: "secrets", Namespace: "ns-7"}))
+	})
 }
 
 func BenchmarkWhoCanAnywhere(b *testing.B) {

@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,23 +50,7 @@ func (r ObjectRef) String() string {
 
 // compare orders refs by kind, namespace and name.
 func (r ObjectRef) compare(o ObjectRef) int {
-	switch {
-	case r.Kind != o.Kind:
-		return cmpString(string(r.Kind), string(o.Kind))
-	case r.Namespace != o.Namespace:
-		return cmpString(r.Namespace, o.Namespace)
-	}
-	return cmpString(r.Name, o.Name)
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Or(cmp.Compare(r.Kind, o.Kind), cmp.Compare(r.Namespace, o.Namespace), cmp.Compare(r.Name, o.Name))
 }
 
 // Object is one decoded RBAC object: a *Role, *ClusterRole, *RoleBinding

@@ -157,3 +157,9 @@ func TestObjectRef(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldError(t *testing.T) {
+	if got := (&fieldError{"rules[0]", "want an object"}).Error(); got != "rules[0]: want an object" {
+		t.Errorf("%q", got)
+	}
+}

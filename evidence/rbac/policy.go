@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -232,7 +233,7 @@ func NewPolicy(objs []Object) *Policy {
 	for _, b := range rbs {
 		p.bindings[b.Namespace] = append(p.bindings[b.Namespace], p.newBinding(b.Ref(), b.Subjects, b.RoleRef))
 	}
-	byName := func(a, b *binding) int { return cmpString(a.ref.Name, b.ref.Name) }
+	byName := func(a, b *binding) int { return cmp.Compare(a.ref.Name, b.ref.Name) }
 	slices.SortFunc(p.clusterBindings, byName)
 	for ns, list := range p.bindings {
 		slices.SortFunc(list, byName)

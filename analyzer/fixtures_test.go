@@ -218,8 +218,8 @@ func TestFormatsAgree(t *testing.T) {
 			}
 			v1, f1 := verdicts(file)
 			v2, f2 := verdicts(filepath.Join(bundlesDir, filepath.Base(file)))
-			if f1 != 1 || f2 != bundle.FormatVersion {
-				t.Fatalf("formats %d and %d, want 1 and %d", f1, f2, bundle.FormatVersion)
+			if f1 != 1 || f2 != bundle.NodeFormat {
+				t.Fatalf("formats %d and %d, want 1 and %d", f1, f2, bundle.NodeFormat)
 			}
 			if len(v1) < 100 || len(v1) != len(v2) {
 				t.Fatalf("%d and %d results", len(v1), len(v2))

@@ -18,6 +18,8 @@ var APIRules = []string{
 	"pod-host-pid", "pod-host-ports", "pod-net-raw", "pod-privilege-escalation", "pod-privileged",
 	"pod-root", "pod-seccomp", "pod-security-context", "pod-token-mount", "pod-windows-host-process",
 	"secret-env",
+	"rbac-bind-escalate-impersonate", "rbac-cluster-admin", "rbac-csr-approve", "rbac-node-proxy", "rbac-pod-create",
+	"rbac-pv-create", "rbac-secrets", "rbac-system-masters", "rbac-token-create", "rbac-webhooks", "rbac-wildcards",
 }
 
 // Assessments are the labels a benchmark gives its checks: automated or

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/results"
@@ -17,13 +18,15 @@ import (
 type Snapshot struct {
 	// Name names the cluster: the name given at capture, or the bundle
 	// file's base name.
-	Name     string
-	File     string
-	Digest   bundle.Digest
-	Manifest bundle.Manifest
-	b        *bundle.Bundle
-	hexSelf  results.Digest
-	objects  map[string][]*Object // by kind
+	Name      string
+	File      string
+	Digest    bundle.Digest
+	Manifest  bundle.Manifest
+	b         *bundle.Bundle
+	hexSelf   results.Digest
+	objects   map[string][]*Object // by kind
+	rbacOnce  sync.Once
+	rbacState *rbacState
 	// Unreadable lists objects that could not be decoded as their kind
 	// (a value where the schema has none): the checks that read their
 	// kind cannot pass.

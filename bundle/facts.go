@@ -36,8 +36,8 @@ type Manifest struct {
 	Format int `json:"format"`
 	// Kind is what the bundle holds: "" for a node's evidence (formats 1
 	// to 2), KindAPISnapshot for the API objects of a cluster (format 3).
-	Kind      string    `json:"kind,omitempty"`
-	Collector Collector `json:"collector"`
+	Kind       string     `json:"kind,omitempty"`
+	Collector  Collector  `json:"collector"`
 	Host       Host       `json:"host"`
 	Collection Collection `json:"collection"`
 	// Redaction says how the bundle's values were redacted (format 2).

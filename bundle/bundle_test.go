@@ -489,7 +489,7 @@ func TestReadReleasedVersions(t *testing.T) {
 			if b.Manifest.Kind == bundle.KindAPISnapshot {
 				want = nil
 				for _, k := range b.Manifest.Snapshot.Kinds {
-					want = append(want, k.Member)
+					want = append(want, k.Members...)
 				}
 				if len(want) == 0 {
 					t.Errorf("%s: an API snapshot without objects", f)

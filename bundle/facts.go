@@ -83,11 +83,17 @@ type KindCount struct {
 	// Group is the API group ("" for the core group).
 	Group string `json:"group,omitempty"`
 	Count int    `json:"count"`
-	// Member is the member holding them (kept kinds only).
-	Member string `json:"member,omitempty"`
+	// Members are the members holding them, in order (kept kinds only):
+	// one, or more for a kind whose objects would make one member larger
+	// than MaxAPIMember.
+	Members []string `json:"members,omitempty"`
 	// Redactions counts the values replaced by markers in them.
 	Redactions int `json:"redactions,omitempty"`
 }
+
+// MaxAPIMember bounds the objects of one API member of a snapshot (its
+// items' JSON), well under the reader's member size limit.
+const MaxAPIMember = 8 << 20
 
 // APIObjects is the document of an API snapshot's object member: every
 // object of one kind, sorted by namespace and name, each redacted as the

@@ -179,8 +179,13 @@ func checkKind(m Manifest) error {
 		listed[mem.Path] = true
 	}
 	for _, k := range m.Snapshot.Kinds {
-		if k.Kind == "" || k.Count < 0 || !strings.HasPrefix(k.Member, APIPrefix) || !listed[k.Member] {
-			return fmt.Errorf("snapshot kind %q: member %q is not an API member of the bundle", k.Kind, k.Member)
+		if k.Kind == "" || k.Count < 0 || len(k.Members) == 0 {
+			return fmt.Errorf("snapshot kind %q without members", k.Kind)
+		}
+		for _, mem := range k.Members {
+			if !strings.HasPrefix(mem, APIPrefix) || !listed[mem] {
+				return fmt.Errorf("snapshot kind %q: member %q is not an API member of the bundle", k.Kind, mem)
+			}
 		}
 	}
 	return nil

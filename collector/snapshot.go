@@ -150,15 +150,25 @@ func Snapshot(inputs []SnapshotInput, opts SnapshotOptions) (*SnapshotResult, er
 			}
 			return strings.Compare(a.name, b.name)
 		})
-		doc := bundle.APIObjects{Kind: k.kind, Group: k.group, Items: make([]json.RawMessage, len(objs))}
-		for i, o := range objs {
-			doc.Items[i] = o.data
+		kc := bundle.KindCount{Kind: k.kind, Group: k.group, Count: len(objs), Redactions: s.redacted[k]}
+		base := APIMember(k.kind, k.group)
+		for start := 0; start < len(objs); {
+			end, size := start, 0
+			for end < len(objs) && (end == start || size+len(objs[end].data) <= bundle.MaxAPIMember) {
+				size += len(objs[end].data)
+				end++
+			}
+			member := base
+			if len(kc.Members) > 0 {
+				member = fmt.Sprintf("%s.%d.json", strings.TrimSuffix(base, ".json"), len(kc.Members)+1)
+			}
+			if err := w.Add(member, apiDocument(k, objs[start:end])); err != nil {
+				return nil, err
+			}
+			kc.Members = append(kc.Members, member)
+			start = end
 		}
-		member := APIMember(k.kind, k.group)
-		if err := w.AddJSON(member, doc); err != nil {
-			return nil, err
-		}
-		sn.Kinds = append(sn.Kinds, bundle.KindCount{Kind: k.kind, Group: k.group, Count: len(objs), Member: member, Redactions: s.redacted[k]})
+		sn.Kinds = append(sn.Kinds, kc)
 		res.Kept += len(objs)
 	}
 	for _, k := range sortedKinds(s.dropped) {
@@ -473,4 +483,27 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 
 func hasControlChars(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// apiDocument encodes an API member: a bundle.APIObjects document with
+// each item compact on a line of its own (an object's JSON as the
+// redactor left it), so that the member stays as small as kubectl's own
+// output and a line is an object.
+func apiDocument(k kindKey, objs []apiObject) []byte {
+	var b bytes.Buffer
+	head, _ := json.Marshal(struct {
+		Kind  string `json:"kind"`
+		Group string `json:"group,omitempty"`
+	}{k.kind, k.group})
+	b.Write(head[:len(head)-1])
+	b.WriteString(`,"items":[`)
+	for i, o := range objs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n")
+		b.Write(o.data)
+	}
+	b.WriteString("\n]}\n")
+	return b.Bytes()
 }

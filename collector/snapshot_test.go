@@ -55,7 +55,7 @@ func TestSnapshotKeepsRedactsDrops(t *testing.T) {
 	}
 	var kinds, dropped []string
 	for _, k := range m.Snapshot.Kinds {
-		kinds = append(kinds, k.Kind+"="+k.Member)
+		kinds = append(kinds, k.Kind+"="+strings.Join(k.Members, ","))
 	}
 	for _, k := range m.Snapshot.Dropped {
 		dropped = append(dropped, k.Kind)

@@ -187,43 +187,64 @@ func NewSnapshot(file string, b *bundle.Bundle) (*Snapshot, error) {
 		s.Name = strings.TrimSuffix(path.Base(file), path.Ext(file))
 	}
 	for _, k := range m.Snapshot.Kinds {
-		var doc bundle.APIObjects
-		if err := b.DecodeJSON(k.Member, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+		objs := make([]*Object, 0, k.Count)
+		for _, member := range k.Members {
+			var doc bundle.APIObjects
+			if err := b.DecodeJSON(member, &doc); err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
+			if doc.Kind != k.Kind || doc.Group != k.Group {
+				return nil, fmt.Errorf("%s: %s holds %s objects, the manifest says %s", file, member, doc.Kind, k.Kind)
+			}
+			for i, raw := range doc.Items {
+				o, err := s.object(k, member, i, raw)
+				if err != nil {
+					return nil, err
+				}
+				objs = append(objs, o)
+			}
 		}
-		if doc.Kind != k.Kind || doc.Group != k.Group || len(doc.Items) != k.Count {
-			return nil, fmt.Errorf("%s: %s holds %d %s objects, the manifest says %d %s", file, k.Member, len(doc.Items), doc.Kind, k.Count, k.Kind)
-		}
-		objs := make([]*Object, len(doc.Items))
-		for i, raw := range doc.Items {
-			o := &Object{Kind: k.Kind, Group: k.Group, Member: k.Member, Index: i, Raw: raw}
-			var head struct {
-				Metadata struct {
-					Name      string            `json:"name"`
-					Namespace string            `json:"namespace"`
-					Labels    map[string]string `json:"labels"`
-				} `json:"metadata"`
-			}
-			if err := json.Unmarshal(raw, &head); err != nil || head.Metadata.Name == "" {
-				return nil, fmt.Errorf("%s: %s item %d is not an API object: %v", file, k.Member, i, err)
-			}
-			o.Name, o.Namespace, o.Labels = head.Metadata.Name, head.Metadata.Namespace, head.Metadata.Labels
-			switch k.Kind {
-			case "Pod":
-				o.Pod = &Pod{}
-				o.Err = decodeTyped(raw, o.Pod)
-			case "ServiceAccount":
-				o.ServiceAccount = &ServiceAccount{}
-				o.Err = decodeTyped(raw, o.ServiceAccount)
-			}
-			if o.Err != nil {
-				s.Unreadable = append(s.Unreadable, o)
-			}
-			objs[i] = o
+		if len(objs) != k.Count {
+			return nil, fmt.Errorf("%s: %d %s objects, the manifest says %d", file, len(objs), k.Kind, k.Count)
 		}
 		s.objects[k.Kind] = objs
 	}
 	return s, nil
+}
+
+// object decodes item i of member.
+func (s *Snapshot) object(k bundle.KindCount, member string, i int, raw json.RawMessage) (*Object, error) {
+	o := &Object{Kind: k.Kind, Group: k.Group, Member: member, Index: i, Raw: raw}
+	var head struct {
+		Metadata struct {
+			Name      string            `json:"name"`
+			Namespace string            `json:"namespace"`
+			Labels    map[string]string `json:"labels"`
+		} `json:"metadata"`
+	}
+	// A pod is decoded once, with its spec; a spec that does not decode
+	// (a value redacted where a number was) leaves the pod unreadable,
+	// never skipped.
+	var typed any
+	switch k.Kind {
+	case "Pod":
+		o.Pod = &Pod{}
+		typed = o.Pod
+	case "ServiceAccount":
+		o.ServiceAccount = &ServiceAccount{}
+		typed = o.ServiceAccount
+	}
+	if err := json.Unmarshal(raw, &head); err != nil || head.Metadata.Name == "" {
+		return nil, fmt.Errorf("%s: %s item %d is not an API object: %v", s.File, member, i, err)
+	}
+	o.Name, o.Namespace, o.Labels = head.Metadata.Name, head.Metadata.Namespace, head.Metadata.Labels
+	if typed != nil {
+		o.Err = decodeTyped(raw, typed)
+	}
+	if o.Err != nil {
+		s.Unreadable = append(s.Unreadable, o)
+	}
+	return o, nil
 }
 
 func decodeTyped(raw json.RawMessage, v any) error {
@@ -257,7 +278,7 @@ func (s *Snapshot) Citation(o *Object, field, observed string) results.Citation 
 func (s *Snapshot) KindCitation(kind, observed string) results.Citation {
 	for _, k := range s.Manifest.Snapshot.Kinds {
 		if k.Kind == kind {
-			return results.Citation{Bundle: s.hexSelf, Node: s.Name, Member: k.Member, MemberSHA256: s.memberHex(k.Member), Locator: "items", Observed: observed}
+			return results.Citation{Bundle: s.hexSelf, Node: s.Name, Member: k.Members[0], MemberSHA256: s.memberHex(k.Members[0]), Locator: "items", Observed: observed}
 		}
 	}
 	return s.ManifestCitation(observed)

@@ -289,7 +289,7 @@ func inspectSnapshot(w io.Writer, b *bundle.Bundle, asJSON bool) error {
 	}
 	p("\nKept (redacted)\n")
 	for _, k := range sn.Kinds {
-		p("  %7d  %-36s %s (%d values redacted)\n", k.Count, k.Kind, k.Member, k.Redactions)
+		p("  %7d  %-36s %s (%d values redacted)\n", k.Count, k.Kind, strings.Join(k.Members, ", "), k.Redactions)
 	}
 	if len(sn.Dropped) > 0 {
 		p("\nDropped (not stored)\n")

@@ -161,7 +161,7 @@ func TestEveryVerdictCited(t *testing.T) {
 			t.Fatal(err)
 		}
 		count := 0
-		for _, tr := range rep.Nodes[0].Targets {
+		for _, tr := range allTargets(rep) {
 			for _, r := range tr.Results {
 				count++
 				if len(r.Citations) == 0 {
@@ -209,7 +209,7 @@ func TestFormatsAgree(t *testing.T) {
 					t.Fatal(err)
 				}
 				out := map[string]results.Result{}
-				for _, tr := range rep.Nodes[0].Targets {
+				for _, tr := range allTargets(rep) {
 					for _, r := range tr.Results {
 						out[tr.Section.Target+" "+r.Check.ID] = r
 					}
@@ -218,8 +218,8 @@ func TestFormatsAgree(t *testing.T) {
 			}
 			v1, f1 := verdicts(file)
 			v2, f2 := verdicts(filepath.Join(bundlesDir, filepath.Base(file)))
-			if f1 != 1 || f2 != bundle.FormatVersion {
-				t.Fatalf("formats %d and %d, want 1 and %d", f1, f2, bundle.FormatVersion)
+			if f1 != 1 || f2 != bundle.NodeFormat {
+				t.Fatalf("formats %d and %d, want 1 and %d", f1, f2, bundle.NodeFormat)
 			}
 			if len(v1) < 100 || len(v1) != len(v2) {
 				t.Fatalf("%d and %d results", len(v1), len(v2))
@@ -252,7 +252,7 @@ func TestNoCheckReadsRedacted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, tr := range rep.Nodes[0].Targets {
+		for _, tr := range allTargets(rep) {
 			for _, r := range tr.Results {
 				if strings.Contains(r.Reason, "redacted") {
 					t.Errorf("%s %s %s: %s", file, tr.Section.Target, r.Check.ID, r.Reason)
@@ -307,7 +307,7 @@ func TestExpectedVerdicts(t *testing.T) {
 				t.Fatal(err)
 			}
 			seen := 0
-			for _, tr := range rep.Nodes[0].Targets {
+			for _, tr := range allTargets(rep) {
 				for _, r := range tr.Results {
 					key := tr.Section.Target + " " + r.Check.ID
 					w, ok := want[key]
@@ -326,4 +326,14 @@ func TestExpectedVerdicts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// allTargets are the target results of every scope of a report: the
+// cluster's policies, then the nodes'.
+func allTargets(rep *results.Report) []results.TargetResult {
+	var out []results.TargetResult
+	for _, n := range rep.Scopes() {
+		out = append(out, n.Targets...)
+	}
+	return out
 }

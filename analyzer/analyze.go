@@ -502,7 +502,7 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 	}
 	for _, sec := range c.cat.Sections {
 		// The policies are the cluster's: evaluated once, in its scope.
-		if !slices.Contains(targets, sec.Target) || sec.Target == policyTarget {
+		if !slices.Contains(targets, sec.Target) || isClusterTarget(sec.Target) {
 			continue
 		}
 		tr := results.TargetResult{Section: sec.View()}

@@ -63,8 +63,9 @@ func TestEmbeddedCatalogs(t *testing.T) {
 			}
 			continue
 		}
-		if len(cat.Sections) != len(catalog.Targets) {
-			t.Errorf("%s has targets %v, want all of %v", b, targets, catalog.Targets)
+		// The CIS benchmarks have every target but a managed service's.
+		if want := catalog.Targets[:len(catalog.Targets)-1]; !slices.Equal(targets, want) {
+			t.Errorf("%s has targets %v, want %v", b, targets, want)
 		}
 		if checks < 100 {
 			t.Errorf("%s has only %d checks", b, checks)

@@ -17,8 +17,12 @@ import (
 // the cluster's API snapshot when one is given (kubeproof-collect api),
 // and as reviews that say a snapshot would decide them when not.
 
-// policyTarget is the target evaluated in the cluster scope.
+// policyTarget is the target of section 5, evaluated in the cluster
+// scope with catalog.ClusterTargets' others.
 const policyTarget = "policies"
+
+// isClusterTarget reports whether a target is evaluated once per cluster.
+func isClusterTarget(t string) bool { return slices.Contains(catalog.ClusterTargets, t) }
 
 // isSnapshot reports whether a peeked manifest is an API snapshot's.
 func isSnapshot(p *bundle.Peek) bool {
@@ -58,12 +62,20 @@ func readSnapshot(file string, opts Options) snapshotResult {
 	return snapshotResult{file: file, snap: s, problems: problems}
 }
 
-// wantsPolicies reports whether a node's results would include the
-// policies target: asked for with --targets, or by its roles.
-func wantsPolicies(n *results.NodeResult, opts Options) bool {
+// wantsCluster reports whether a node calls for a cluster scope: it
+// would run the policies target (asked for with --targets, or by its
+// roles), or its benchmark has a cluster target of a managed service.
+func wantsCluster(n *results.NodeResult, opts Options, pk *picker) bool {
 	targets := opts.Targets
 	if len(targets) == 0 {
 		targets = TargetsForRoles(n.Bundle.Host.Roles)
+		if cat, err := catalogOf(*n, pk); err == nil && len(opts.Targets) == 0 {
+			for _, sec := range cat.Sections {
+				if sec.Target != policyTarget && isClusterTarget(sec.Target) {
+					return true
+				}
+			}
+		}
 	}
 	return slices.Contains(targets, policyTarget)
 }
@@ -72,7 +84,7 @@ func wantsPolicies(n *results.NodeResult, opts Options) bool {
 // for the nodes that would run the policies target but whose cluster has
 // no snapshot.
 func clusterScopes(snaps []snapshotResult, nodes []results.NodeResult, opts Options, pk *picker) ([]results.NodeResult, error) {
-	if len(opts.Targets) > 0 && !slices.Contains(opts.Targets, policyTarget) {
+	if len(opts.Targets) > 0 && !slices.ContainsFunc(opts.Targets, isClusterTarget) {
 		return nil, nil
 	}
 	var out []results.NodeResult
@@ -100,7 +112,7 @@ func clusterScopes(snaps []snapshotResult, nodes []results.NodeResult, opts Opti
 	// plane (the first node that runs the policies target).
 	var rest []int
 	for i := range nodes {
-		if !claimed[i] && wantsPolicies(&nodes[i], opts) {
+		if !claimed[i] && wantsCluster(&nodes[i], opts, pk) {
 			rest = append(rest, i)
 		}
 	}
@@ -114,7 +126,7 @@ func clusterScopes(snaps []snapshotResult, nodes []results.NodeResult, opts Opti
 	}
 	scope := results.NodeResult{Scope: results.ScopeCluster, Node: "cluster (no API snapshot)",
 		Benchmark: cat.Benchmark, BenchmarkVersion: cat.Version,
-		BenchmarkReason: fmt.Sprintf("the benchmark of %s, which runs the policies target", nodeList(namesOf(nodes, rest))),
+		BenchmarkReason: fmt.Sprintf("the benchmark of %s", nodeList(namesOf(nodes, rest))),
 		Bundle:          results.BundleInfo{Verification: "no API snapshot given", Host: results.Host{Hostname: "cluster"}}}
 	cite := results.Citation{Bundle: lead.Bundle.Digest, Node: lead.Node, Member: bundle.ManifestPath, MemberSHA256: lead.Bundle.Digest,
 		Locator: "host", Observed: "roles: " + strings.Join(lead.Bundle.Host.Roles, ",") + "; no API snapshot of the cluster was given"}
@@ -183,10 +195,11 @@ func snapshotInfo(sr snapshotResult, opts Options) results.BundleInfo {
 	return info
 }
 
-// evaluatePolicies evaluates the policies target of cat into scope.
+// evaluatePolicies evaluates the cluster targets of cat into scope: those
+// asked for with --targets, or all.
 func evaluatePolicies(scope *results.NodeResult, cat *catalog.Catalog, s *evidence.Snapshot, fallback results.Citation, opts Options) {
 	for _, sec := range cat.Sections {
-		if sec.Target != policyTarget {
+		if !isClusterTarget(sec.Target) || len(opts.Targets) > 0 && !slices.Contains(opts.Targets, sec.Target) {
 			continue
 		}
 		tr := results.TargetResult{Section: sec.View()}

@@ -6,8 +6,14 @@ import (
 	"github.com/kubeproof/kubeproof/results"
 )
 
-// Targets, in the order kube-bench runs them.
-var Targets = []string{"master", "etcd", "controlplane", "node", "policies"}
+// Targets, in the order kube-bench runs them. The node targets are
+// evaluated on each node; ClusterTargets once per cluster.
+var Targets = []string{"master", "etcd", "controlplane", "node", "policies", "managedservices"}
+
+// ClusterTargets are the targets of the cluster as a whole: its policies
+// (section 5, decided from an API snapshot) and a managed service's
+// account settings (reviews).
+var ClusterTargets = []string{"policies", "managedservices"}
 
 // APIRules are the policy rules that decide section-5 checks from an API
 // snapshot (package evidence implements each; a test holds them equal).

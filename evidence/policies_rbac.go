@@ -115,6 +115,11 @@ func queryRule(expected string, queries ...string) policyRule {
 			}
 			for _, req := range q.Requests {
 				for _, g := range p.WhoCanAnywhere(req) {
+					if g.Scope != "" && clusterScoped[q.Name] {
+						// A RoleBinding grants nothing on cluster-scoped
+						// resources: the rule holds only in its namespace.
+						continue
+					}
 					k := key{g.Binding, g.SubjectIndex}
 					if seen[k] {
 						continue
@@ -127,6 +132,11 @@ func queryRule(expected string, queries ...string) policyRule {
 		return r
 	}
 }
+
+// clusterScoped are the queries about resources that exist outside any
+// namespace (PersistentVolumes, Nodes, CertificateSigningRequests, webhook
+// configurations): only ClusterRoleBindings grant them.
+var clusterScoped = map[string]bool{"persistentvolumes-create": true, "nodes-proxy": true, "csr-approve": true, "webhooks-write": true}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -163,7 +173,9 @@ func clusterAdminRule(s *Snapshot) RuleResult {
 				if sub.Kind == rbac.SubjectServiceAccount && sub.Namespace == "" {
 					sub.Namespace = o.Namespace
 				}
-				system := o.Kind == "ClusterRoleBinding" && o.Name == "cluster-admin" || systemSubject(sub)
+				// The bootstrap binding's own subject is system:masters; anyone
+				// added to it counts.
+				system := systemSubject(sub)
 				r.Findings = append(r.Findings, Finding{Object: o, Field: fmt.Sprintf("subjects[%d]", i),
 					Observed: sub.String() + " holds cluster-admin", System: system})
 			}

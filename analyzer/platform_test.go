@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -257,4 +258,79 @@ func TestConfigCopyOfOtherType(t *testing.T) {
 			t.Errorf("copy_type %q: reason %q should say how the copy was read", tt.copyType, o.Reason)
 		}
 	}
+}
+
+// TestDetectRKE: an RKE1 node is recognised from its own marks (the
+// kubelet's kubecfg-kube-node.yaml, the API server's kube-apiserver.pem,
+// RKE's log link directory, a -rancher version), never as RKE2; RKE2's
+// +rke2r version and paths never make a node RKE's; a kubespray node, which
+// keeps its certificates in /etc/kubernetes/ssl too, is neither.
+func TestDetectRKE(t *testing.T) {
+	nodeKube := "--kubeconfig=/etc/kubernetes/ssl/kubecfg-kube-node.yaml"
+	for _, tt := range []struct {
+		name     string
+		procs    []bundle.Process
+		stats    []bundle.Stat
+		versions []bundle.VersionEvidence
+		want     string
+	}{
+		{"rke worker", []bundle.Process{proc("kubelet", nodeKube, "--client-ca-file=/etc/kubernetes/ssl/kube-ca.pem")}, nil, nil, "rke"},
+		{"rke control plane", []bundle.Process{proc("kube-apiserver", "--tls-cert-file=/etc/kubernetes/ssl/kube-apiserver.pem")}, nil, nil, "rke"},
+		{"rke paths", []bundle.Process{proc("kubelet")}, []bundle.Stat{file("/etc/kubernetes/ssl/kubecfg-kube-node.yaml", "0600", "root", "root"), dir("/var/lib/rancher/rke/log", "0755")}, nil, "rke"},
+		{"one rke hint", []bundle.Process{proc("kubelet")}, []bundle.Stat{dir("/var/lib/rancher/rke/log", "0755")}, nil, ""},
+		{"rke image version", []bundle.Process{proc("kubelet")}, nil, []bundle.VersionEvidence{{Version: "v1.26.8-rancher1", Component: "kubelet", Source: "image-tag", Path: "/x"}}, "rke"},
+		{"rke2 is not rke", []bundle.Process{proc("rke2-server", "server"), proc("kubelet", "--kubeconfig=/var/lib/rancher/rke2/agent/kubelet.kubeconfig")},
+			[]bundle.Stat{dir("/var/lib/rancher/rke2", "0755"), dir("/var/lib/rancher", "0755")},
+			[]bundle.VersionEvidence{{Version: "v1.33.4+rke2r1", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/local/bin/rke2"}}, "rke2"},
+		{"kubespray's /etc/kubernetes/ssl", []bundle.Process{proc("kube-apiserver", "--client-ca-file=/etc/kubernetes/ssl/ca.crt", "--tls-cert-file=/etc/kubernetes/ssl/apiserver.crt"), proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf")},
+			[]bundle.Stat{dir("/etc/kubernetes/ssl", "0755"), file("/etc/kubernetes/ssl/ca.crt", "0644", "root", "root")}, []bundle.VersionEvidence{{Version: "v1.29.3", Component: "kube-apiserver", Source: "go-buildinfo", Path: "/usr/local/bin/kube-apiserver"}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := versionedNode(t, tt.procs, tt.stats, tt.versions)
+			d := detectPlatform(n)
+			got := ""
+			if d.platform != nil {
+				got = d.platform.Name
+			}
+			if got != tt.want || d.warning != "" {
+				t.Errorf("platform %q (%s; warning %q), want %q", got, d.reason, d.warning, tt.want)
+			}
+		})
+	}
+}
+
+// versionedNode is testNode with the Kubernetes versions the collector
+// recorded in the manifest.
+func versionedNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, versions []bundle.VersionEvidence) *evidence.Node {
+	t.Helper()
+	if procs == nil {
+		procs = []bundle.Process{}
+	}
+	for i := range stats {
+		stats[i].Reasons = []string{"test"}
+	}
+	w := bundle.NewWriter()
+	for _, err := range []error{
+		w.AddJSON(bundle.ProcessesPath, bundle.Processes{Processes: procs}),
+		w.AddJSON(bundle.StatPath, bundle.Stats{Files: stats}),
+		w.AddJSON(bundle.PKIPath, bundle.PKI{Certificates: []bundle.Certificate{}}),
+		w.AddJSON(bundle.ProblemsPath, bundle.Problems{Problems: []bundle.Problem{}}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _, _, err := w.Finish(bundle.Manifest{Host: bundle.Host{Hostname: "n1", Roles: []string{"node"}, Kubernetes: versions}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Read(bytes.NewReader(data), bundle.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := evidence.NewNode("n1.kpb", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

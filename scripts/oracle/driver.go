@@ -142,6 +142,13 @@ func drive(confFile string) error {
 	}
 
 	kbPath := pathDir + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	// kube-bench's image puts its helper scripts on the PATH, executable
+	// (its Dockerfile copies helper_scripts/ to /go/bin); the RKE
+	// benchmarks' 1.1.19 runs check_files_owner_in_dir.sh. Beside a source
+	// tree's cfg/ they are in helper_scripts/: copied beside the fakes.
+	if err := copyHelpers(filepath.Join(filepath.Dir(conf.KubeBenchCfg), "helper_scripts"), pathDir); err != nil {
+		return err
+	}
 	if err := checkTools(kbPath); err != nil {
 		return err
 	}
@@ -346,4 +353,29 @@ func fakeExecutable(dir, name string) (string, error) {
 		return "", err
 	}
 	return dst, f.Close()
+}
+
+// copyHelpers copies kube-bench's helper scripts from dir (when there is
+// one) into bin, executable.
+func copyHelpers(dir, bin string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(bin, e.Name()), data, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -52,10 +52,12 @@ type layoutRecord struct {
 // machine's own file system) and is reported. /lib/systemd and /var/run are
 // links to /usr/lib/systemd and /run on merged-/usr hosts: a mount point
 // that resolves to one already mounted is mounted once. /home holds GKE's
-// node configuration (/home/kubernetes/kubelet-config.yaml, kube-env).
+// node configuration (/home/kubernetes/kubelet-config.yaml, kube-env),
+// /var/vcap TKGI's BOSH jobs (made in an overlay of /var where this
+// machine has none).
 var mountPoints = []string{
 	"/etc", "/var/lib", "/opt", "/usr/lib/systemd", "/lib/systemd", "/usr/local/lib",
-	"/usr/libexec", "/var/log", "/var/backups", "/run", "/var/run", "/home",
+	"/usr/libexec", "/var/log", "/var/backups", "/run", "/var/run", "/home", "/var/vcap",
 }
 
 // hiddenBy returns the mount point p lies at or below, or "".
@@ -83,7 +85,7 @@ func drive(confFile string) error {
 	if err != nil {
 		return err
 	}
-	if err := mountTmpfs(); err != nil {
+	if err := mountTmpfs(conf.Work); err != nil {
 		return err
 	}
 	if err := restore(kept); err != nil {
@@ -302,10 +304,21 @@ func checkTools(pathList string) error {
 }
 
 // mountTmpfs hides every existing mount point under an empty tmpfs.
-func mountTmpfs() error {
+func mountTmpfs(work string) error {
 	done := map[string]bool{}
 	for _, m := range mountPoints {
 		real, err := filepath.EvalSymlinks(m)
+		if err != nil && path.Dir(m) == "/var" {
+			// Not on this machine (TKGI's /var/vcap): made in an overlay
+			// of /var, so that nothing is written to this machine's /var.
+			if err := overlayVar(work); err != nil {
+				return err
+			}
+			if err := os.MkdirAll(m, 0o755); err != nil {
+				return err
+			}
+			real, err = m, nil
+		}
 		if err != nil {
 			continue // not on this machine: spec paths below it are skipped
 		}
@@ -317,6 +330,35 @@ func mountTmpfs() error {
 		}
 		done[real] = true
 	}
+	return nil
+}
+
+var varOverlaid bool
+
+// overlayVar mounts an overlay on /var whose upper layer is a tmpfs below
+// the work directory: directories made in /var then exist in this mount
+// namespace only.
+func overlayVar(work string) error {
+	if varOverlaid {
+		return nil
+	}
+	layers := filepath.Join(work, "var-overlay")
+	if err := os.MkdirAll(layers, 0o700); err != nil {
+		return err
+	}
+	if err := syscall.Mount("tmpfs", layers, "tmpfs", 0, "mode=0700"); err != nil {
+		return fmt.Errorf("mounting tmpfs on %s: %w", layers, err)
+	}
+	upper, wdir := filepath.Join(layers, "upper"), filepath.Join(layers, "work")
+	for _, d := range []string{upper, wdir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := syscall.Mount("overlay", "/var", "overlay", 0, "lowerdir=/var,upperdir="+upper+",workdir="+wdir); err != nil {
+		return fmt.Errorf("mounting an overlay on /var: %w", err)
+	}
+	varOverlaid = true
 	return nil
 }
 

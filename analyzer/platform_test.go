@@ -299,6 +299,44 @@ func TestDetectRKE(t *testing.T) {
 	}
 }
 
+// TestDetectTKGIAndACK: TKGI from its BOSH layout (a +vmware version alone
+// is a Tanzu Kubernetes Grid node, kubeadm-built, which kube-bench maps to
+// tkgi-1.2.53 all the same), ACK from its -aliyun version; kubeadm nodes
+// are neither.
+func TestDetectTKGIAndACK(t *testing.T) {
+	kubeadmKubelet := proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf", "--config=/var/lib/kubelet/config.yaml")
+	for _, tt := range []struct {
+		name     string
+		procs    []bundle.Process
+		stats    []bundle.Stat
+		versions []bundle.VersionEvidence
+		want     string
+	}{
+		{"tkgi worker", []bundle.Process{proc("kubelet", "--config=/var/vcap/jobs/kubelet/config/kubeletconfig.yml")},
+			[]bundle.Stat{dir("/var/vcap/jobs", "0750"), dir("/var/vcap/jobs/kubelet", "0750")},
+			[]bundle.VersionEvidence{{Version: "v1.21.14+vmware.1", Component: "kubelet", Source: "go-buildinfo", Path: "/var/vcap/packages/kubernetes/bin/kubelet"}}, "tkgi"},
+		{"tkgi layout without a version", []bundle.Process{proc("kube-apiserver")}, []bundle.Stat{dir("/var/vcap/jobs", "0750")}, nil, "tkgi"},
+		{"a vmware build on kubeadm (TKG) is not tkgi", []bundle.Process{kubeadmKubelet}, []bundle.Stat{dir("/etc/kubernetes/manifests", "0755")},
+			[]bundle.VersionEvidence{{Version: "v1.23.8+vmware.2", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
+		{"ack worker", []bundle.Process{kubeadmKubelet}, []bundle.Stat{file("/etc/kubernetes/kubelet.conf", "0600", "root", "root")},
+			[]bundle.VersionEvidence{{Version: "v1.32.7-aliyun.1", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, "ack"},
+		{"kubeadm is neither", []bundle.Process{kubeadmKubelet}, []bundle.Stat{dir("/etc/kubernetes/manifests", "0755")},
+			[]bundle.VersionEvidence{{Version: "v1.32.7", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := versionedNode(t, tt.procs, tt.stats, tt.versions)
+			d := detectPlatform(n)
+			got := ""
+			if d.platform != nil {
+				got = d.platform.Name
+			}
+			if got != tt.want || d.warning != "" {
+				t.Errorf("platform %q (%s; warning %q), want %q", got, d.reason, d.warning, tt.want)
+			}
+		})
+	}
+}
+
 // versionedNode is testNode with the Kubernetes versions the collector
 // recorded in the manifest.
 func versionedNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, versions []bundle.VersionEvidence) *evidence.Node {

@@ -320,6 +320,8 @@ func TestDetectTKGIAndACK(t *testing.T) {
 			[]bundle.VersionEvidence{{Version: "v1.23.8+vmware.2", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
 		{"ack worker", []bundle.Process{kubeadmKubelet}, []bundle.Stat{file("/etc/kubernetes/kubelet.conf", "0600", "root", "root")},
 			[]bundle.VersionEvidence{{Version: "v1.32.7-aliyun.1", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, "ack"},
+		{"ack's customized-args file alone", []bundle.Process{kubeadmKubelet}, []bundle.Stat{file("/etc/kubernetes/kubelet-customized-args.conf", "0644", "root", "root")},
+			[]bundle.VersionEvidence{{Version: "v1.32.7", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
 		{"kubeadm is neither", []bundle.Process{kubeadmKubelet}, []bundle.Stat{dir("/etc/kubernetes/manifests", "0755")},
 			[]bundle.VersionEvidence{{Version: "v1.32.7", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
 	} {

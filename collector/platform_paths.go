@@ -10,6 +10,7 @@ var platformPaths = []platformPath{
 	{"/etc/eks", 1, "eks", "", ""},
 	{"/etc/kubernetes/azure.json", 1, "aks", "", ""},
 	{"/etc/kubernetes/kubelet", 1, "eks", "", ""},
+	{"/etc/kubernetes/kubelet-customized-args.conf", 0, "ack", "", ""},
 	{"/etc/kubernetes/ssl", 1, "rke", "", ""},
 	{"/etc/kubernetes/ssl/kubecfg-kube-node.yaml", 0, "rke", "", ""},
 	{"/etc/rancher/k3s", 0, "k3s", "", ""},

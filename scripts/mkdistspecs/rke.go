@@ -116,7 +116,7 @@ func (p *rkePKI) ssl(s *spec, control, etcd bool, c string) {
 		s.canary(c+"KubeCAKey", "plain", rkeSSL+"/kube-ca-key.pem", "PEM RSA PRIVATE KEY body")
 		apiDNS := []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "rke-server-1"}
 		p.pair(s, "kube-apiserver", p.leaf(p.ca, "kube-apiserver", "kube-apiserver", nil, apiDNS, []string{"127.0.0.1", "10.43.0.1", rkeServerIP}, true), "root", c, "KubeAPIServerKey", false)
-		p.pair(s, "kube-service-account-token", p.leaf(p.ca, "kube-service-account-token", "kube-service-account-token", nil, nil, nil, false), "root", c, "ServiceAccountTokenKey", false)
+		p.pair(s, "kube-service-account-token", p.leaf(p.ca, "kube-service-account-token", "kube-service-account-token", nil, nil, nil, false), "root", c, "SASigningKey", false)
 		p.pair(s, "kube-controller-manager", p.leaf(p.ca, "kube-controller-manager", "system:kube-controller-manager", nil, nil, nil, false), "root", c, "KubeControllerManagerKey", true)
 		p.pair(s, "kube-scheduler", p.leaf(p.ca, "kube-scheduler", "system:kube-scheduler", nil, nil, nil, false), "root", c, "KubeSchedulerKey", true)
 		p.pair(s, "kube-apiserver-requestheader-ca", p.reqCA.pem(), "root", c, "RequestHeaderCAKey", true)

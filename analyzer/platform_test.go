@@ -339,6 +339,35 @@ func TestDetectTKGIAndACK(t *testing.T) {
 	}
 }
 
+// TestRKEDifferences pins the RKE entries of docs/differences/rancher.md
+// that no fixture reaches.
+func TestRKEDifferences(t *testing.T) {
+	for _, tt := range []struct {
+		doc, benchmark, id string
+		procs              []bundle.Process
+		want               results.Status
+	}{
+		// kube-bench's rke-cis-1.7 audit never finds the binary and passes.
+		{"rke-bind-address", "rke-cis-1.7", "1.3.7", []bundle.Process{proc("kube-controller-manager", "--bind-address=0.0.0.0")}, results.Fail},
+		{"rke-bind-address", "rke-cis-1.7", "1.3.7", []bundle.Process{proc("kube-controller-manager")}, results.Pass},
+		{"rke-bind-address", "rke-cis-1.7", "1.4.2", []bundle.Process{proc("kube-scheduler", "--bind-address=0.0.0.0")}, results.Fail},
+		// kube-bench runs these two of rke-cis-1.24 and fails them.
+		{"rke-not-applicable", "rke-cis-1.24", "1.1.1", []bundle.Process{proc("kube-apiserver")}, results.Info},
+		{"rke-not-applicable", "rke-cis-1.24", "4.1.1", []bundle.Process{proc("kubelet")}, results.Info},
+	} {
+		t.Run(tt.doc+" "+tt.benchmark+" "+tt.id, func(t *testing.T) {
+			cat, err := catalog.LoadEmbedded(tt.benchmark)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Evaluate(findCheck(t, cat, tt.id), testNode(t, tt.procs, nil, nil))
+			if r.Status != tt.want {
+				t.Errorf("%s %s: %s, want %s (observed %q, reason %q)", tt.benchmark, tt.id, r.Status, tt.want, r.Observed, r.Reason)
+			}
+		})
+	}
+}
+
 // versionedNode is testNode with the Kubernetes versions the collector
 // recorded in the manifest.
 func versionedNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, versions []bundle.VersionEvidence) *evidence.Node {

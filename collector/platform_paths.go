@@ -35,6 +35,7 @@ var platformPaths = []platformPath{
 	{"/usr/bin/hyperkube", 0, "openshift", "", ""},
 	{"/usr/local/lib/systemd/system/rke2-agent.service", 0, "rke2", "", ""},
 	{"/usr/local/lib/systemd/system/rke2-server.service", 0, "rke2", "", ""},
+	{"/var/lib/cni/networks/openshift-sdn", 1, "openshift", "", ""},
 	{"/var/lib/rancher/k3s", 0, "k3s", "", ""},
 	{"/var/lib/rancher/k3s/agent/client-ca.crt", 0, "k3s", "", ""},
 	{"/var/lib/rancher/k3s/agent/etc/cni/net.d", 1, "k3s", "", ""},

@@ -158,21 +158,21 @@ func (n *Node) configFileArgs(p *bundle.Process, src *catalog.ComponentSource) a
 	if root != nil && root.Kind == yamlv3.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
-	via := ""
+	via := "; the file its --" + ca.Flag + " names"
 	if mapped != nil {
-		via = "; " + mapped.Observed
+		via += ", " + named + " in its container"
 	}
 	add := func(flag, at string, v *yamlv3.Node) {
 		switch v.Kind {
 		case yamlv3.ScalarNode:
-			c := n.citation(d.member, fmt.Sprintf("%s (line %d)", at, v.Line), fmt.Sprintf("%s: %s (%s, read as --%s%s)", at, v.Value, file, flag, via))
+			c := n.citation(d.member, fmt.Sprintf("%s (line %d)", at, v.Line), fmt.Sprintf("%s: %s (read as --%s%s)", at, v.Value, flag, via))
 			l.items = append(l.items, argItem{text: "--" + flag + "=" + v.Value, index: -1, cite: &c})
 		case yamlv3.SequenceNode:
 			for j, it := range v.Content {
 				if it.Kind != yamlv3.ScalarNode {
 					continue
 				}
-				c := n.citation(d.member, fmt.Sprintf("%s[%d] (line %d)", at, j, it.Line), fmt.Sprintf("%s[%d]: %s (%s, read as --%s%s)", at, j, it.Value, file, flag, via))
+				c := n.citation(d.member, fmt.Sprintf("%s[%d] (line %d)", at, j, it.Line), fmt.Sprintf("%s[%d]: %s (read as --%s%s)", at, j, it.Value, flag, via))
 				l.items = append(l.items, argItem{text: "--" + flag + "=" + it.Value, index: -1, cite: &c})
 			}
 		}

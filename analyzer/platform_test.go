@@ -23,8 +23,11 @@ func TestDetectFixtures(t *testing.T) {
 		// A spec is named after its platform ("eks-al2-node" is EKS's);
 		// kubeadm specs are of none.
 		want, _, _ := strings.Cut(spec, "-")
-		if want == "kubeadm" {
+		switch want {
+		case "kubeadm":
 			want = ""
+		case "ocp": // ocp-master, ocp-worker: OpenShift Container Platform's
+			want = "openshift"
 		}
 		b, err := bundle.Open(f, bundle.DefaultLimits)
 		if err != nil {

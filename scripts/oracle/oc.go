@@ -47,8 +47,18 @@ const ocNotHere = "error: the oracle's fake oc answers only what the node holds"
 func fakeOC(args []string) int {
 	ns, container, output := "", "", ""
 	var rest []string
+	verb := ""
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		// oc exec POD -- CMD…, oc rsh POD CMD…: what follows the pod is the
+		// command's, flags too.
+		if (verb == "exec" || verb == "rsh") && len(rest) == 2 {
+			if a == "--" {
+				i++
+			}
+			rest = append(rest, args[i:]...)
+			break
+		}
 		take := func() string {
 			if i+1 < len(args) {
 				i++
@@ -73,6 +83,9 @@ func fakeOC(args []string) int {
 		case a == "-l" || a == "--selector" || a == "--field-selector":
 			rest = append(rest, a, take())
 		default:
+			if verb == "" {
+				verb = a
+			}
 			rest = append(rest, a)
 		}
 	}
@@ -332,20 +345,10 @@ func ocDebug(args []string) int {
 // ocExec runs `oc exec [-c C] POD -- CMD…` or `oc rsh POD CMD…` in the
 // pod's view of the node's files.
 func ocExec(ns, container string, args []string) int {
-	var podName string
-	var cmd []string
-	for i, a := range args {
-		if a == "--" {
-			cmd = args[i+1:]
-			break
-		}
-		if podName == "" {
-			podName = a
-			continue
-		}
-		cmd = args[i:]
-		break
+	if len(args) == 0 {
+		return ocFail("exec: no pod")
 	}
+	podName, cmd := args[0], args[1:]
 	for _, p := range ocPods() {
 		if p.ns != ns || p.name != strings.TrimPrefix(podName, "pod/") {
 			continue

@@ -50,9 +50,9 @@ func fakeOC(args []string) int {
 	verb := ""
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		// oc exec POD -- CMD…, oc rsh POD CMD…: what follows the pod is the
-		// command's, flags too.
-		if (verb == "exec" || verb == "rsh") && len(rest) == 2 {
+		// oc exec [flags] POD [flags] -- CMD…, oc rsh [flags] POD CMD…:
+		// the command's arguments are its own, flags too.
+		if verb == "exec" && a == "--" || verb == "rsh" && len(rest) == 2 {
 			if a == "--" {
 				i++
 			}

@@ -335,7 +335,9 @@ func ocDebug(args []string) int {
 	if len(args) < 4 || !strings.HasPrefix(args[0], "node/") || args[1] != "--" || args[2] != "chroot" {
 		return ocFail("debug")
 	}
-	if args[3] != "/host" {
+	// The debug pod's working directory is /: "chroot host" (rh-1.0
+	// 4.2.11) reaches /host too.
+	if args[3] != "/host" && args[3] != "host" {
 		fmt.Fprintf(os.Stderr, "chroot: cannot change root directory to '%s': No such file or directory\n", args[3])
 		return 125
 	}

@@ -31,7 +31,7 @@ import (
 //   - oc debug node/N -- chroot /host CMD: the command, on the node;
 //   - oc get configmap config (and kube-apiserver-pod) in the API server's and
 //     the controller manager's namespaces: the copy the node holds in the
-//     running revision's directory, as JSON (also for -o yaml);
+//     running revision's directory (-o json, -o yaml, -o jsonpath of the data);
 //   - oc get --raw /api/v1/nodes/N/proxy/configz: the kubelet's --config file
 //     over the KubeletConfiguration v1beta1 defaults the rh checks read;
 //   - anything else (cluster objects, operator status, endpoints, secrets,
@@ -274,9 +274,13 @@ func ocConfigMap(ns, output string, names []string) int {
 		fmt.Print(string(data))
 		return 0
 	}
-	out, _ := json.MarshalIndent(map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
-		"metadata": map[string]string{"name": names[0], "namespace": ns}, "data": map[string]string{key: string(data)}}, "", "    ")
-	fmt.Println(string(out))
+	cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]string{"name": names[0], "namespace": ns}, "data": map[string]string{key: string(data)}}
+	out, _ := json.MarshalIndent(cm, "", "    ")
+	if output == "yaml" {
+		out, _ = yaml.Marshal(cm)
+	}
+	fmt.Println(strings.TrimRight(string(out), "\n"))
 	return 0
 }
 

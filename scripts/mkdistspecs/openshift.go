@@ -702,9 +702,9 @@ func ocpMasterSpec() *spec {
 		s.dir(d, "0755")
 	}
 	clientCA := p.adminKubeconfigSigner.pem() + p.controlPlaneSigner.pem() + p.kubeletServingCA.pem()
-	for name, pem := range map[string]string{"client-ca": clientCA, "aggregator-client-ca": p.aggregatorSigner.pem(), "trusted-ca-bundle": p.serviceCA.pem()} {
-		s.dir(kc+"/configmaps/"+name, "0755")
-		s.file(kc+"/configmaps/"+name+"/ca-bundle.crt", "0644", pem)
+	for _, cm := range [][2]string{{"client-ca", clientCA}, {"aggregator-client-ca", p.aggregatorSigner.pem()}, {"trusted-ca-bundle", p.serviceCA.pem()}} {
+		s.dir(kc+"/configmaps/"+cm[0], "0755")
+		s.file(kc+"/configmaps/"+cm[0]+"/ca-bundle.crt", "0644", cm[1])
 	}
 	s.dir(kc+"/configmaps/check-endpoints-kubeconfig", "0755")
 	s.file(kc+"/configmaps/check-endpoints-kubeconfig/kubeconfig", "0644", kubeconfigFile("https://localhost:6443", "/etc/kubernetes/static-pod-certs/configmaps/client-ca/ca-bundle.crt",

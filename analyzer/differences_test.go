@@ -3,6 +3,7 @@ package analyzer
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -205,6 +206,54 @@ func TestDifferencesIndexed(t *testing.T) {
 		}
 		if !strings.Contains(string(doc), "(#"+name+")") {
 			t.Errorf("%s: not in the index of docs/differences.md", name)
+		}
+	}
+}
+
+// TestDifferencesFilesIndexed: every file of docs/differences/ is linked
+// from docs/differences.md, and every reason an OpenShift expected-verdict
+// table gives for a difference from kube-bench ("(#cni)") is an entry of
+// docs/differences/openshift.md.
+func TestDifferencesFilesIndexed(t *testing.T) {
+	doc, err := os.ReadFile("../docs/differences.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../docs/differences/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in docs/differences (%v)", err)
+	}
+	for _, f := range files {
+		if !strings.Contains(string(doc), "differences/"+filepath.Base(f)) {
+			t.Errorf("docs/differences/%s is not linked from docs/differences.md", filepath.Base(f))
+		}
+	}
+	ocp, err := os.ReadFile("../docs/differences/openshift.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, _ := filepath.Glob("../fixtures/expected/rh-*/*.tsv")
+	if len(tables) < 6 {
+		t.Fatalf("%d OpenShift tables", len(tables))
+	}
+	anchor := regexp.MustCompile(`\(#([a-z-]+)\)\]$`)
+	for _, table := range tables {
+		data, err := os.ReadFile(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "#") || !strings.Contains(line, "differs:") && !strings.Contains(line, "for another reason:") {
+				continue
+			}
+			m := anchor.FindStringSubmatch(line)
+			if m == nil {
+				t.Errorf("%s:%d: a difference with no entry of docs/differences/openshift.md", table, n+1)
+				continue
+			}
+			if !strings.Contains(string(ocp), "{#"+m[1]+"}") {
+				t.Errorf("%s:%d: #%s is no entry of docs/differences/openshift.md", table, n+1, m[1])
+			}
 		}
 	}
 }

@@ -24,8 +24,11 @@ func TestDetectFixtures(t *testing.T) {
 		// A spec is named after its platform ("eks-al2-node" is EKS's);
 		// kubeadm specs are of none.
 		want, _, _ := strings.Cut(spec, "-")
-		if want == "kubeadm" {
+		switch want {
+		case "kubeadm":
 			want = ""
+		case "ocp": // ocp-master, ocp-worker: OpenShift Container Platform's
+			want = "openshift"
 		}
 		b, err := bundle.Open(f, bundle.DefaultLimits)
 		if err != nil {
@@ -72,6 +75,12 @@ func TestDetectSignals(t *testing.T) {
 		{"an error is no sign", []bundle.Process{proc("kubelet")}, []bundle.Stat{{Path: "/etc/eks", Error: "permission denied", ErrorKind: "permission"}}, "", ""},
 		{"two platforms", []bundle.Process{proc("k3s-server", "server")}, []bundle.Stat{dir("/var/lib/rancher/rke2", "0755"), dir("/etc/rancher/rke2", "0755")}, "", "several platforms: K3s (a k3s-server process"},
 		{"plain", []bundle.Process{proc("kube-apiserver"), proc("kubelet")}, []bundle.Stat{dir("/etc/kubernetes", "0755")}, "", ""},
+		{"openshift control plane", []bundle.Process{proc("kube-apiserver"), proc("kubelet")}, []bundle.Stat{dir("/etc/kubernetes/static-pod-resources", "0755")}, "openshift", ""},
+		{"openshift worker", []bundle.Process{proc("kubelet", "--node-labels=node-role.kubernetes.io/worker,node.openshift.io/os_id=rhcos")}, nil, "openshift", ""},
+		{"openshift by two hints", []bundle.Process{proc("kubelet", "--config=/etc/kubernetes/kubelet.conf"), proc("crio")}, nil, "openshift", ""},
+		// kubeadm's kubelet.conf is its kubeconfig, not its --config; CRI-O alone is a hint.
+		{"kubeadm with cri-o", []bundle.Process{proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf", "--config=/var/lib/kubelet/config.yaml"), proc("crio")},
+			[]bundle.Stat{file("/etc/kubernetes/kubelet.conf", "0600", "root", "root")}, "", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			n := testNode(t, tt.procs, tt.stats, nil)

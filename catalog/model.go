@@ -233,7 +233,7 @@ type Files struct {
 	Every   bool     // every path of Paths that exists, not the first
 	Default string   // else this path
 	Under   string   // or every collected file under this directory …
-	Name    string   // … whose base name matches this pattern
+	Name    string   // … whose base name matches this pattern (with a "/": whose path below the directory does)
 	Self    bool     // … and the directory itself
 	Type    string   // … of this type only ("file", "dir"), or any
 	// UnderSetting names the directory by a setting (the CNI directory by

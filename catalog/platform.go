@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -46,13 +47,19 @@ type Platform struct {
 const DetectWeight = 2
 
 // Signal is one sign of a platform on a node. Exactly one of Process,
-// Version, Path, Image and Arg is set.
+// Version, VersionPattern, Path, Image, Arg and OS is set.
 type Signal struct {
 	// Process: a process of this component name runs ("k3s-server").
 	Process string `json:"process,omitempty"`
 	// Version: a Kubernetes version the bundle records contains this
 	// ("+k3s", "-eks-").
 	Version string `json:"version,omitempty"`
+	// VersionPattern: a Kubernetes version the bundle records matches
+	// this regular expression (RE2), where a fixed text would also match
+	// other builds (OpenShift's "+" and a commit, k3s's "+k3s1").
+	VersionPattern string `json:"version_pattern,omitempty"`
+	// OS: the node's /etc/os-release ID is this ("rhcos").
+	OS string `json:"os,omitempty"`
 	// Path: this path exists on the node.
 	Path string `json:"path,omitempty"`
 	// Image: a static pod's image starts with this ("registry.tke.com/").
@@ -72,6 +79,10 @@ func (s Signal) Describe() string {
 		return "a " + s.Process + " process"
 	case s.Version != "":
 		return fmt.Sprintf("a Kubernetes version with %q", s.Version)
+	case s.VersionPattern != "":
+		return fmt.Sprintf("a Kubernetes version matching %q", s.VersionPattern)
+	case s.OS != "":
+		return "the operating system " + s.OS
 	case s.Path != "":
 		return s.Path
 	case s.Arg != "":
@@ -96,6 +107,29 @@ type ComponentSource struct {
 	// any the user gives ("profiling=false"), for the Kubernetes versions
 	// given (all when none).
 	Defaults []DefaultArg `json:"defaults,omitempty"`
+	// Pod is the static pod manifest whose container of the component's
+	// name runs it (OpenShift's /etc/kubernetes/manifests/kube-apiserver-pod.yaml):
+	// the paths the component names are paths in that container, which
+	// the manifest's volumes map to the node's.
+	Pod string `json:"pod,omitempty"`
+	// ConfigArgs: the component reads more arguments from a file that
+	// one of its flags names (OpenShift's API server, --openshift-config).
+	ConfigArgs *ConfigArgs `json:"config_args,omitempty"`
+}
+
+// ConfigArgs is a YAML or JSON file, named by a flag of the component,
+// that holds more of its arguments: a map of flag names to lists of
+// values, each value one --flag=value read after the command line (as
+// OpenShift's kube-apiserver reads apiServerArguments of its
+// KubeAPIServerConfig).
+type ConfigArgs struct {
+	// Flag is the component's flag that names the file.
+	Flag string `json:"flag"`
+	// Field is the dotted path of the map of flags.
+	Field string `json:"field"`
+	// Unset maps a flag to another field of the file (dotted; a scalar or
+	// a list) that gives its values when the map leaves the flag out.
+	Unset map[string]string `json:"unset,omitempty"`
 }
 
 // DefaultArg is an argument a platform's process passes an embedded
@@ -201,6 +235,9 @@ func (p *Platform) Paths() []CollectPath {
 					out = append(out, CollectPath{Path: d.Path, Depth: &zero})
 				}
 			}
+			if s.Pod != "" {
+				out = append(out, CollectPath{Path: s.Pod, Depth: &zero})
+			}
 		}
 	}
 	return out
@@ -249,14 +286,19 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 	}
 	for i, s := range raw.Recognise {
 		set := 0
-		for _, v := range []string{s.Process, s.Version, s.Path, s.Image, s.Arg} {
+		for _, v := range []string{s.Process, s.Version, s.VersionPattern, s.Path, s.Image, s.Arg, s.OS} {
 			if v != "" {
 				set++
 			}
 		}
+		if s.VersionPattern != "" {
+			if _, err := regexp.Compile(s.VersionPattern); err != nil {
+				return nil, bad(fmt.Sprintf("recognise[%d].version_pattern", i), "%q: %v", s.VersionPattern, err)
+			}
+		}
 		switch {
 		case set != 1:
-			return nil, bad(fmt.Sprintf("recognise[%d]", i), "want exactly one of process, version, path, image, arg")
+			return nil, bad(fmt.Sprintf("recognise[%d]", i), "want exactly one of process, version, version_pattern, path, image, arg, os")
 		case (s.Arg != "") != (s.Component != ""):
 			return nil, bad(fmt.Sprintf("recognise[%d]", i), "arg and component go together")
 		case s.Weight != 1 && s.Weight != 2:
@@ -280,6 +322,23 @@ func ParsePlatform(file string, data []byte) (*Platform, error) {
 				return nil, bad(at+".args_file", "%q: want an absolute path", src.ArgsFile)
 			case len(src.Defaults) > 0 && src.Arg == "":
 				return nil, bad(at+".defaults", "defaults go with arg (the flag that passes them)")
+			case src.Pod != "" && (!path.IsAbs(src.Pod) || path.Clean(src.Pod) != src.Pod):
+				return nil, bad(at+".pod", "%q: want a clean absolute path", src.Pod)
+			case (src.Pod != "" || src.ConfigArgs != nil) && (src.Process != c || src.Arg != "" || src.ArgsFile != ""):
+				return nil, bad(at, "pod and config_args describe the component's own process (process: %s), with neither arg nor args_file", c)
+			}
+			if ca := src.ConfigArgs; ca != nil {
+				switch {
+				case ca.Flag == "" || strings.HasPrefix(ca.Flag, "-"):
+					return nil, bad(at+".config_args.flag", "%q: want the name of the flag that names the file", ca.Flag)
+				case ca.Field == "":
+					return nil, bad(at+".config_args.field", "required: the field that maps flags to their values")
+				}
+				for _, k := range slices.Sorted(mapKeys(ca.Unset)) {
+					if k == "" || strings.HasPrefix(k, "-") || ca.Unset[k] == "" {
+						return nil, bad(at+".config_args.unset", "%q: %q: want a flag name and a field", k, ca.Unset[k])
+					}
+				}
 			}
 			for j, d := range src.Defaults {
 				k, _, ok := strings.Cut(d.Arg, "=")

@@ -23,7 +23,7 @@ func TestEmbeddedPlatforms(t *testing.T) {
 			t.Errorf("%s: its signals weigh %d in all; a node is recognised from %d", p.Name, total, DetectWeight)
 		}
 	}
-	if got, want := strings.Join(names, " "), "ack aks eks gke k3s microk8s rke rke2 tkestack tkgi"; got != want {
+	if got, want := strings.Join(names, " "), "ack aks eks gke k3s microk8s openshift rke rke2 tkestack tkgi"; got != want {
 		t.Errorf("platforms %q, want %q", got, want)
 	}
 }
@@ -44,6 +44,14 @@ func TestParsePlatformErrors(t *testing.T) {
 		{"collect", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /etc/../x}]\n", "want a clean absolute path"},
 		{"as", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /x, as: {component: kubectl, flag: f}}]\n", "collect[0].as: want a component"},
 		{"depth", head + "recognise: [{process: a, weight: 2}]\ncollect: [{path: /x, depth: 9}]\n", "collect[0].depth: 9: want 0 to 4"},
+		{"version pattern", head + "recognise: [{version_pattern: 'v1[', weight: 2}]\n", "recognise[0].version_pattern"},
+		{"os and path", head + "recognise: [{os: rhcos, path: /x, weight: 2}]\n", "exactly one of"},
+		{"pod path", head + "recognise: [{os: rhcos, weight: 2}]\ncomponents: {kube-apiserver: [{process: kube-apiserver, pod: manifests/a.yaml}]}\n", "components.kube-apiserver[0].pod"},
+		{"pod of another process", head + "recognise: [{os: rhcos, weight: 2}]\ncomponents: {kube-apiserver: [{process: a-server, pod: /a.yaml}]}\n", "the component's own process"},
+		{"config_args with arg", head + "recognise: [{os: rhcos, weight: 2}]\ncomponents: {kube-apiserver: [{process: kube-apiserver, arg: x, config_args: {flag: c, field: f}}]}\n", "neither arg nor args_file"},
+		{"config_args flag", head + "recognise: [{os: rhcos, weight: 2}]\ncomponents: {kube-apiserver: [{process: kube-apiserver, config_args: {field: f}}]}\n", "config_args.flag"},
+		{"config_args field", head + "recognise: [{os: rhcos, weight: 2}]\ncomponents: {kube-apiserver: [{process: kube-apiserver, config_args: {flag: c}}]}\n", "config_args.field"},
+		{"config_args unset", head + "recognise: [{os: rhcos, weight: 2}]\ncomponents: {kube-apiserver: [{process: kube-apiserver, config_args: {flag: c, field: f, unset: {--x: y}}}]}\n", "config_args.unset"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParsePlatform("p.yaml", []byte(tt.file))

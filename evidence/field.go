@@ -25,11 +25,18 @@ func (n *Node) Field(component string, f *catalog.Field) Observation {
 		o.State = Unset
 		return o
 	}
-	d := n.config(file.Value)
+	host, mapped, why := n.NodePath(component, file.Value)
+	if why != "" {
+		return o.unknown("%s", why)
+	}
+	if mapped != nil {
+		o.cite(*mapped)
+	}
+	d := n.config(host)
 	if d.err != nil {
 		return o.unknown("%s", d.err)
 	}
-	o.Desc = f.Path + " in " + file.Value
+	o.Desc = f.Path + " in " + host
 	root := d.root
 	if root != nil && root.Kind == yamlv3.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]

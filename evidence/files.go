@@ -44,6 +44,15 @@ func (n *Node) Files(component string, f *catalog.Files) FileSet {
 			return fs
 		case Set:
 			p, fs.Desc = o.Value, o.Value
+			host, mapped, why := n.NodePath(component, p)
+			if why != "" {
+				fs.Unknown = why
+				return fs
+			}
+			if mapped != nil {
+				fs.Citations = append(fs.Citations, *mapped)
+				p, fs.Desc = host, host+" ("+o.Value+" in its container)"
+			}
 		default:
 			fs.Desc = "the file named by " + o.Desc
 		}
@@ -203,7 +212,14 @@ func (n *Node) filesUnder(component string, f *catalog.Files) FileSet {
 			continue
 		}
 		if f.Name != "" {
-			if ok, _ := path.Match(f.Name, path.Base(st.Path)); !ok {
+			// A pattern with a "/" matches the path below the directory
+			// ("kube-scheduler-pod-*/configmaps/scheduler-kubeconfig/kubeconfig"),
+			// one without it the base name.
+			name := path.Base(st.Path)
+			if strings.Contains(f.Name, "/") {
+				name = strings.TrimPrefix(st.Path, real+"/")
+			}
+			if ok, _ := path.Match(f.Name, name); !ok {
 				continue
 			}
 		}

@@ -97,14 +97,16 @@ func NewNode(file string, b *bundle.Bundle) (*Node, error) {
 }
 
 // process returns the process that runs the component, and the source
-// through which that process gets the component's arguments: nil for the
-// component's own process; on a platform whose profile says so, the
-// process that embeds it (k3s server runs kube-apiserver, MicroK8s's
-// kubelite runs them all) with the pass-through flag or args file.
+// through which that process gets the component's arguments: for the
+// component's own process, what its platform says of it (nil, or its
+// static pod and a file of more flags, as OpenShift's API server); on a
+// platform whose profile says so, the process that embeds it (k3s server
+// runs kube-apiserver, MicroK8s's kubelite runs them all) with the
+// pass-through flag or args file.
 func (n *Node) process(component string) (*bundle.Process, *catalog.ComponentSource) {
 	for i := range n.procs {
 		if n.procs[i].Component == component {
-			return &n.procs[i], nil
+			return &n.procs[i], n.ownSource(component)
 		}
 	}
 	if n.platform == nil {
@@ -118,6 +120,21 @@ func (n *Node) process(component string) (*bundle.Process, *catalog.ComponentSou
 		}
 	}
 	return nil, nil
+}
+
+// ownSource returns what the platform says of the component's own
+// process (OpenShift's API server: its static pod and the file of more
+// flags it reads), or nil.
+func (n *Node) ownSource(component string) *catalog.ComponentSource {
+	if n.platform == nil {
+		return nil
+	}
+	for i, src := range n.platform.Components[component] {
+		if src.Process == component {
+			return &n.platform.Components[component][i]
+		}
+	}
+	return nil
 }
 
 // Runs reports whether the component runs on the node.

@@ -3,6 +3,7 @@ package evidence
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,9 @@ func (n *Node) argList(p *bundle.Process, src *catalog.ComponentSource) argList 
 	key := argKey{pid: p.PID}
 	if src != nil {
 		key.src = src.Arg + "|" + src.ArgsFile
+		if src.ConfigArgs != nil {
+			key.src += "|" + src.ConfigArgs.Flag
+		}
 	}
 	if l, ok := n.args[key]; ok {
 		return l
@@ -74,6 +78,13 @@ func (n *Node) argList(p *bundle.Process, src *catalog.ComponentSource) argList 
 		}
 		for i := 1; i < len(p.Argv); i++ {
 			l.items = append(l.items, argItem{text: p.Argv[i], index: i})
+		}
+		if src != nil && src.ConfigArgs != nil {
+			c := n.configFileArgs(p, src)
+			l.items = append(l.items, c.items...)
+			if l.unknown == "" {
+				l.unknown = c.unknown
+			}
 		}
 		if src != nil && src.Arg != "" && l.unknown == "" {
 			l.unknown = unreadableItem(l.items, src.Arg)
@@ -385,6 +396,20 @@ func (n *Node) Shows(s catalog.Signal) (results.Citation, bool) {
 				return n.ManifestCitation(fmt.Sprintf("Kubernetes %s from %s", e.Version, describeVersionSource(e))), true
 			}
 		}
+	case s.VersionPattern != "":
+		re, err := regexp.Compile(s.VersionPattern)
+		if err != nil {
+			break
+		}
+		for _, e := range n.Manifest.Host.Kubernetes {
+			if re.MatchString(e.Version) {
+				return n.ManifestCitation(fmt.Sprintf("Kubernetes %s from %s", e.Version, describeVersionSource(e))), true
+			}
+		}
+	case s.OS != "":
+		if id := n.Manifest.Host.OS.ID; id == s.OS {
+			return n.ManifestCitation(fmt.Sprintf("operating system %s (ID=%s in /etc/os-release)", n.Manifest.Host.OS.PrettyName, id)), true
+		}
 	case s.Path != "":
 		if pr, st := n.presence(s.Path); pr == present {
 			return n.StatCitation(st, "type", fmt.Sprintf("%s exists (%s)", s.Path, st.Type)), true
@@ -434,7 +459,9 @@ func (n *Node) flagAbsent(component string, p *bundle.Process, name, more string
 	switch {
 	case src != nil && src.ArgsFile != "":
 		return n.citation(bundle.FileMember(src.ArgsFile), "flags", fmt.Sprintf("--%s not set in %s, the flags %s gives %s%s", name, src.ArgsFile, p.Component, component, more))
-	case src != nil:
+	case src != nil && src.ConfigArgs != nil:
+		return n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s or in %s of the file its --%s names%s", name, arguments(p), src.ConfigArgs.Field, src.ConfigArgs.Flag, more))
+	case src != nil && src.Arg != "":
 		return n.argvCitation(p, -1, fmt.Sprintf("--%s not set among the --%s items of %s's %s or its configuration%s", name, src.Arg, p.Component, arguments(p), more))
 	case processConfig(n.platform, p.Component) != nil:
 		return n.argvCitation(p, -1, fmt.Sprintf("--%s not set among its %s or in its configuration file%s", name, arguments(p), more))

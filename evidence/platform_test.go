@@ -125,7 +125,7 @@ func TestShows(t *testing.T) {
 		procs: []bundle.Process{pr(3, "dist-server", "server"), pr(4, "kubelet", "--node-labels=vendor.example/pool=a")},
 		stats: []bundle.Stat{dirst("/var/lib/dist"), reg("/var/lib/dist2/x/y", "0600"), denied("/etc/denied"), reg("/etc/kubernetes/manifests/kube-apiserver.yaml", "0600")},
 		files: map[string]string{"/etc/kubernetes/manifests/kube-apiserver.yaml": "spec:\n  containers:\n  - image: registry.example/kube-apiserver:v1.30.2\n"},
-		host: bundle.Host{Hostname: "n", Kubernetes: []bundle.VersionEvidence{
+		host: bundle.Host{Hostname: "n", OS: bundle.OSRelease{ID: "distos", PrettyName: "Dist OS 1"}, Kubernetes: []bundle.VersionEvidence{
 			{Version: "v1.30.2+dist1", Component: "kube-apiserver", Source: "image-tag", Path: "/etc/kubernetes/manifests/kube-apiserver.yaml"}}},
 	}
 	n := f.node(t)
@@ -146,6 +146,10 @@ func TestShows(t *testing.T) {
 		{catalog.Signal{Component: "kubelet", Arg: "vendor.example/"}, "kubelet --node-labels=vendor.example/pool=a"},
 		{catalog.Signal{Component: "kubelet", Arg: "other.example/"}, ""},
 		{catalog.Signal{Component: "kube-proxy", Arg: "vendor.example/"}, ""},
+		{catalog.Signal{VersionPattern: `^v1\.[0-9]+\.[0-9]+\+dist[0-9]$`}, "Kubernetes v1.30.2+dist1 from the kube-apiserver image tag"},
+		{catalog.Signal{VersionPattern: `^v1\.[0-9]+\.[0-9]+\+[0-9a-f]{7,}$`}, ""},
+		{catalog.Signal{OS: "distos"}, "operating system Dist OS 1 (ID=distos in /etc/os-release)"},
+		{catalog.Signal{OS: "rhcos"}, ""},
 	} {
 		c, ok := n.Shows(tt.s)
 		if ok != (tt.want != "") || ok && !strings.Contains(c.Observed, tt.want) {
@@ -153,6 +157,109 @@ func TestShows(t *testing.T) {
 		}
 		if ok && (c.Member == "" || c.Locator == "") {
 			t.Errorf("%s: citation %+v names no member or locator", tt.s.Describe(), c)
+		}
+	}
+}
+
+// podPlatform is an OpenShift-like platform: the API server runs in a
+// static pod whose volumes map its container paths, and takes more flags
+// from apiServerArguments of the file its --openshift-config names.
+func podPlatform() *catalog.Platform {
+	return &catalog.Platform{Name: "pods", Title: "Pods", Components: map[string][]catalog.ComponentSource{
+		"kube-apiserver": {{Process: "kube-apiserver", Pod: "/etc/kubernetes/manifests/kube-apiserver-pod.yaml", ConfigArgs: &catalog.ConfigArgs{
+			Flag: "openshift-config", Field: "apiServerArguments",
+			Unset: map[string]string{"service-account-key-file": "serviceAccountPublicKeyFiles", "tls-min-version": "servingInfo.minTLSVersion"}}}},
+	}}
+}
+
+const podManifest = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"kube-apiserver","namespace":"openshift-kube-apiserver"},"spec":{` +
+	`"containers":[{"name":"kube-apiserver","volumeMounts":[{"mountPath":"/etc/kubernetes/static-pod-resources","name":"resource-dir"},` +
+	`{"mountPath":"/etc/kubernetes/static-pod-certs","name":"cert-dir"},{"mountPath":"/tmp","name":"tmp"}]},` +
+	`{"name":"syncer","volumeMounts":[{"mountPath":"/srv","name":"resource-dir"}]}],` +
+	`"volumes":[{"name":"resource-dir","hostPath":{"path":"/etc/kubernetes/static-pod-resources/kube-apiserver-pod-3"}},` +
+	`{"name":"cert-dir","hostPath":{"path":"/etc/kubernetes/static-pod-resources/kube-apiserver-certs"}},{"name":"tmp","emptyDir":{}}]}}`
+
+// TestPodConfigArgs: the API server's arguments are its command line, then
+// the map of the file its --openshift-config names, found on the node
+// through its pod's volumes; some fields stand for flags the map leaves
+// out; each place that cannot be read makes a flag unknown, never unset.
+func TestPodConfigArgs(t *testing.T) {
+	const manifest, host = "/etc/kubernetes/manifests/kube-apiserver-pod.yaml", "/etc/kubernetes/static-pod-resources/kube-apiserver-pod-3/configmaps/config/config.yaml"
+	const config = `{"apiServerArguments":{"anonymous-auth":["false"],"enable-admission-plugins":["NodeRestriction","ServiceAccount"],"v":["4"]},` +
+		`"serviceAccountPublicKeyFiles":["/a","/b"],"servingInfo":{"minTLSVersion":"VersionTLS12"}}`
+	api := func(args ...string) []bundle.Process {
+		return []bundle.Process{pr(9, "kube-apiserver", append([]string{"--openshift-config=/etc/kubernetes/static-pod-resources/configmaps/config/config.yaml"}, args...)...)}
+	}
+	ok := fx{procs: api("-v=2", "--anonymous-auth=true", "--profiling=false"), stats: []bundle.Stat{reg(manifest, "0600"), reg(host, "0600")}, files: map[string]string{manifest: podManifest, host: config}}
+	with := func(f fx, change func(*fx)) fx { change(&f); return f }
+	for _, tt := range []struct {
+		name string
+		f    fx
+		flag string
+		want string
+	}{
+		{"the file wins over the command line", ok, "anonymous-auth", "set false"},
+		{"the command line alone", ok, "profiling", "set false"},
+		{"a list", ok, "enable-admission-plugins", "set NodeRestriction,ServiceAccount"},
+		{"a field for a flag the map leaves out", ok, "service-account-key-file", "set /b"},
+		{"a scalar field", ok, "tls-min-version", "set VersionTLS12"},
+		{"neither", ok, "audit-log-path", "unset"},
+		{"the map's flag, not the field", with(ok, func(f *fx) {
+			f.files = map[string]string{manifest: podManifest, host: `{"apiServerArguments":{"tls-min-version":["VersionTLS13"]},"servingInfo":{"minTLSVersion":"VersionTLS12"}}`}
+		}), "tls-min-version", "set VersionTLS13"},
+		{"no --openshift-config: the command line is all", fx{procs: []bundle.Process{pr(9, "kube-apiserver", "--anonymous-auth=true")}}, "anonymous-auth", "set true"},
+		{"the pod manifest not collected", with(ok, func(f *fx) { f.files = map[string]string{host: config} }), "audit-log-path", "whose mounts are in its pod manifest"},
+		{"a path in the container's own file system", fx{procs: []bundle.Process{pr(9, "kube-apiserver", "--openshift-config=/opt/config.yaml")}, stats: []bundle.Stat{reg(manifest, "0600")}, files: map[string]string{manifest: podManifest}}, "audit-log-path", "not on the node"},
+		{"a volume that is no node directory", fx{procs: []bundle.Process{pr(9, "kube-apiserver", "--openshift-config=/tmp/config.yaml")}, stats: []bundle.Stat{reg(manifest, "0600")}, files: map[string]string{manifest: podManifest}}, "audit-log-path", "not a directory of the node"},
+		{"the file is gone", with(ok, func(f *fx) { f.stats = []bundle.Stat{reg(manifest, "0600"), gone(host)} }), "audit-log-path", "does not exist"},
+		{"the file not recorded", with(ok, func(f *fx) { f.stats = []bundle.Stat{reg(manifest, "0600")} }), "audit-log-path", "could not be read"},
+		{"the map is no map", with(ok, func(f *fx) { f.files = map[string]string{manifest: podManifest, host: `{"apiServerArguments":["x"]}`} }), "audit-log-path", "not a map of flags"},
+		{"a redacted --openshift-config", fx{procs: []bundle.Process{pr(9, "kube-apiserver", "--openshift-config=<redacted:20>")}}, "audit-log-path", "redacted"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := tt.f.node(t)
+			n.SetPlatform(podPlatform())
+			o := n.Setting("kube-apiserver", &catalog.Setting{Flag: tt.flag})
+			got := map[State]string{Set: "set " + o.Value, Unset: "unset", Unknown: "unknown " + o.Reason}[o.State]
+			if !strings.HasPrefix(got, tt.want) && !(o.State == Unknown && strings.Contains(got, tt.want)) {
+				t.Errorf("--%s: %q, want %q", tt.flag, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPodPaths: a file a component names is judged at the node path its
+// pod's volumes map it to, the longest mount first, with the mount cited;
+// without a platform that names the pod, the path is the node's.
+func TestPodPaths(t *testing.T) {
+	const manifest = "/etc/kubernetes/manifests/kube-apiserver-pod.yaml"
+	f := fx{procs: []bundle.Process{pr(9, "kube-apiserver", "--client-ca-file=/etc/kubernetes/static-pod-certs/configmaps/client-ca/ca-bundle.crt")},
+		stats: []bundle.Stat{reg(manifest, "0600"), reg("/etc/kubernetes/static-pod-resources/kube-apiserver-certs/configmaps/client-ca/ca-bundle.crt", "0644")},
+		files: map[string]string{manifest: podManifest}}
+	n := f.node(t)
+	leaf := &catalog.Files{Setting: &catalog.Setting{Flag: "client-ca-file"}}
+	n.SetPlatform(podPlatform())
+	fs := n.Files("kube-apiserver", leaf)
+	if len(fs.Paths) != 1 || fs.Paths[0] != "/etc/kubernetes/static-pod-resources/kube-apiserver-certs/configmaps/client-ca/ca-bundle.crt" || fs.Unknown != "" {
+		t.Errorf("mapped: %+v", fs)
+	}
+	if cites := showCites(fs.Citations); !strings.Contains(cites, "volume cert-dir hostPath.path") {
+		t.Errorf("the mount is not cited:\n%s", cites)
+	}
+	n.SetPlatform(nil)
+	if fs := n.Files("kube-apiserver", leaf); len(fs.Paths) != 1 || fs.Paths[0] != "/etc/kubernetes/static-pod-certs/configmaps/client-ca/ca-bundle.crt" {
+		t.Errorf("no platform: %+v", fs)
+	}
+	// A pattern with a slash matches below the directory, one without the base name.
+	m := fx{stats: []bundle.Stat{dirst("/srv"), reg("/srv/a-1/x/kubeconfig", "0600"), reg("/srv/b-1/x/kubeconfig", "0600"), reg("/srv/a-1/kubeconfig", "0600")}}.node(t)
+	for _, tt := range []struct{ name, want string }{
+		{"a-*/x/kubeconfig", "/srv/a-1/x/kubeconfig"},
+		{"kubeconfig", "/srv/a-1/kubeconfig /srv/a-1/x/kubeconfig /srv/b-1/x/kubeconfig"},
+		{"*/kubeconfig", "/srv/a-1/kubeconfig"},
+	} {
+		fs := m.Files("none", &catalog.Files{Under: "/srv", Name: tt.name, Type: "file"})
+		if got := strings.Join(fs.Paths, " "); got != tt.want {
+			t.Errorf("name %q: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

@@ -162,6 +162,12 @@ func (n *Node) configFiles(component string, p *bundle.Process, s *catalog.Setti
 	}
 	var docs []*configDoc
 	for _, cp := range paths {
+		if host, mapped, why := n.NodePath(component, cp); why != "" {
+			return nil, o.unknown("%s", why), false
+		} else if mapped != nil {
+			o.cite(*mapped)
+			cp = host
+		}
 		d := n.config(cp)
 		if st := n.stats[cp]; d.err == nil && st != nil && st.CopyType != "" && configCopyTypes[component] != "" &&
 			!slices.Contains(strings.Split(st.CopyType, ","), configCopyTypes[component]) {

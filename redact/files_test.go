@@ -66,6 +66,10 @@ var goldenFiles = []struct {
 	{"microk8s-eventconfig", "/var/snap/microk8s/current/args/eventconfig.yaml", true, []string{"qps: 5000", "burst: 20000", "type: Server"}},
 	{"microk8s-apiserver-args", "/var/snap/microk8s/current/args/kube-apiserver", true, []string{"--client-ca-file=${SNAP_DATA}/certs/ca.crt", "--profiling=false", "--authorization-mode=RBAC,Node"}},
 	// EKS's nodeadm passes the kubelet's flags in NODEADM_KUBELET_ARGS.
+	// OpenShift's API server reads more flags from its KubeAPIServerConfig (JSON, one line).
+	{"openshift-kube-apiserver-config.yaml", "/etc/kubernetes/static-pod-resources/kube-apiserver-pod-7/configmaps/config/config.yaml", true, []string{`"anonymous-auth":["true"]`, `"authorization-mode":["Scope","SystemMasters","RBAC","Node"]`,
+		`"etcd-keyfile":["/etc/kubernetes/static-pod-resources/secrets/etcd-client/tls.key"]`, `"minTLSVersion":"VersionTLS12"`, `"servicesSubnet":"172.30.0.0/16"`, `"https://10.0.0.5:2379"`,
+		`"serviceAccountPublicKeyFiles":["/etc/kubernetes/static-pod-resources/configmaps/sa-token-signing-certs"`}},
 	{"nodeadm-environment", "/etc/eks/kubelet/environment", true, []string{"--node-ip=10.0.12.34", "--config=/etc/kubernetes/kubelet/config.json", "--config-dir=/etc/kubernetes/kubelet/config.json.d", "--cloud-provider=external"}},
 }
 

@@ -49,6 +49,13 @@ func Identify(argv []string, exe, comm string) (component, kind string) {
 			return "", ""
 		case "k3s-server", "k3s-agent", "rke2-server", "rke2-agent":
 			return base, "component"
+		case "etcd":
+			// etcd grpc-proxy (OpenShift's etcd pod runs one beside the
+			// server, for metrics) is a proxy, not the etcd server: its
+			// flags are not the server's.
+			if len(argv) > 1 && argv[1] == "grpc-proxy" {
+				return "", ""
+			}
 		}
 		if c, ok := components[base]; ok && base != "apiserver" && base != "scheduler" && base != "proxy" && base != "controller-manager" {
 			return c, "component"

@@ -17,6 +17,7 @@ func TestIdentify(t *testing.T) {
 		{[]string{"/usr/local/bin/rke2", "agent"}, "", "rke2", "rke2-agent", "component"},
 		{[]string{"etcd", "--data-dir=/var/lib/etcd"}, "", "etcd", "etcd", "component"},
 		{[]string{"/usr/bin/etcdctl", "get"}, "", "etcdctl", "", ""},
+		{[]string{"etcd", "grpc-proxy", "start", "--endpoints", "https://10.0.0.1:9978"}, "", "etcd", "", ""},
 		{[]string{"/usr/bin/containerd"}, "", "containerd", "containerd", "runtime"},
 		{[]string{"/usr/bin/dockerd", "-H", "fd://"}, "", "dockerd", "dockerd", "runtime"},
 		{[]string{"bash"}, "", "bash", "", ""},

@@ -174,6 +174,7 @@ var liveOnly = []struct {
 	{regexp.MustCompile(`\b(docker|crictl|ctr|podman)\b`), "no container runtime runs in the namespace"},
 	{regexp.MustCompile(`\b(kubectl|curl|wget)\b`), "no API server or network service answers in the namespace"},
 	{regexp.MustCompile(`\bsysctl\b|/proc/sys/`), "kernel settings are this machine's, not the spec's"},
+	{regexp.MustCompile(`\boc\b`), "no cluster answers: with -oc a fake gives what the node holds (oc.go), and nothing else"},
 }
 
 // kubeBenchNotes explains a kube-bench result that may rest on what the

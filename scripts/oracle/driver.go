@@ -38,6 +38,7 @@ type driverConfig struct {
 	Collector                     string
 	Work                          string // visible on both sides: fakes, reports, bundle
 	KubeVersion                   string // what the fake kubelet tells kube-bench, from kubeproof's detection
+	OC                            bool   // answer kube-bench's oc from the node's state (oc.go)
 }
 
 // layoutRecord is what the driver tells the command about the layout.
@@ -134,7 +135,11 @@ func drive(confFile string) error {
 	// PATH answer with the version kubeproof detected, so that no program
 	// of this machine is asked.
 	pathDir := filepath.Join(fakes, "path")
-	for _, name := range []string{"kubectl", "kubelet"} {
+	fakeTools := []string{"kubectl", "kubelet"}
+	if conf.OC {
+		fakeTools = append(fakeTools, "oc")
+	}
+	for _, name := range fakeTools {
 		if _, err := fakeExecutable(pathDir, name); err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 // The fakes' part. The driver links this binary into
 // <work>/kubeproof-oracle-fakes/proc/<component> (the component processes)
 // and <work>/kubeproof-oracle-fakes/path/{kubectl,kubelet} (first on
-// kube-bench's PATH).
+// kube-bench's PATH), and with -oc path/oc (oc.go).
 // A fake knows its part from where its executable lies, not from an
 // environment variable, so that its environment is exactly the spec's:
 // kube-bench and the collector both read /proc/<pid>/environ.
@@ -37,6 +37,9 @@ func fakeRole() (role, dir string) {
 }
 
 func fake(role, dir string, args []string) int {
+	if role == "path" && filepath.Base(os.Args[0]) == "oc" {
+		return fakeOC(args)
+	}
 	if role == "path" {
 		// kube-bench asks "kubectl version -o json", else "kubelet
 		// --version", for the Kubernetes version; nothing else should

@@ -99,6 +99,9 @@ type options struct {
 	// kube-bench: kubeproof is not run (for a benchmark it does not
 	// have yet) and the table lists kube-bench's verdicts alone.
 	kubeBenchOnly string
+	// oc: a fake oc answers kube-bench's OpenShift audits from the node's
+	// own state (oc.go).
+	oc bool
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -117,6 +120,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.out, "o", "", "write the table to `FILE` instead of standard output")
 	fs.StringVar(&o.rev, "rev", "HEAD", "build kubeproof from commit `REV`, or from the work tree as it is with worktree")
 	fs.StringVar(&o.keep, "keep", "", "keep the work files (bundles, both JSON reports, logs) in `DIR`")
+	fs.BoolVar(&o.oc, "oc", false, "give kube-bench a fake oc that answers from the node's own state: the static pods' views of its files, the configuration maps and kubelet configuration it holds (for the rh-* benchmarks; see oc.go)")
 	fs.StringVar(&o.kubeBenchOnly, "kube-bench-only", "", "run kube-bench alone, telling it Kubernetes `VERSION` (e.g. 1.33.4), for a benchmark kubeproof does not have yet; the table lists its verdicts")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -476,6 +480,6 @@ func runKubeBench(ctx context.Context, conf driverConfig, work string, stderr io
 func (o options) driverConfig(work, collectBin, kubeVersion string) driverConfig {
 	return driverConfig{
 		Spec: o.spec, KubeBench: o.kubeBench, KubeBenchCfg: o.kubeBenchCfg, Benchmark: o.benchmark,
-		Targets: o.targets, Collector: collectBin, Work: work, KubeVersion: kubeVersion,
+		Targets: o.targets, Collector: collectBin, Work: work, KubeVersion: kubeVersion, OC: o.oc,
 	}
 }

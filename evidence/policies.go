@@ -457,13 +457,15 @@ func (w webhookSelectors) selects(labels map[string]string) bool {
 }
 
 // podWebhooks finds the validating webhooks whose rules cover creating
-// pods (resource pods or *, operation CREATE or *).
+// pods (API group "" or *, resource pods, * or */*, operation CREATE or
+// *).
 func podWebhooks(s *Snapshot) webhookSelectors {
 	var out webhookSelectors
 	for _, o := range s.Objects("ValidatingWebhookConfiguration") {
 		var cfg struct {
 			Webhooks []struct {
 				Rules []struct {
+					APIGroups  []string `json:"apiGroups"`
 					Operations []string `json:"operations"`
 					Resources  []string `json:"resources"`
 				} `json:"rules"`
@@ -475,7 +477,8 @@ func podWebhooks(s *Snapshot) webhookSelectors {
 		}
 		for _, h := range cfg.Webhooks {
 			for _, rule := range h.Rules {
-				pods := slices.ContainsFunc(rule.Resources, func(r string) bool { return r == "pods" || r == "*" || r == "*/*" })
+				core := slices.ContainsFunc(rule.APIGroups, func(g string) bool { return g == "" || g == "*" })
+				pods := core && slices.ContainsFunc(rule.Resources, func(r string) bool { return r == "pods" || r == "*" || r == "*/*" })
 				create := slices.ContainsFunc(rule.Operations, func(op string) bool { return op == "CREATE" || op == "*" })
 				if pods && create {
 					out = append(out, h.NamespaceSelector)

@@ -150,6 +150,8 @@ func TestPolicyRules(t *testing.T) {
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","namespaceSelector":{"matchExpressions":[{"key":"team","operator":"NotIn","values":["x"]}]},"rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]}`}, 1, 0, "no validating webhook", ""},
 		{"mutating webhook is no policy", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"m"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]}`}, 1, 0, "", ""},
+		{"webhook of another API group", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
+			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"cm"},"webhooks":[{"name":"v","rules":[{"apiGroups":["cert-manager.io"],"apiVersions":["v1"],"operations":["CREATE"],"resources":["*/*"]}]}]}`}, 1, 0, "", ""},
 		{"webhook for deletes only", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["DELETE"],"resources":["pods"]}]}]}`}, 1, 0, "", ""},
 		{"webhook reviews pods", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),

@@ -143,11 +143,11 @@ func buildCompliant() *cluster {
 	c.statefulSet("", ns, "postgres", "postgres", 1, podTmpl{labels: pl, sa: "postgres", sc: podRestricted(70),
 		volumes: []obj{secretVol("credentials", "postgres-credentials"), emptyDirVol("run")},
 		containers: []ctr{{name: "postgres", image: "docker.io/library/postgres:16.4-alpine",
-			env: []obj{env("POSTGRES_USER", "shop"), env("POSTGRES_PASSWORD_FILE", "/var/run/secrets/db/password"), env("PGDATA", "/var/lib/postgresql/data/pgdata")},
+			env:   []obj{env("POSTGRES_USER", "shop"), env("POSTGRES_PASSWORD_FILE", "/var/run/secrets/db/password"), env("PGDATA", "/var/lib/postgresql/data/pgdata")},
 			ports: []obj{port("postgres", 5432, "TCP")}, sc: ctrRestrictedRW(), resources: res("250m", "512Mi", "1", "1Gi"),
 			mounts: []obj{mount("data", "/var/lib/postgresql/data", false), mount("credentials", "/var/run/secrets/db", true), mount("run", "/var/run/postgresql", false)}}}},
 		[]any{obj{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": obj{"name": "data", "creationTimestamp": nil},
-			"spec": obj{"accessModes": list("ReadWriteOnce"), "resources": obj{"requests": obj{"storage": "20Gi"}}, "volumeMode": "Filesystem"},
+			"spec":   obj{"accessModes": list("ReadWriteOnce"), "resources": obj{"requests": obj{"storage": "20Gi"}}, "volumeMode": "Filesystem"},
 			"status": obj{"phase": "Pending"}}})
 	smtp := c.plantCanary("SmtpPassword", "plain", "container arg --smtp-password of CronJob shop/orders-report, its Job and Pod", "container args")
 	c.cronJob("", ns, "orders-report", "0 2 * * *", podTmpl{labels: map[string]string{"app.kubernetes.io/name": "orders-report", "app.kubernetes.io/part-of": "shop"},

@@ -482,7 +482,7 @@ func (c *cluster) certManager(hardened bool) {
 	hook := func(kind, name string, rules []any) {
 		c.add(k, obj{"kind": kind, "metadata": meta("", "cert-manager-webhook", wl, merge(wa, map[string]string{"cert-manager.io/inject-ca-from-secret": "cert-manager/cert-manager-webhook-ca"})),
 			"webhooks": []any{obj{"name": name, "admissionReviewVersions": list("v1"),
-				"clientConfig": obj{"caBundle": b64(c.caPEM()), "service": obj{"name": "cert-manager-webhook", "namespace": ns, "path": "/" + map[string]string{"ValidatingWebhookConfiguration": "validate", "MutatingWebhookConfiguration": "mutate"}[kind], "port": 443}},
+				"clientConfig":  obj{"caBundle": b64(c.caPEM()), "service": obj{"name": "cert-manager-webhook", "namespace": ns, "path": "/" + map[string]string{"ValidatingWebhookConfiguration": "validate", "MutatingWebhookConfiguration": "mutate"}[kind], "port": 443}},
 				"failurePolicy": "Fail", "matchPolicy": "Equivalent",
 				"namespaceSelector": obj{"matchExpressions": []any{obj{"key": "cert-manager.io/disable-validation", "operator": "NotIn", "values": list("true")}}},
 				"objectSelector":    obj{}, "rules": rules, "sideEffects": "None", "timeoutSeconds": 30}}})
@@ -574,7 +574,7 @@ func (c *cluster) gatekeeper() {
 				ports:     ports,
 				resources: res("100m", "512Mi", "", "512Mi"),
 				liveness:  httpProbe("/healthz", 9090, "HTTP"), ready: httpProbe("/readyz", 9090, "HTTP"),
-				sc:        sc}}}
+				sc: sc}}}
 		if component == "controller-manager" {
 			t.volumes = []obj{secretVol("cert", "gatekeeper-webhook-server-cert")}
 			t.containers[0].mounts = []obj{mount("cert", "/certs", true)}
@@ -642,7 +642,7 @@ func (c *cluster) monitoring(at time.Time) {
 			env:      []obj{env("HOST_IP", "0.0.0.0")},
 			ports:    []obj{port("metrics", 9100, "TCP")},
 			liveness: httpProbe("/", 9100, "HTTP"), ready: httpProbe("/", 9100, "HTTP"),
-			sc:       obj{"readOnlyRootFilesystem": true},
+			sc: obj{"readOnlyRootFilesystem": true},
 			mounts: []obj{mount("proc", "/host/proc", true), mount("sys", "/host/sys", true),
 				{"name": "root", "mountPath": "/host/root", "mountPropagation": "HostToContainer", "readOnly": true}}}}}
 	ne := c.daemonSet(originNodeExp, ns, "node-exporter-prometheus-node-exporter", t, nil)

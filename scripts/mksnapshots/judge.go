@@ -69,14 +69,14 @@ type jcontainer struct {
 type jpod struct {
 	Metadata jmeta
 	Spec     struct {
-		ServiceAccountName           string
-		AutomountServiceAccountToken *bool
+		ServiceAccountName            string
+		AutomountServiceAccountToken  *bool
 		HostPID, HostIPC, HostNetwork bool
-		SecurityContext              *json.RawMessage
-		Containers                   []jcontainer
-		InitContainers               []jcontainer
-		EphemeralContainers          []jcontainer
-		Volumes                      []struct {
+		SecurityContext               *json.RawMessage
+		Containers                    []jcontainer
+		InitContainers                []jcontainer
+		EphemeralContainers           []jcontainer
+		Volumes                       []struct {
 			Name      string
 			HostPath  *struct{ Path, Type string }
 			Projected *struct {
@@ -466,7 +466,9 @@ func judge(files map[string][]byte) ([]row, error) {
 	for _, it := range v.byKind["CertificateSigningRequest"] {
 		var c struct {
 			Spec   struct{ Request, SignerName, Username string }
-			Status struct{ Conditions []struct{ Type, Status string } }
+			Status struct {
+				Conditions []struct{ Type, Status string }
+			}
 		}
 		v.decode(it, &c)
 		der, _ := base64.StdEncoding.DecodeString(c.Spec.Request)

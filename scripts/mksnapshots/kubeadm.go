@@ -306,8 +306,8 @@ func (c *cluster) staticPods(at time.Time) {
 			ann: merge(p.ann, map[string]string{"kubernetes.io/config.hash": hash, "kubernetes.io/config.mirror": hash,
 				"kubernetes.io/config.seen": ts(at.Add(time.Duration(i) * time.Second)), "kubernetes.io/config.source": "file"}),
 			hostNetwork: true, priorityClass: "system-node-critical",
-			sc:          obj{"seccompProfile": obj{"type": "RuntimeDefault"}},
-			containers:  []ctr{x}, volumes: p.vols,
+			sc:         obj{"seccompProfile": obj{"type": "RuntimeDefault"}},
+			containers: []ctr{x}, volumes: p.vols,
 			tolerations: []obj{{"operator": "Exists", "effect": "NoExecute"}}}
 		owner := obj{"apiVersion": "v1", "kind": "Node", "name": cp.name, "uid": uid(c.name, "Node", "", cp.name), "controller": true}
 		c.addPod(originKubelet, "kube-system", p.name+"-"+cp.name, t, placement{node: cp, owner: owner},

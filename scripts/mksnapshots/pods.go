@@ -600,8 +600,8 @@ func (c *cluster) deployment(origin, ns, name string, replicas int, t podTmpl, e
 	dmd["creationTimestamp"] = ts(created)
 	d := obj{"kind": "Deployment", "metadata": dmd,
 		"spec": obj{"replicas": replicas, "selector": selector(sel), "template": c.templateObj(ns, t, nil),
-			"strategy":                obj{"type": "RollingUpdate", "rollingUpdate": obj{"maxSurge": "25%", "maxUnavailable": "25%"}},
-			"revisionHistoryLimit":    10, "progressDeadlineSeconds": 600},
+			"strategy":             obj{"type": "RollingUpdate", "rollingUpdate": obj{"maxSurge": "25%", "maxUnavailable": "25%"}},
+			"revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
 		"status": deployStatus(replicas, created)}
 	ctl := c.add(origin, d)
 	rsName := name + "-" + hash

@@ -157,7 +157,7 @@ func (c *cluster) teamA() {
 	web := c.deployment("", ns, "web", 2, podTmpl{labels: wl, sa: "web",
 		containers: []ctr{{name: "web", image: "docker.io/library/nginx:1.27.3",
 			ports: []obj{port("http", 8080, "TCP")}, resources: res("50m", "64Mi", "", "128Mi"),
-			sc:    obj{"runAsUser": 0, "capabilities": obj{"add": list("CHOWN", "SETUID", "SETGID")}}}}})
+			sc: obj{"runAsUser": 0, "capabilities": obj{"add": list("CHOWN", "SETUID", "SETGID")}}}}})
 	for check, rest := range map[string]string{"5.2.6": "container web", "5.2.7": "container web", "5.2.8": "container web",
 		"5.2.9": "container web", "5.6.2": "container web", "5.1.6": ""} {
 		c.expectPods(web, check, rest)
@@ -177,7 +177,7 @@ func (c *cluster) teamA() {
 	p := api.pods[0].o
 	dbg := ctr{name: "debugger-" + suffix(5, c.name, "team-a-debug"), image: "docker.io/library/busybox:1.37", stdin: true, tty: true,
 		targetContainer: "api",
-		sc: obj{"allowPrivilegeEscalation": true, "runAsNonRoot": true, "runAsUser": 1000, "capabilities": obj{"drop": list("ALL")}}}
+		sc:              obj{"allowPrivilegeEscalation": true, "runAsNonRoot": true, "runAsUser": 1000, "capabilities": obj{"drop": list("ALL")}}}
 	c.addEphemeral(p, t, dbg)
 	rest := "ephemeralContainer " + dbg.name
 	c.expect("5.2.6", "Pod "+p.ns+"/"+p.name+" "+rest)
@@ -255,9 +255,9 @@ func (c *cluster) teamB() {
 				mounts: []obj{mount("data", "/usr/share/search/data", false)}},
 		},
 		containers: []ctr{{name: "search", image: "docker.elastic.co/elasticsearch/elasticsearch:8.17.0",
-			env:   []obj{env("discovery.type", "single-node"), env("ES_JAVA_OPTS", "-Xms1g -Xmx1g")},
-			ports: []obj{port("http", 9200, "TCP"), port("transport", 9300, "TCP")},
-			sc:    obj{"allowPrivilegeEscalation": false, "capabilities": obj{"drop": list("ALL")}},
+			env:       []obj{env("discovery.type", "single-node"), env("ES_JAVA_OPTS", "-Xms1g -Xmx1g")},
+			ports:     []obj{port("http", 9200, "TCP"), port("transport", 9300, "TCP")},
+			sc:        obj{"allowPrivilegeEscalation": false, "capabilities": obj{"drop": list("ALL")}},
 			resources: res("500m", "2Gi", "", "2Gi"),
 			mounts:    []obj{mount("data", "/usr/share/search/data", false)}}}},
 		[]any{obj{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": obj{"name": "data", "creationTimestamp": nil},

@@ -113,7 +113,9 @@ func buildCompliant() *cluster {
 	// shop: a web shop.
 	c.at(day2)
 	ns := "shop"
-	c.namespace("", ns, psa("restricted"), bptr(false))
+	shop := c.namespace("", ns, psa("restricted"), bptr(false))
+	contact := c.plantCanary("ShopPagerKey", "plain", "annotation shop.example.com/pager of Namespace shop", "free-form annotation")
+	shop.m["metadata"].(obj)["annotations"] = obj{"shop.example.com/pager": "integration key " + contact}
 	c.get("ServiceAccount", ns, "default").origin = "service account controller"
 	c.defaultDeny(ns)
 	for _, sa := range []string{"frontend", "api", "postgres", "orders-report"} {

@@ -288,9 +288,10 @@ func (c *cluster) ingressNginx(hardened bool) {
 			"sideEffects": "None", "timeoutSeconds": 10}}})
 }
 
-// fakePEM is a PEM block whose body carries the canary (not a real key).
+// fakePEM is a PEM block whose body is the canary (its characters are
+// base64's) and filler: not a real key.
 func fakePEM(label, canary string) string {
-	return "-----BEGIN " + label + "-----\n" + b64(canary+hashOf(canary)) + "\n-----END " + label + "-----\n"
+	return "-----BEGIN " + label + "-----\n" + canary + hashOf(canary)[:64-len(canary)%64] + "\n-----END " + label + "-----\n"
 }
 
 // helmRelease adds the Secret where Helm 3 stores a release.
@@ -298,7 +299,7 @@ func (c *cluster) helmRelease(ns, release, canaryName string) {
 	v := c.plantCanary(canaryName, "base64", "Secret "+ns+"/sh.helm.release.v1."+release+".v1 data.release", "Helm release (values and manifest; base64 in data)")
 	c.add("helm", obj{"kind": "Secret", "type": "helm.sh/release.v1",
 		"metadata": meta(ns, "sh.helm.release.v1."+release+".v1", map[string]string{"name": release, "owner": "helm", "status": "deployed", "version": "1"}, nil),
-		"data":     obj{"release": b64(b64("H4sIAAAAAAAC/" + v))}})
+		"data":     obj{"release": b64("H4sIAAAAAAAC/" + v + hashOf(release)[:40])}})
 }
 
 func (c *cluster) certManager(hardened bool) {

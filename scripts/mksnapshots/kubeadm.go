@@ -1,11 +1,11 @@
 package main
 
 import (
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
-	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -67,7 +67,7 @@ func (c *cluster) caPEM() string {
 	if c.ca != "" {
 		return c.ca
 	}
-	key := detkey.RSAKey("kubeproof-snapshot-ca-"+c.name, 2048)
+	key := c.caKey()
 	at := c.nodes[0].initAt()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(len(c.name)*7919 + 1)), Subject: pkix.Name{CommonName: "kubernetes"},
 		NotBefore: at.Add(-5 * time.Minute), NotAfter: at.AddDate(10, 0, 0), IsCA: true, BasicConstraintsValid: true,
@@ -76,8 +76,14 @@ func (c *cluster) caPEM() string {
 	if err != nil {
 		panic(err)
 	}
+	c.caCert, _ = x509.ParseCertificate(der)
 	c.ca = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 	return c.ca
+}
+
+// caKey is the cluster CA's key (never written out).
+func (c *cluster) caKey() *rsa.PrivateKey {
+	return detkey.RSAKey("kubeproof-snapshot-ca-"+c.name, 2048)
 }
 
 // initAt is when the cluster was initialised (fixed per fixture).
@@ -417,6 +423,18 @@ func (c *cluster) csr(origin, name, signer, requester string, groups []string, c
 	if err != nil {
 		panic(err)
 	}
+	life := 365 * 24 * time.Hour
+	if signer == "kubernetes.io/kube-apiserver-client" {
+		life = 24 * time.Hour
+	}
+	c.caPEM()
+	cert, err := x509.CreateCertificate(detkey.NewStream("cert:"+name), &x509.Certificate{
+		SerialNumber: new(big.Int).SetBytes([]byte(hashOf(c.name, name)[:16])), Subject: pkix.Name{CommonName: cn, Organization: orgs},
+		NotBefore: at.Add(time.Minute), NotAfter: at.Add(time.Minute + life), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, c.caCert, &key.PublicKey, c.caKey())
+	if err != nil {
+		panic(err)
+	}
 	req := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
 	md := meta("", name, nil, nil)
 	md["creationTimestamp"] = ts(at)
@@ -433,7 +451,7 @@ func (c *cluster) csr(origin, name, signer, requester string, groups []string, c
 		m["status"] = obj{"conditions": []any{obj{"type": "Approved", "status": "True", "reason": "KubectlApprove",
 			"message": "This CSR was approved by kubectl certificate approve.", "lastUpdateTime": ts(at.Add(time.Minute)),
 			"lastTransitionTime": ts(at.Add(time.Minute))}},
-			"certificate": base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n", base64.StdEncoding.EncodeToString([]byte(hashOf(name, "issued"))))))}
+			"certificate": base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert}))}
 		if signer == "kubernetes.io/kube-apiserver-client-kubelet" {
 			m["status"].(obj)["conditions"].([]any)[0].(obj)["reason"] = "AutoApproved"
 			m["status"].(obj)["conditions"].([]any)[0].(obj)["message"] = "Auto approving self kubelet client certificate after SubjectAccessReview."

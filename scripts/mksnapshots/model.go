@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -231,6 +232,7 @@ type cluster struct {
 	keep    [][2]string // NOT-SECRET.tsv: value, where
 	ips     map[string]int
 	ca      string // the CA certificate, PEM
+	caCert  *x509.Certificate
 }
 
 type node struct {

@@ -329,8 +329,10 @@ func (c *cluster) teamB() {
 // Security labels or network policies.
 func (c *cluster) legacy() {
 	ns := "legacy"
-	c.namespace("", ns, map[string]string{"admission.gatekeeper.sh/ignore": "true"}, nil)
+	nso := c.namespace("", ns, map[string]string{"admission.gatekeeper.sh/ignore": "true"}, nil)
 	c.get("ServiceAccount", ns, "default").origin = "service account controller"
+	note := c.plantCanary("LegacyOwnerNote", "plain", "annotation legacy.example.com/owner-notes of Namespace legacy", "free-form annotation")
+	nso.m["metadata"].(obj)["annotations"] = obj{"legacy.example.com/owner-notes": "migrated from the old cluster; vault token " + note + " until the move to external secrets"}
 	c.expect("5.2.1", "Namespace legacy")
 	c.expect("5.3.2", "Namespace legacy")
 	// The default ServiceAccount gets admin and a wildcard Role.

@@ -336,7 +336,17 @@ func (s *store) get(args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		for _, k := range kinds {
-			for _, it := range s.kind(k) {
+			// The API server lists by namespace and name.
+			items := append([]map[string]any{}, s.kind(k)...)
+			sort.SliceStable(items, func(i, j int) bool {
+				ni, a := metaOf(items[i])
+				nj, b := metaOf(items[j])
+				if ni != nj {
+					return ni < nj
+				}
+				return a < b
+			})
+			for _, it := range items {
 				ns, name := metaOf(it)
 				if !o.all && !clusterScopedKinds[k] && ns != o.ns {
 					continue

@@ -396,7 +396,6 @@ func (c *cluster) kubeadmConfig() {
 		"data": obj{"auth-extra-groups": b64("system:bootstrappers:kubeadm:default-node-token"), "description": b64("Proxy for managing TTL for the kubeadm-certs secret"),
 			"expiration": b64("2025-06-30T10:00:00Z"), "token-id": b64(id), "token-secret": b64(secret),
 			"usage-bootstrap-authentication": b64("true"), "usage-bootstrap-signing": b64("true")}})
-	c.keep = append(c.keep, [2]string{"bootstrap-token-" + id, "Secret name in secrets-configmaps.json (the name is public; its data is not)"})
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

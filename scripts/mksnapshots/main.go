@@ -157,14 +157,11 @@ func (c *cluster) sources(rows []row) ([]string, error) {
 	return out, nil
 }
 
-// notSecret lists values the capture must keep: every image, every
-// namespace with its Pod Security enforce level, every ServiceAccount
-// name a pod uses, the host paths.
+// notSecret lists values the capture must keep: every image, namespace
+// name and host path, the users and groups bindings name, the CSR
+// signers.
 func (c *cluster) notSecret() []byte {
 	keep := map[string]string{}
-	for _, x := range c.keep {
-		keep[x[0]] = x[1]
-	}
 	for _, o := range c.objs {
 		switch o.kind {
 		case "Namespace":
@@ -174,6 +171,16 @@ func (c *cluster) notSecret() []byte {
 					keep["pod-security.kubernetes.io/enforce: "+v] = "label of Namespace " + o.name + " (as printed in YAML; JSON holds the key and value)"
 				}
 			}
+		case "ClusterRoleBinding", "RoleBinding":
+			subs, _ := o.m["subjects"].([]any)
+			for _, x := range subs {
+				n := x.(obj)["name"].(string)
+				if _, seen := keep[n]; !seen && x.(obj)["kind"] != "ServiceAccount" {
+					keep[n] = "subject of " + o.kind + " " + strings.TrimPrefix(o.ns+"/", "/") + o.name
+				}
+			}
+		case "CertificateSigningRequest":
+			keep[o.m["spec"].(obj)["signerName"].(string)] = "signerName of CertificateSigningRequest " + o.name
 		case "Pod":
 			spec := o.m["spec"].(obj)
 			for _, field := range []string{"containers", "initContainers", "ephemeralContainers"} {

@@ -229,7 +229,6 @@ type cluster struct {
 	// on purpose (a subject added to a bootstrap binding).
 	planted map[string]bool
 	canary  []canaryRow
-	keep    [][2]string // NOT-SECRET.tsv: value, where
 	ips     map[string]int
 	ca      string // the CA certificate, PEM
 	caCert  *x509.Certificate

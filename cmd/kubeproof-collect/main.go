@@ -48,6 +48,9 @@ records what it could not read.
 With --sign-key NAME.key (from kubeproof keygen) the bundle is signed:
 auditors check it with kubeproof verify --trusted-key NAME.pub.
 
+kubeproof-collect api seals kubectl's output about a cluster's objects into
+an API snapshot instead (kubeproof-collect api -h).
+
 Exit codes: 0 complete, 3 bundle written but partial, 2 usage, 4 malformed
 node spec or signing key, 1 other errors (no bundle written).
 
@@ -55,6 +58,9 @@ Flags:
 `
 
 func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "api" {
+		return runAPI(args[1:], os.Stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kubeproof-collect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {

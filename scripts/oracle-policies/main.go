@@ -44,9 +44,13 @@ func run() error {
 	sh := flag.String("sh", "bash", "the /bin/sh kube-bench's audits run with: bash (bound over /bin/sh in a private mount namespace; needs root) or host (this machine's)")
 	out := flag.String("o", "", "directory for kube-bench-BENCHMARK.tsv (default: the cluster directory)")
 	keep := flag.String("keep", "", "keep the work files (kube-bench's JSON, the kubectl log) in this directory")
+	reuse := flag.Bool("reuse", false, "with -keep: compare kube-bench's JSON reports already there instead of running kube-bench again")
 	flag.Parse()
 	if *kb == "" || *cluster == "" {
 		return usageError{errors.New("-kube-bench and -cluster are required")}
+	}
+	if *reuse && *keep == "" {
+		return usageError{errors.New("-reuse needs -keep")}
 	}
 	if *sh != "bash" && *sh != "host" {
 		return usageError{fmt.Errorf("-sh %q: want bash or host", *sh)}
@@ -126,7 +130,9 @@ func run() error {
 	for _, b := range strings.Split(*benchmarks, ",") {
 		jsonOut := filepath.Join(work, "kube-bench-"+b+"."+shName+".json")
 		logFile := filepath.Join(work, "kubectl-"+b+"."+shName+".log")
-		os.Remove(logFile)
+		if !*reuse {
+			os.Remove(logFile)
+		}
 		args := []string{"run", "--targets", "policies", "--benchmark", b, "--json", "--include-test-output",
 			"--config-dir", cfgDir, "--config", filepath.Join(cfgDir, "config.yaml"), "--outputfile", jsonOut}
 		env := append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), envCluster+"="+index, envLog+"="+logFile)
@@ -141,8 +147,10 @@ func run() error {
 		cmd.Dir = work
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("kube-bench %s: %v: %s", b, err, stderr.String())
+		if _, err := os.Stat(jsonOut); !*reuse || err != nil {
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("kube-bench %s: %v: %s", b, err, stderr.String())
+			}
 		}
 		results, err := readKubeBench(jsonOut)
 		if err != nil {

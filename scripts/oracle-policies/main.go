@@ -41,7 +41,7 @@ func run() error {
 	cfg := flag.String("kube-bench-cfg", "", "kube-bench's cfg directory (default: cfg/ or src/cfg/ beside the binary)")
 	cluster := flag.String("cluster", "", "a fixture cluster directory, e.g. fixtures/snapshots/violations (required)")
 	benchmarks := flag.String("benchmarks", "cis-1.10,cis-1.11,cis-1.12", "kube-bench benchmarks to run, comma separated")
-	sh := flag.String("sh", "bash", "the /bin/sh kube-bench's audits run with: bash (bound over /bin/sh in a private mount namespace; needs root) or host (this machine's)")
+	sh := flag.String("sh", "bash", "the /bin/sh kube-bench's audits run with: bash or busybox (bound over /bin/sh in a private mount namespace; needs root), or host (this machine's)")
 	out := flag.String("o", "", "directory for kube-bench-BENCHMARK.tsv (default: the cluster directory)")
 	keep := flag.String("keep", "", "keep the work files (kube-bench's JSON, the kubectl log) in this directory")
 	reuse := flag.Bool("reuse", false, "with -keep: compare kube-bench's JSON reports already there instead of running kube-bench again")
@@ -52,8 +52,8 @@ func run() error {
 	if *reuse && *keep == "" {
 		return usageError{errors.New("-reuse needs -keep")}
 	}
-	if *sh != "bash" && *sh != "host" {
-		return usageError{fmt.Errorf("-sh %q: want bash or host", *sh)}
+	if *sh != "bash" && *sh != "busybox" && *sh != "host" {
+		return usageError{fmt.Errorf("-sh %q: want bash, busybox or host", *sh)}
 	}
 	kbPath, err := filepath.Abs(*kb)
 	if err != nil {
@@ -122,7 +122,7 @@ func run() error {
 	if err := s.writeIndex(index); err != nil {
 		return err
 	}
-	shName := "bash"
+	shName := *sh
 	if *sh == "host" {
 		target, _ := filepath.EvalSymlinks("/bin/sh")
 		shName = filepath.Base(target)
@@ -137,9 +137,9 @@ func run() error {
 			"--config-dir", cfgDir, "--config", filepath.Join(cfgDir, "config.yaml"), "--outputfile", jsonOut}
 		env := append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), envCluster+"="+index, envLog+"="+logFile)
 		var cmd *exec.Cmd
-		if *sh == "bash" {
-			// A private mount namespace in which /bin/sh is bash.
-			cmd = exec.Command("unshare", append([]string{"--mount", "--propagation", "private", self, "-as-sh-driver", kbPath}, args...)...)
+		if *sh != "host" {
+			// A private mount namespace in which /bin/sh is the shell asked for.
+			cmd = exec.Command("unshare", append([]string{"--mount", "--propagation", "private", self, "-as-sh-driver", *sh, kbPath}, args...)...)
 		} else {
 			cmd = exec.Command(kbPath, args...)
 		}
@@ -157,7 +157,7 @@ func run() error {
 			return err
 		}
 		name := "kube-bench-" + b + ".tsv"
-		if *sh == "host" {
+		if *sh != "bash" {
 			name = "kube-bench-" + b + "." + shName + ".tsv"
 		}
 		var buf bytes.Buffer
@@ -176,18 +176,20 @@ func run() error {
 	return nil
 }
 
-// shDriver runs in a private mount namespace: it binds bash over /bin/sh
-// (kube-bench runs every audit with /bin/sh) and runs kube-bench.
+// shDriver runs in a private mount namespace: it binds the shell named
+// by args[0] over /bin/sh (kube-bench runs every audit with /bin/sh; a
+// BusyBox binary run as /bin/sh is its sh) and runs the rest of args.
 func shDriver(args []string) int {
-	bash, err := exec.LookPath("bash")
+	shell, err := exec.LookPath(args[0])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "oracle-policies: no bash:", err)
+		fmt.Fprintln(os.Stderr, "oracle-policies:", err)
 		return 1
 	}
-	if err := syscall.Mount(bash, "/bin/sh", "", syscall.MS_BIND, ""); err != nil {
-		fmt.Fprintln(os.Stderr, "oracle-policies: binding bash over /bin/sh:", err)
+	if err := syscall.Mount(shell, "/bin/sh", "", syscall.MS_BIND, ""); err != nil {
+		fmt.Fprintf(os.Stderr, "oracle-policies: binding %s over /bin/sh: %v\n", shell, err)
 		return 1
 	}
+	args = args[1:]
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, os.Stdin
 	if err := cmd.Run(); err != nil {

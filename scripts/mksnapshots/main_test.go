@@ -24,6 +24,7 @@ const committed = "../../fixtures/snapshots"
 var oracleFiles = []string{
 	"kube-bench-cis-1.10.tsv", "kube-bench-cis-1.11.tsv", "kube-bench-cis-1.12.tsv",
 	"kube-bench-cis-1.10.dash.tsv", "kube-bench-cis-1.11.dash.tsv", "kube-bench-cis-1.12.dash.tsv",
+	"kube-bench-cis-1.10.busybox.tsv", "kube-bench-cis-1.11.busybox.tsv", "kube-bench-cis-1.12.busybox.tsv",
 }
 
 // TestCommittedSnapshotsAreGenerated: the committed fixture clusters are

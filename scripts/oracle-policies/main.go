@@ -81,6 +81,10 @@ func run() error {
 	if outDir == "" {
 		outDir = clusterDir
 	}
+	s, err := loadStore(clusterDir)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
@@ -104,10 +108,6 @@ func run() error {
 	link := filepath.Join(bin, "kubectl")
 	os.Remove(link)
 	if err := os.Symlink(self, link); err != nil {
-		return err
-	}
-	s, err := loadStore(clusterDir)
-	if err != nil {
 		return err
 	}
 	rows, err := readPlanted(filepath.Join(clusterDir, "planted.tsv"))

@@ -2,9 +2,11 @@ package rbac
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -49,23 +51,7 @@ func (r ObjectRef) String() string {
 
 // compare orders refs by kind, namespace and name.
 func (r ObjectRef) compare(o ObjectRef) int {
-	switch {
-	case r.Kind != o.Kind:
-		return cmpString(string(r.Kind), string(o.Kind))
-	case r.Namespace != o.Namespace:
-		return cmpString(r.Namespace, o.Namespace)
-	}
-	return cmpString(r.Name, o.Name)
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Or(cmp.Compare(r.Kind, o.Kind), cmp.Compare(r.Namespace, o.Namespace), cmp.Compare(r.Name, o.Name))
 }
 
 // Object is one decoded RBAC object: a *Role, *ClusterRole, *RoleBinding
@@ -243,7 +229,11 @@ func Decode(data []byte) (Object, error) {
 }
 
 func (d *decoder) decode(data []byte) (Object, error) {
-	top, err := fields(data, "")
+	v, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	top, err := fields(v, "")
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +317,7 @@ func (e *notRBACError) Error() string {
 	return "kind " + strconv.Quote(e.kind) + " is not an RBAC object"
 }
 
-func (d *decoder) meta(top map[string]json.RawMessage) (Meta, error) {
+func (d *decoder) meta(top map[string]any) (Meta, error) {
 	m, err := fields(top["metadata"], "metadata")
 	if err != nil {
 		return Meta{}, err
@@ -350,7 +340,7 @@ func (d *decoder) meta(top map[string]json.RawMessage) (Meta, error) {
 	return meta, nil
 }
 
-func rulesOf(top map[string]json.RawMessage) ([]Rule, error) {
+func rulesOf(top map[string]any) ([]Rule, error) {
 	items, err := array(top["rules"], "rules")
 	if err != nil {
 		return nil, err
@@ -376,7 +366,7 @@ func rulesOf(top map[string]json.RawMessage) ([]Rule, error) {
 	return rules, nil
 }
 
-func aggregationOf(top map[string]json.RawMessage) (*AggregationRule, error) {
+func aggregationOf(top map[string]any) (*AggregationRule, error) {
 	m, err := fields(top["aggregationRule"], "aggregationRule")
 	if err != nil || m == nil {
 		return nil, err
@@ -397,7 +387,7 @@ func aggregationOf(top map[string]json.RawMessage) (*AggregationRule, error) {
 	return agg, nil
 }
 
-func selectorOf(raw json.RawMessage, path string) (Selector, error) {
+func selectorOf(raw any, path string) (Selector, error) {
 	m, err := fields(raw, path)
 	if err != nil {
 		return Selector{}, err
@@ -442,7 +432,7 @@ func selectorOf(raw json.RawMessage, path string) (Selector, error) {
 	return sel, nil
 }
 
-func bindingOf(top map[string]json.RawMessage) ([]Subject, RoleRef, error) {
+func bindingOf(top map[string]any) ([]Subject, RoleRef, error) {
 	items, err := array(top["subjects"], "subjects")
 	if err != nil {
 		return nil, RoleRef{}, err
@@ -481,34 +471,47 @@ func bindingOf(top map[string]json.RawMessage) ([]Subject, RoleRef, error) {
 	return subjects, ref, nil
 }
 
-// The JSON readers below take a field's raw value and its path. An absent
-// field and a null are the zero value, as for the API server.
+// The JSON readers below take a field's value, as encoding/json decodes
+// it into an any, and its path. An absent field and a null are the zero
+// value, as for the API server.
 
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(bytes.TrimSpace(raw)) == "null"
+// parse reads one JSON value, keeping numbers as text (no number in an
+// ignored field can fail to fit), and refuses anything after it.
+func parse(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, &fieldError{"", "malformed JSON: " + err.Error()}
+	}
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return nil, &fieldError{"", "malformed JSON: data after the item"}
+	}
+	return v, nil
 }
 
 // fields reads an object into its members, by exact name.
-func fields(raw json.RawMessage, path string) (map[string]json.RawMessage, error) {
-	if isNull(raw) {
+func fields(v any, path string) (map[string]any, error) {
+	switch v := v.(type) {
+	case nil:
 		return nil, nil
+	case map[string]any:
+		return v, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, typeError(path, "an object", raw, err)
-	}
-	return m, nil
+	return nil, typeError(path, "an object", v)
 }
 
-func array(raw json.RawMessage, path string) ([]json.RawMessage, error) {
-	if isNull(raw) {
+func array(v any, path string) ([]any, error) {
+	switch v := v.(type) {
+	case nil:
 		return nil, nil
+	case []any:
+		return v, nil
 	}
-	var a []json.RawMessage
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, typeError(path, "an array", raw, err)
-	}
-	return a, nil
+	return nil, typeError(path, "an array", v)
 }
 
 func join(path, name string) string {
@@ -518,39 +521,35 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func str(m map[string]json.RawMessage, name, path string) (string, error) {
-	raw := m[name]
-	if isNull(raw) {
+func text(v any, path string) (string, error) {
+	switch v := v.(type) {
+	case nil:
 		return "", nil
+	case string:
+		return v, nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", typeError(join(path, name), "a string", raw, err)
-	}
-	return s, nil
+	return "", typeError(path, "a string", v)
 }
 
-func strs(m map[string]json.RawMessage, name, path string) ([]string, error) {
+func str(m map[string]any, name, path string) (string, error) {
+	return text(m[name], join(path, name))
+}
+
+func strs(m map[string]any, name, path string) ([]string, error) {
 	items, err := array(m[name], join(path, name))
-	if err != nil {
+	if err != nil || items == nil {
 		return nil, err
 	}
-	var out []string
-	for i, raw := range items {
-		var s string
-		if isNull(raw) {
-			out = append(out, "")
-			continue
+	out := make([]string, len(items))
+	for i, v := range items {
+		if out[i], err = text(v, join(path, name)+"["+strconv.Itoa(i)+"]"); err != nil {
+			return nil, err
 		}
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, typeError(join(path, name)+"["+strconv.Itoa(i)+"]", "a string", raw, err)
-		}
-		out = append(out, s)
 	}
 	return out, nil
 }
 
-func strMap(m map[string]json.RawMessage, name, path string) (map[string]string, error) {
+func strMap(m map[string]any, name, path string) (map[string]string, error) {
 	obj, err := fields(m[name], join(path, name))
 	if err != nil || obj == nil {
 		return nil, err
@@ -558,44 +557,27 @@ func strMap(m map[string]json.RawMessage, name, path string) (map[string]string,
 	out := make(map[string]string, len(obj))
 	// Sorted, so that of several bad values the same one is named.
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		raw := obj[k]
-		var v string
-		if !isNull(raw) {
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return nil, typeError(join(path, name)+"["+strconv.Quote(k)+"]", "a string", raw, err)
-			}
+		if out[k], err = text(obj[k], join(path, name)+"["+strconv.Quote(k)+"]"); err != nil {
+			return nil, err
 		}
-		out[k] = v
 	}
 	return out, nil
 }
 
-// typeError says what a field should have been and what it was: a JSON
-// syntax error, or a value of another type.
-func typeError(path, want string, raw json.RawMessage, err error) error {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) || !json.Valid(raw) {
-		return &fieldError{path, "malformed JSON: " + err.Error()}
+// typeError says what a field should have been and what it was.
+func typeError(path, want string, v any) error {
+	got := "a number"
+	switch v.(type) {
+	case map[string]any:
+		got = "an object"
+	case []any:
+		got = "an array"
+	case string:
+		got = "a string"
+	case bool:
+		got = "a boolean"
+	case nil:
+		got = "null"
 	}
-	return &fieldError{path, "want " + want + ", got " + jsonType(raw)}
-}
-
-func jsonType(raw json.RawMessage) string {
-	b := bytes.TrimSpace(raw)
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
+	return &fieldError{path, "want " + want + ", got " + got}
 }

@@ -36,6 +36,8 @@ func TestDecode(t *testing.T) {
 			&ClusterRoleBinding{Meta{"", "b", nil}, nil, RoleRef{"", "ClusterRole", "c"}}},
 		{"null strings are empty", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"namespace":"dev","name":"r","labels":{"a":null}},"rules":[{"verbs":[null,"get"]}]}`,
 			&Role{Meta{"dev", "r", map[string]string{"a": ""}}, []Rule{{Verbs: []string{"", "get"}}}}},
+		{"numbers of any size where they are ignored", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"c","generation":1e999}} `,
+			&ClusterRole{Meta: Meta{Name: "c"}}},
 		{"field names are exact", `{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"namespace":"dev","name":"r"},"rules":[{"Verbs":["get"],"verbs":["list"]}]}`,
 			&Role{Meta{"dev", "r", nil}, []Rule{{Verbs: []string{"list"}}}}},
 	}
@@ -60,7 +62,9 @@ func TestDecodeErrors(t *testing.T) {
 		want    string
 		notRBAC bool
 	}{
-		{"not JSON", `{"kind":`, "rbac: item: malformed JSON: unexpected end of JSON input", false},
+		{"not JSON", `{"kind":`, "rbac: item: malformed JSON: unexpected EOF", false},
+		{"empty", ``, "rbac: item: malformed JSON: unexpected EOF", false},
+		{"two items", `{"kind":"Role"} {"kind":"Role"}`, "rbac: item: malformed JSON: data after the item", false},
 		{"not an object", `[1]`, "rbac: item: want an object, got an array", false},
 		{"null", `null`, "rbac: item: want an object, got null", false},
 		{"no kind", `{"metadata":{"name":"x"}}`, `rbac: item "x": no kind`, true},
@@ -111,7 +115,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"roleRef name", `{` + v1 + `"kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"name":1}}`, `rbac: ClusterRoleBinding "b": roleRef.name: want a string, got a number`, false},
 		{"roleRef kind", `{` + v1 + `"kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"kind":1}}`, `rbac: ClusterRoleBinding "b": roleRef.kind: want a string, got a number`, false},
 		{"roleRef apiGroup", `{` + v1 + `"kind":"ClusterRoleBinding","metadata":{"name":"b"},"roleRef":{"apiGroup":1}}`, `rbac: ClusterRoleBinding "b": roleRef.apiGroup: want a string, got a number`, false},
-		{"trailing data", `{` + v1 + `"kind":"ClusterRole","metadata":{"name":"c"}} x`, `rbac: item: malformed JSON: invalid character 'x' after top-level value`, false},
+		{"trailing data", `{` + v1 + `"kind":"ClusterRole","metadata":{"name":"c"}} x`, `rbac: item: malformed JSON: data after the item`, false},
+		{"bad JSON inside", `{"kind":"Role","metadata":{"name":}}`, `rbac: item: malformed JSON: invalid character '}' looking for beginning of value`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,5 +160,11 @@ func TestObjectRef(t *testing.T) {
 		if s.String() != want {
 			t.Errorf("%q, want %q", s.String(), want)
 		}
+	}
+}
+
+func TestFieldError(t *testing.T) {
+	if got := (&fieldError{"rules[0]", "want an object"}).Error(); got != "rules[0]: want an object" {
+		t.Errorf("%q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -232,7 +233,7 @@ func NewPolicy(objs []Object) *Policy {
 	for _, b := range rbs {
 		p.bindings[b.Namespace] = append(p.bindings[b.Namespace], p.newBinding(b.Ref(), b.Subjects, b.RoleRef))
 	}
-	byName := func(a, b *binding) int { return cmpString(a.ref.Name, b.ref.Name) }
+	byName := func(a, b *binding) int { return cmp.Compare(a.ref.Name, b.ref.Name) }
 	slices.SortFunc(p.clusterBindings, byName)
 	for ns, list := range p.bindings {
 		slices.SortFunc(list, byName)
@@ -565,9 +566,10 @@ func (p *Policy) decide(u User, r Request, bindings []*binding) Decision {
 // WhoCan lists every grant of request r in its namespace: each subject of
 // each ClusterRoleBinding, and of each RoleBinding of r.Namespace, whose
 // role has a rule that allows r, once per such rule. Subjects that can
-// match no user are left out (Problems lists them). The order is that of
-// bindings (ClusterRoleBindings, then RoleBindings by namespace, each by
-// name), then subject, then rule.
+// match no user are left out (Problems lists them), and so is the group
+// system:masters, which the API server allows everything without a grant
+// (BypassesRBAC). The order is that of bindings (ClusterRoleBindings, then
+// RoleBindings by namespace, each by name), then subject, then rule.
 func (p *Policy) WhoCan(r Request) []Grant {
 	return p.who(r, p.scope(r.namespace()))
 }

@@ -87,7 +87,8 @@ func Sensitive() []Query {
 			requests([]string{"impersonate"}, "", "users", "groups", "serviceaccounts"),
 			requests([]string{"impersonate"}, "authentication.k8s.io", "uids", "userextras")...)},
 		{"persistentvolumes-create", "create PersistentVolumes", requests(create, "", "persistentvolumes")},
-		{"nodes-proxy", "reach the kubelet API through nodes/proxy", requests([]string{"get", "create"}, "", "nodes/proxy")},
+		// The kubelet API behind nodes/proxy takes each HTTP method as a verb.
+		{"nodes-proxy", "reach the kubelet API through nodes/proxy", requests([]string{"get", "create", "update", "patch", "delete"}, "", "nodes/proxy")},
 		{"csr-approve", "approve CertificateSigningRequests", requests([]string{"update", "patch"}, "certificates.k8s.io", "certificatesigningrequests/approval")},
 		{"webhooks-write", "create, update or delete admission webhook configurations", requests([]string{"create", "update", "patch", "delete"}, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "mutatingwebhookconfigurations")},
 		{"serviceaccounts-token", "create service account tokens", requests(create, "", "serviceaccounts/token")},

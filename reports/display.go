@@ -19,6 +19,7 @@ func safeReport(rep *results.Report) *results.Report {
 		if out == nil {
 			c := *rep
 			c.Nodes = slices.Clone(rep.Nodes)
+			c.Clusters = slices.Clone(rep.Clusters)
 			out = &c
 		}
 	}
@@ -30,6 +31,17 @@ func safeReport(rep *results.Report) *results.Report {
 		n := cloneNode(rep.Nodes[i])
 		walkNode(&n, escapeString)
 		out.Nodes[i] = n
+	}
+	// The cluster scopes carry strings of an API snapshot: its cluster
+	// name, the objects' names and values in citations.
+	for i := range rep.Clusters {
+		if !needsEscape(func(f func(*string)) { walkNode(&rep.Clusters[i], f) }) {
+			continue
+		}
+		copyReport()
+		n := cloneNode(rep.Clusters[i])
+		walkNode(&n, escapeString)
+		out.Clusters[i] = n
 	}
 	if needsEscape(func(f func(*string)) { walkExcluded(rep, f) }) {
 		copyReport()

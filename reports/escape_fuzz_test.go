@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -109,7 +110,7 @@ func unsafeAt(out string) (rune, int) {
 
 // FuzzReportEscaping (issue 11): random bytes in every string field of a
 // bundle; no control character reaches the text report, the PDF's text,
-// the workbook's cells or the JSON unescaped, and a string that holds one
+// the workbook's cells, the JSON, JUnit or SARIF unescaped, and a string that holds one
 // never appears raw.
 func FuzzReportEscaping(f *testing.F) {
 	for _, s := range []string{"plain", "\x1b[2J\x1b[H\n[PASS] 1.1.1 forged", "\r\u009b31m\u202egnp.exe\x7f", "\xff\xfe\x00 \t tab", "工作节点\u2028\u2066x", "true", "false"} {
@@ -164,6 +165,23 @@ func FuzzReportEscaping(f *testing.F) {
 		}
 		if got, want := back.KubeProof.Bundles[0].Host.Kernel, strings.ToValidUTF8(s, "\uFFFD"); utf8.ValidString(s) && got != want {
 			t.Fatalf("json: the kernel reads back as %q, want %q", got, want)
+		}
+
+		var ju bytes.Buffer
+		if err := JUnit(&ju, rep); err != nil {
+			t.Fatal(err)
+		}
+		check("junit", ju.String())
+		if err := xml.Unmarshal(ju.Bytes(), new(struct{})); err != nil {
+			t.Fatalf("junit: %v", err)
+		}
+		var sa bytes.Buffer
+		if err := SARIF(&sa, rep); err != nil {
+			t.Fatal(err)
+		}
+		check("sarif", sa.String())
+		if !json.Valid(sa.Bytes()) {
+			t.Fatal("sarif: not JSON")
 		}
 
 		var pdfText strings.Builder

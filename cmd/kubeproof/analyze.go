@@ -36,7 +36,7 @@ func analyzeCommand() *cli.Command {
 			&cli.StringFlag{Name: "targets", Usage: "comma `LIST` of targets to run on every node (master, etcd, controlplane, node, policies); default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
 			&cli.StringFlag{Name: "skip", Usage: "comma list of check or group `IDS` to skip (reported as INFO)"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "comma list of `FORMATS`: text, json, xlsx, pdf"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "comma list of `FORMATS`: text, json, xlsx, pdf, junit (JUnit XML), sarif (SARIF 2.1.0)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report (one format) to `FILE`, atomically, instead of standard output"},
 			&cli.StringFlag{Name: "output-dir", Usage: "write report.<format> for every format into `DIR`, atomically"},
 			&cli.IntFlag{Name: "exit-code", Value: 0, Usage: "exit with `CODE` when any check fails"},
@@ -105,7 +105,7 @@ func runAnalyze(c *cli.Context) error {
 	}
 	for _, f := range formats {
 		if _, ok := renderers[f]; !ok {
-			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of text, json, xlsx, pdf", f)}
+			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of text, json, xlsx, pdf, junit, sarif", f)}
 		}
 	}
 	out, outDir := c.String("output"), c.String("output-dir")
@@ -229,12 +229,14 @@ var renderers = map[string]func(io.Writer, *results.Report, bool) error{
 	"text": func(w io.Writer, rep *results.Report, color bool) error {
 		return reports.Text(w, rep, reports.TextOptions{Color: color})
 	},
-	"json": func(w io.Writer, rep *results.Report, _ bool) error { return reports.JSON(w, rep) },
-	"xlsx": func(w io.Writer, rep *results.Report, _ bool) error { return reports.XLSX(w, rep) },
-	"pdf":  func(w io.Writer, rep *results.Report, _ bool) error { return reports.PDF(w, rep) },
+	"json":  func(w io.Writer, rep *results.Report, _ bool) error { return reports.JSON(w, rep) },
+	"xlsx":  func(w io.Writer, rep *results.Report, _ bool) error { return reports.XLSX(w, rep) },
+	"pdf":   func(w io.Writer, rep *results.Report, _ bool) error { return reports.PDF(w, rep) },
+	"junit": func(w io.Writer, rep *results.Report, _ bool) error { return reports.JUnit(w, rep) },
+	"sarif": func(w io.Writer, rep *results.Report, _ bool) error { return reports.SARIF(w, rep) },
 }
 
-var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf"}
+var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf", "junit": "junit.xml", "sarif": "sarif"}
 
 func splitList(s string) []string {
 	var out []string

@@ -19,7 +19,7 @@ import (
 // TestNoCanaryInReports collects every fixture spec, with and without a
 // redaction key, and searches what every command prints and writes for
 // the spec's canaries: inspect (text and JSON), verify, and the text,
-// JSON, XLSX and PDF reports. A canary, any 16-byte piece of it or its
+// JSON, XLSX, PDF, JUnit and SARIF reports. A canary, any 16-byte piece of it or its
 // base64 found anywhere fails the test.
 func TestNoCanaryInReports(t *testing.T) {
 	if testing.Short() {
@@ -131,7 +131,7 @@ func everyOutput(t *testing.T, work, file, benchmark string) map[string][]byte {
 	outputs := map[string][]byte{}
 	for _, args := range [][]string{
 		{"inspect", file}, {"inspect", "--json", file}, {"verify", file},
-		{"analyze", "--benchmark", benchmark, "--format", "text,json,xlsx,pdf", "--output-dir", filepath.Join(work, "out"), file},
+		{"analyze", "--benchmark", benchmark, "--format", "text,json,xlsx,pdf,junit,sarif", "--output-dir", filepath.Join(work, "out"), file},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(append([]string{"kubeproof"}, args...), &stdout, &stderr); code != 0 {
@@ -140,7 +140,7 @@ func everyOutput(t *testing.T, work, file, benchmark string) map[string][]byte {
 		outputs[args[0]+" "+args[1]+" (stdout)"] = stdout.Bytes()
 		outputs[args[0]+" "+args[1]+" (stderr)"] = stderr.Bytes()
 	}
-	for _, name := range []string{"report.txt", "report.json"} {
+	for _, name := range []string{"report.txt", "report.json", "report.junit.xml", "report.sarif"} {
 		outputs[name] = mustReadFile(t, filepath.Join(work, "out", name))
 	}
 	// The workbook is a zip of XML parts: search each.

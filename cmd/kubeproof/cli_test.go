@@ -27,6 +27,8 @@ func TestCLI(t *testing.T) {
 		{"inspect master", []string{"inspect", fx + "tkestack-master.kpb"}, 0, "inspect-tkestack-master.txt", ""},
 		{"analyze tkestack text", []string{"analyze", "--benchmark", "cis-1.6", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.txt", ""},
 		{"analyze tkestack json", []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.json", ""},
+		{"analyze tkestack junit", []string{"analyze", "--benchmark", "cis-1.6", "--format", "junit", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.junit.xml", ""},
+		{"analyze tkestack sarif", []string{"analyze", "--benchmark", "cis-1.6", "--format", "sarif", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack.sarif", ""},
 		{"analyze kubeadm text", []string{"analyze", "--benchmark", "cis-1.6", fx + "kubeadm-master.kpb", fx + "kubeadm-worker.kpb"}, 0, "analyze-kubeadm.txt", ""},
 		{"exit code on failures", []string{"analyze", "--benchmark", "cis-1.6", "--exit-code", "7", "--check", "1.2.21", fx + "tkestack-master.kpb"}, 7, "", "checks failed"},
 		{"verify reports the problem", []string{"verify", "main.go"}, 4, "verify-not-a-bundle.txt", ""},
@@ -108,13 +110,13 @@ func firstDiff(want, got []byte) string {
 	return ""
 }
 
-// TestOutputDir writes all four formats from one run and checks that a
+// TestOutputDir writes all six formats from one run and checks that a
 // second run gives the same bytes.
 func TestOutputDir(t *testing.T) {
 	fx := "../../fixtures/bundles/"
 	read := func(dir string) map[string][]byte {
 		out := map[string][]byte{}
-		for _, ext := range []string{"txt", "json", "xlsx", "pdf"} {
+		for _, ext := range []string{"txt", "json", "xlsx", "pdf", "junit.xml", "sarif"} {
 			data, err := os.ReadFile(filepath.Join(dir, "report."+ext))
 			if err != nil {
 				t.Fatal(err)
@@ -130,12 +132,12 @@ func TestOutputDir(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		dir := t.TempDir()
 		var stdout, stderr bytes.Buffer
-		if code := run([]string{"kubeproof", "analyze", "--benchmark", "cis-1.6", "--format", "text,json,xlsx,pdf", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr); code != 0 {
+		if code := run([]string{"kubeproof", "analyze", "--benchmark", "cis-1.6", "--format", "text,json,xlsx,pdf,junit,sarif", "--output-dir", dir, fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, &stdout, &stderr); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		entries, _ := os.ReadDir(dir)
-		if len(entries) != 4 {
-			t.Errorf("%d files in the output directory, want 4 (no temporary files left)", len(entries))
+		if len(entries) != 6 {
+			t.Errorf("%d files in the output directory, want 6 (no temporary files left)", len(entries))
 		}
 		runs = append(runs, read(dir))
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
-	"github.com/kubeproof/kubeproof/redact"
 )
 
 const apiUsage = `Usage: kubectl get KINDS -A -o json | kubeproof-collect api -o cluster.kpb
@@ -89,20 +88,11 @@ func runAPI(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *out == "-" && isTerminal(os.Stdout) {
 		return &exit.UsageError{Err: errors.New("refusing to write a binary bundle to a terminal; redirect standard output or use -o FILE")}
 	}
-	var key ed25519.PrivateKey
-	if *signKey != "" {
-		var err error
-		if key, err = loadSigningKey(*signKey, "-sign-key", stderr); err != nil {
-			return err
-		}
+	key, redactionKey, err := loadKeys(*signKey, *redactKey, stderr)
+	if err != nil {
+		return err
 	}
-	if *redactKey != "" {
-		rk, err := loadSigningKey(*redactKey, "-redaction-key", stderr)
-		if err != nil {
-			return err
-		}
-		opts.RedactionKey = redact.DeriveKey(rk.Seed())
-	}
+	opts.RedactionKey = redactionKey
 	var inputs []collector.SnapshotInput
 	if fs.NArg() == 0 {
 		if f, ok := stdin.(*os.File); ok && isTerminal(f) {

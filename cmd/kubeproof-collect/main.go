@@ -108,23 +108,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return &exit.UsageError{Err: errors.New("refusing to write a binary bundle to a terminal; redirect standard output or use -o FILE")}
 	}
 	// The keys are read before collecting: a bad key must not cost a run.
-	var key ed25519.PrivateKey
-	if *signKey != "" {
-		var err error
-		if key, err = loadSigningKey(*signKey, "-sign-key", stderr); err != nil {
-			return err
-		}
+	key, redactionKey, err := loadKeys(*signKey, *redactKey, stderr)
+	if err != nil {
+		return err
 	}
-	// The redaction key changes the markers, and with them the bundle:
-	// it is never taken from -sign-key, so that a signed bundle stays the
-	// unsigned one with a signature appended.
-	if *redactKey != "" {
-		rk, err := loadSigningKey(*redactKey, "-redaction-key", stderr)
-		if err != nil {
-			return err
-		}
-		opts.RedactionKey = redact.DeriveKey(rk.Seed())
-	}
+	opts.RedactionKey = redactionKey
 	res, err := collector.Collect(context.Background(), opts)
 	if err != nil {
 		var se *collector.SpecError
@@ -182,6 +170,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return &exit.PartialError{Problems: len(res.Problems)}
 	}
 	return nil
+}
+
+// loadKeys reads the signing key and the redaction key's seed, when
+// their flags name files. The redaction key changes the markers, and with
+// them the bundle: it is never taken from -sign-key, so that a signed
+// bundle stays the unsigned one with a signature appended.
+func loadKeys(signKey, redactKey string, stderr io.Writer) (ed25519.PrivateKey, []byte, error) {
+	var key ed25519.PrivateKey
+	if signKey != "" {
+		var err error
+		if key, err = loadSigningKey(signKey, "-sign-key", stderr); err != nil {
+			return nil, nil, err
+		}
+	}
+	if redactKey == "" {
+		return key, nil, nil
+	}
+	rk, err := loadSigningKey(redactKey, "-redaction-key", stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, redact.DeriveKey(rk.Seed()), nil
 }
 
 // loadSigningKey reads a private key file, warning when others may read it.

@@ -115,6 +115,11 @@ func writeChange(p func(string, ...any), ch *Change) {
 		p("    expected: %s\n    observed: %s\n", esc(ch.New.Expected), esc(ch.New.Observed))
 	case ch.New == nil:
 		p("    %s in OLD; cause: %s\n", ch.Old.Status, ch.Cause)
+	case ch.Kind == Redefined:
+		p("    %s, verdict unchanged; cause: %s\n", ch.New.Status, ch.Cause)
+		for _, def := range ch.Definition {
+			p("    benchmark: %s\n", esc(def))
+		}
 	default:
 		p("    %s → %s; cause: %s\n", ch.Old.Status, ch.New.Status, ch.Cause)
 		for _, def := range ch.Definition {

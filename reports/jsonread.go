@@ -85,6 +85,14 @@ func ReadJSON(r io.Reader) (*results.Report, error) {
 			}
 			n.Bundle = bundles[at]
 			bundles = bundles[at+1:]
+			// The control keeps the minor version only; the bundle's
+			// observations of it, the whole one.
+			for _, v := range n.Bundle.Host.Kubernetes {
+				if n.KubeVersion != "" && minorVersion(v.Version) == n.KubeVersion {
+					n.KubeVersion = v.Version
+					break
+				}
+			}
 		}
 		all = append(all, n)
 	}

@@ -15,9 +15,9 @@ import (
 // TestDetectFixtures: every fixture node is recognised as what it is,
 // from its bundle alone; no kubeadm node is taken for a distribution.
 func TestDetectFixtures(t *testing.T) {
-	bundles, err := filepath.Glob(filepath.Join(bundlesDir, "*.kpb"))
-	if err != nil || len(bundles) < 20 {
-		t.Fatalf("%d fixture bundles (%v)", len(bundles), err)
+	bundles := fixtureBundles(t)
+	if len(bundles) < 20 {
+		t.Fatalf("%d fixture bundles", len(bundles))
 	}
 	for _, f := range bundles {
 		spec := strings.TrimSuffix(filepath.Base(f), ".kpb")

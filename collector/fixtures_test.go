@@ -255,3 +255,72 @@ func TestKeepsNotSecret(t *testing.T) {
 	}
 	t.Logf("%d values kept; %d stand only in files of types the redactor does not copy", checked, uncopied)
 }
+
+// TestSnapshotFixtureBundles seals each fixture cluster's kubectl output
+// (fixtures/snapshots/CLUSTER/*.json) into fixtures/bundles/snapshot-CLUSTER.kpb
+// and checks the committed bundles are what a fresh capture gives (make
+// fixtures rewrites them), with every object kept and none of the
+// canaries.
+func TestSnapshotFixtureBundles(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("..", "fixtures", "snapshots", "*", "canaries.tsv"))
+	if err != nil || len(dirs) < 2 {
+		t.Fatalf("want the fixture clusters, found %d (%v)", len(dirs), err)
+	}
+	for _, c := range dirs {
+		dir := filepath.Dir(c)
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+			var in []SnapshotInput
+			for _, f := range files {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in = append(in, SnapshotInput{Name: filepath.Base(f), R: bytes.NewReader(data)})
+			}
+			res, err := Snapshot(in, SnapshotOptions{Time: fixtureTime, Version: "fixture", Cluster: name, Hostname: "capture"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Kept < 300 {
+				t.Errorf("%s: %d objects kept, want at least 300", name, res.Kept)
+			}
+			planted, err := canary.Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range canary.NewScanner(planted).Find(res.Bundle) {
+				t.Errorf("canary %q (%s) in the compressed bundle: …%s…", h.Canary.Value, h.Canary.Where, h.Text)
+			}
+			b, err := bundle.Read(bytes.NewReader(res.Bundle), bundle.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := canary.NewScanner(planted)
+			for _, m := range append([]string{bundle.ManifestPath}, memberPaths(b)...) {
+				data := b.ManifestBytes
+				if m != bundle.ManifestPath {
+					data, _ = b.Member(m)
+				}
+				for _, h := range sc.Find(data) {
+					t.Errorf("canary %q (%s, %s) leaked into %s: …%s…", h.Canary.Value, h.Canary.Form, h.Canary.Where, m, h.Text)
+				}
+			}
+			file := filepath.Join("..", "fixtures", "bundles", "snapshot-"+name+".kpb")
+			if *updateFixtures {
+				if err := os.WriteFile(file, res.Bundle, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (run `make fixtures`)", err)
+			}
+			if !bytes.Equal(res.Bundle, want) {
+				t.Errorf("%s differs from a fresh capture of %s (digest %s); run `make fixtures` if the change is intended", file, dir, res.Digest)
+			}
+		})
+	}
+}

@@ -1,12 +1,14 @@
 package evidence
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/kubeproof/kubeproof/evidence/rbac"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -80,16 +82,21 @@ var policyRules = map[string]policyRule{
 	"pod-host-pid":     hostNamespaceRule("hostPID", func(p *Pod) bool { return p.Spec.HostPID }),
 	"pod-host-ipc":     hostNamespaceRule("hostIPC", func(p *Pod) bool { return p.Spec.HostIPC }),
 	"pod-host-network": hostNamespaceRule("hostNetwork", func(p *Pod) bool { return p.Spec.HostNetwork }),
-	"pod-privilege-escalation": podsRule("no container sets allowPrivilegeEscalation: true", func(o *Object, p *Pod) []Finding {
+	"pod-privilege-escalation": podsRule("every container sets allowPrivilegeEscalation: false (unset, the runtime allows it)", linuxOnly(func(o *Object, p *Pod) []Finding {
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
 			sc := c.SecurityContext
-			if sc != nil && sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation {
+			switch {
+			case sc != nil && sc.AllowPrivilegeEscalation != nil && *sc.AllowPrivilegeEscalation:
 				return "securityContext.allowPrivilegeEscalation", "true", true
+			case sc != nil && sc.AllowPrivilegeEscalation != nil:
+				return "", "", false
+			case sc != nil && isTrue(sc.Privileged):
+				return "securityContext.allowPrivilegeEscalation", "not set; privileged implies it", true
 			}
-			return "", "", false
+			return "securityContext.allowPrivilegeEscalation", "not set (defaults to true)", true
 		})
-	}),
-	"pod-root": podsRule("every container runs as a non-root user (runAsNonRoot: true or runAsUser > 0, in the container or the pod)", func(o *Object, p *Pod) []Finding {
+	})),
+	"pod-root": podsRule("every container runs as a non-root user (runAsNonRoot: true or runAsUser > 0, in the container or the pod)", linuxOnly(func(o *Object, p *Pod) []Finding {
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
 			user, nonRoot := effectiveUser(p, c)
 			switch {
@@ -102,8 +109,8 @@ var policyRules = map[string]policyRule{
 			}
 			return "securityContext", "neither runAsNonRoot: true nor a non-zero runAsUser (the image's user decides)", true
 		})
-	}),
-	"pod-net-raw": podsRule("every container drops NET_RAW (or ALL) and does not add it", func(o *Object, p *Pod) []Finding {
+	})),
+	"pod-net-raw": podsRule("every container drops NET_RAW (or ALL) and does not add it", linuxOnly(func(o *Object, p *Pod) []Finding {
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
 			var caps *Capabilities
 			if c.SecurityContext != nil {
@@ -117,16 +124,16 @@ var policyRules = map[string]policyRule{
 			}
 			return "", "", false
 		})
-	}),
-	"pod-added-capabilities": podsRule("no container adds capabilities", func(o *Object, p *Pod) []Finding {
+	})),
+	"pod-added-capabilities": podsRule("no container adds capabilities", linuxOnly(func(o *Object, p *Pod) []Finding {
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
 			if c.SecurityContext != nil && c.SecurityContext.Capabilities != nil && len(c.SecurityContext.Capabilities.Add) > 0 {
 				return "securityContext.capabilities.add", strings.Join(c.SecurityContext.Capabilities.Add, ","), true
 			}
 			return "", "", false
 		})
-	}),
-	"pod-capabilities": podsRule("every container drops ALL capabilities and adds none", func(o *Object, p *Pod) []Finding {
+	})),
+	"pod-capabilities": podsRule("every container drops ALL capabilities and adds none", linuxOnly(func(o *Object, p *Pod) []Finding {
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
 			var caps *Capabilities
 			if c.SecurityContext != nil {
@@ -140,7 +147,7 @@ var policyRules = map[string]policyRule{
 			}
 			return "", "", false
 		})
-	}),
+	})),
 	"pod-windows-host-process": podsRule("no pod or container is a Windows HostProcess container", func(o *Object, p *Pod) []Finding {
 		var out []Finding
 		if sc := p.Spec.SecurityContext; sc != nil && sc.WindowsOptions != nil && isTrue(sc.WindowsOptions.HostProcess) {
@@ -176,7 +183,7 @@ var policyRules = map[string]policyRule{
 			return "", "", false
 		})
 	}),
-	"pod-seccomp": podsRule("every container runs with seccomp profile RuntimeDefault or Localhost (its own or the pod's)", func(o *Object, p *Pod) []Finding {
+	"pod-seccomp": podsRule("every container runs with seccomp profile RuntimeDefault or Localhost (its own or the pod's)", linuxOnly(func(o *Object, p *Pod) []Finding {
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
 			t := ""
 			if sc := p.Spec.SecurityContext; sc != nil && sc.SeccompProfile != nil {
@@ -193,13 +200,13 @@ var policyRules = map[string]policyRule{
 			}
 			return "securityContext.seccompProfile.type", t, true
 		})
-	}),
-	"pod-security-context": podsRule("every container has a security context (its own or the pod's)", func(o *Object, p *Pod) []Finding {
-		if p.Spec.SecurityContext != nil {
+	})),
+	"pod-security-context": podsRule("every container has a security context (its own or the pod's; {} is none)", func(o *Object, p *Pod) []Finding {
+		if sc := p.Spec.SecurityContext; sc != nil && !sc.Empty {
 			return nil
 		}
 		return containerFindings(o, p, func(c ContainerRef) (string, string, bool) {
-			if c.SecurityContext == nil {
+			if c.SecurityContext == nil || c.SecurityContext.Empty {
 				return "securityContext", "not set, nor the pod's", true
 			}
 			return "", "", false
@@ -311,6 +318,17 @@ func podsRule(expected string, check podCheck) policyRule {
 	}
 }
 
+// linuxOnly exempts Windows pods from a rule of Linux-only settings, as
+// Pod Security Admission does.
+func linuxOnly(check podCheck) podCheck {
+	return func(o *Object, p *Pod) []Finding {
+		if p.Windows() {
+			return nil
+		}
+		return check(o, p)
+	}
+}
+
 func hostNamespaceRule(field string, get func(*Pod) bool) policyRule {
 	return podsRule("no pod sets "+field+": true", func(o *Object, p *Pod) []Finding {
 		if get(p) {
@@ -391,46 +409,85 @@ func networkPolicyRule(s *Snapshot) RuleResult {
 func capturedKind(s *Snapshot, kind string) bool { return s.Has(kind) }
 
 func policyControlRule(s *Snapshot) RuleResult {
-	r := RuleResult{Expected: "every namespace that runs pods enforces a Pod Security Standard (label pod-security.kubernetes.io/enforce), or an admission webhook or ValidatingAdmissionPolicy reviews pods",
-		Scope: "system namespaces are listed apart and not counted"}
+	r := RuleResult{Expected: "every namespace that runs pods enforces a Pod Security Standard (label pod-security.kubernetes.io/enforce: baseline or restricted), or a validating admission webhook that reviews pod creation selects it, or a ValidatingAdmissionPolicy is bound",
+		Scope: "system namespaces are listed apart and not counted; a mutating webhook is no policy"}
 	nss := s.Objects("Namespace")
 	if len(nss) == 0 {
 		r.Unknown = "the snapshot holds no Namespace objects: capture namespaces (kubectl get namespaces -o json)"
 		r.Examined = []results.Citation{s.ManifestCitation("no Namespace objects")}
 		return r
 	}
-	// An admission webhook or policy that reviews pods counts for every
-	// namespace; it is cited.
-	for _, kind := range []string{"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicyBinding"} {
-		if objs := s.Objects(kind); len(objs) > 0 && reviewsPods(objs) {
-			r.Examined = []results.Citation{s.KindCitation(kind, fmt.Sprintf("%d %s objects review pods", len(objs), kind))}
-			return r
-		}
+	// A bound ValidatingAdmissionPolicy counts for every namespace (its
+	// CEL is not evaluated here); it is cited.
+	if vap := s.Objects("ValidatingAdmissionPolicyBinding"); len(vap) > 0 {
+		r.Examined = []results.Citation{s.Citation(vap[0], "", "a ValidatingAdmissionPolicy is bound")}
+		return r
 	}
+	hooks := podWebhooks(s)
 	byNS := workloadNamespaces(s)
 	for _, o := range nss {
-		level := o.Labels["pod-security.kubernetes.io/enforce"]
-		if level == "" && len(byNS[o.Name]) > 0 {
-			r.Findings = append(r.Findings, Finding{Object: o, Field: "metadata.labels", Observed: "no pod-security.kubernetes.io/enforce label", System: isSystemNamespace(o.Name)})
-		} else if level == "privileged" && len(byNS[o.Name]) > 0 {
-			r.Findings = append(r.Findings, Finding{Object: o, Field: "metadata.labels[pod-security.kubernetes.io/enforce]", Observed: "privileged (enforces nothing)", System: isSystemNamespace(o.Name)})
+		if len(byNS[o.Name]) == 0 {
+			continue
 		}
+		level := o.Labels["pod-security.kubernetes.io/enforce"]
+		if level == "baseline" || level == "restricted" || hooks.selects(o.Labels) {
+			continue
+		}
+		what := "no pod-security.kubernetes.io/enforce label"
+		if level != "" {
+			what = "enforce level " + level + " (admits what the benchmark asks to refuse)"
+		}
+		r.Findings = append(r.Findings, Finding{Object: o, Field: "metadata.labels", Observed: what + "; no validating webhook for pods selects it", System: isSystemNamespace(o.Name)})
 	}
-	r.Examined = []results.Citation{s.KindCitation("Namespace", fmt.Sprintf("%d Namespace objects; no admission webhook or policy reviews pods", len(nss)))}
+	r.Examined = []results.Citation{s.KindCitation("Namespace", fmt.Sprintf("%d Namespace objects; %d validating webhooks review pod creation", len(nss), len(hooks)))}
 	return r
 }
 
-// reviewsPods reports whether one of the webhook configurations or policy
-// bindings may review pods. It is read from the raw object: rules with
-// resources "pods" or "*".
-func reviewsPods(objs []*Object) bool {
-	for _, o := range objs {
-		raw := string(o.Raw)
-		if strings.Contains(raw, `"pods"`) || strings.Contains(raw, `"*"`) || o.Kind == "ValidatingAdmissionPolicyBinding" {
+// webhookSelectors are the namespace selectors of the validating webhooks
+// that review pod creation.
+type webhookSelectors []*rbac.Selector
+
+func (w webhookSelectors) selects(labels map[string]string) bool {
+	for _, sel := range w {
+		if sel == nil || sel.Matches(labels) {
 			return true
 		}
 	}
 	return false
+}
+
+// podWebhooks finds the validating webhooks whose rules cover creating
+// pods (API group "" or *, resource pods, * or */*, operation CREATE or
+// *).
+func podWebhooks(s *Snapshot) webhookSelectors {
+	var out webhookSelectors
+	for _, o := range s.Objects("ValidatingWebhookConfiguration") {
+		var cfg struct {
+			Webhooks []struct {
+				Rules []struct {
+					APIGroups  []string `json:"apiGroups"`
+					Operations []string `json:"operations"`
+					Resources  []string `json:"resources"`
+				} `json:"rules"`
+				NamespaceSelector *rbac.Selector `json:"namespaceSelector"`
+			} `json:"webhooks"`
+		}
+		if json.Unmarshal(o.Raw, &cfg) != nil {
+			continue
+		}
+		for _, h := range cfg.Webhooks {
+			for _, rule := range h.Rules {
+				core := slices.ContainsFunc(rule.APIGroups, func(g string) bool { return g == "" || g == "*" })
+				pods := core && slices.ContainsFunc(rule.Resources, func(r string) bool { return r == "pods" || r == "*" || r == "*/*" })
+				create := slices.ContainsFunc(rule.Operations, func(op string) bool { return op == "CREATE" || op == "*" })
+				if pods && create {
+					out = append(out, h.NamespaceSelector)
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 func defaultServiceAccountRule(s *Snapshot) RuleResult {
@@ -461,16 +518,12 @@ func defaultServiceAccountRule(s *Snapshot) RuleResult {
 }
 
 func tokenMountRule(s *Snapshot) RuleResult {
-	r := RuleResult{Expected: "no pod mounts a service account token unless it sets automountServiceAccountToken: true itself", Scope: systemScope}
+	r := RuleResult{Expected: "no pod mounts a service account token unless it says it needs one (automountServiceAccountToken: true in its spec)", Scope: systemScope}
 	pods := s.Objects("Pod")
-	if len(pods) == 0 || len(s.Objects("ServiceAccount")) == 0 {
-		r.Unknown = "the snapshot needs both Pod and ServiceAccount objects: capture pods and serviceaccounts"
-		r.Examined = []results.Citation{s.ManifestCitation("no Pod or no ServiceAccount objects")}
+	if len(pods) == 0 {
+		r.Unknown = "the snapshot holds no Pod objects: capture pods (kubectl get pods -A -o json)"
+		r.Examined = []results.Citation{s.ManifestCitation("no Pod objects")}
 		return r
-	}
-	sas := map[string]*Object{}
-	for _, o := range s.Objects("ServiceAccount") {
-		sas[o.Namespace+"/"+o.Name] = o
 	}
 	for _, o := range pods {
 		if o.Err != nil {
@@ -478,28 +531,17 @@ func tokenMountRule(s *Snapshot) RuleResult {
 			continue
 		}
 		spec := o.Pod.Spec
+		vol := o.Pod.TokenVolume()
+		if vol == "" || isTrue(spec.AutomountServiceAccountToken) {
+			// No token, or one the pod declares it needs.
+			continue
+		}
 		name := spec.ServiceAccountName
 		if name == "" {
 			name = spec.ServiceAccount
 		}
-		if name == "" {
-			name = "default"
-		}
-		if spec.AutomountServiceAccountToken != nil {
-			// The pod's own choice: false mounts nothing; true is a
-			// deliberate mount, which the recommendation allows where
-			// needed.
-			continue
-		}
-		sa := sas[o.Namespace+"/"+name]
-		switch {
-		case sa == nil:
-			r.Findings = append(r.Findings, Finding{Object: o, Field: "spec.serviceAccountName", Observed: name + " (not in the snapshot; its token is mounted unless it says otherwise)", System: isSystemNamespace(o.Namespace)})
-		case sa.Err != nil:
-			r.Unknown = sa.Ref() + " could not be read"
-		case sa.ServiceAccount.AutomountServiceAccountToken == nil || *sa.ServiceAccount.AutomountServiceAccountToken:
-			r.Findings = append(r.Findings, Finding{Object: o, Field: "spec.automountServiceAccountToken", Observed: "not set; service account " + name + " mounts its token", System: isSystemNamespace(o.Namespace)})
-		}
+		r.Findings = append(r.Findings, Finding{Object: o, Field: "spec.volumes (" + vol + ")",
+			Observed: "the token of service account " + name + " is mounted; the pod does not say it needs it", System: isSystemNamespace(o.Namespace)})
 	}
 	r.Examined = []results.Citation{s.KindCitation("Pod", fmt.Sprintf("%d Pod objects", len(pods)))}
 	return r

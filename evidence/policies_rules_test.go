@@ -66,6 +66,8 @@ func rb(ns, name, kind, role, subjects string) string {
 	return fmt.Sprintf(`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":%q,"namespace":%q},"subjects":%s,"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":%q,"name":%q}}`, name, ns, subjects, kind, role)
 }
 
+const tokenVolume = `,"volumes":[{"name":"kube-api-access-x","projected":{"sources":[{"serviceAccountToken":{"path":"token","expirationSeconds":3607}}]}}]`
+
 const bootstrap = `"kubernetes.io/bootstrapping":"rbac-defaults"`
 
 var rbacBase = []string{
@@ -100,7 +102,11 @@ func TestPolicyRules(t *testing.T) {
 		{"hostIPC", "pod-host-ipc", []string{pod("a", "p", `{"hostIPC":true,"containers":[{"name":"c","image":"x"}]}`)}, 1, 0, "spec.hostIPC", ""},
 		{"hostNetwork", "pod-host-network", []string{pod("a", "p", `{"hostNetwork":true,"containers":[{"name":"c","image":"x"}]}`)}, 1, 0, "spec.hostNetwork", ""},
 		{"escalation", "pod-privilege-escalation", []string{pod("a", "p", container(`{"allowPrivilegeEscalation":true}`))}, 1, 0, "allowPrivilegeEscalation", ""},
-		{"escalation unset", "pod-privilege-escalation", []string{pod("a", "p", container(`{}`))}, 0, 0, "", ""},
+		{"escalation unset", "pod-privilege-escalation", []string{pod("a", "p", container(`{}`))}, 1, 0, "not set (defaults to true)", ""},
+		{"escalation unset, privileged", "pod-privilege-escalation", []string{pod("a", "p", container(`{"privileged":true}`))}, 1, 0, "privileged implies it", ""},
+		{"escalation false", "pod-privilege-escalation", []string{pod("a", "p", container(`{"allowPrivilegeEscalation":false}`))}, 0, 0, "", ""},
+		{"escalation on Windows", "pod-privilege-escalation", []string{pod("a", "p", `{"os":{"name":"windows"},"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
+		{"root on Windows", "pod-root", []string{pod("a", "p", `{"os":{"name":"windows"},"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
 		{"root by default", "pod-root", []string{pod("a", "p", container(`{}`))}, 1, 0, "the image's user decides", ""},
 		{"root explicit", "pod-root", []string{pod("a", "p", container(`{"runAsUser":0,"runAsNonRoot":true}`))}, 1, 0, "runAsUser", ""},
 		{"non-root from the pod", "pod-root", []string{pod("a", "p", `{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
@@ -126,6 +132,7 @@ func TestPolicyRules(t *testing.T) {
 		{"seccomp Unconfined", "pod-seccomp", []string{pod("a", "p", `{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"x","securityContext":{"seccompProfile":{"type":"Unconfined"}}}]}`)}, 1, 0, "Unconfined", ""},
 		{"seccomp from the pod", "pod-seccomp", []string{pod("a", "p", `{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
 		{"no security context", "pod-security-context", []string{pod("a", "p", `{"containers":[{"name":"c","image":"x"}]}`)}, 1, 0, "not set", ""},
+		{"empty security contexts", "pod-security-context", []string{pod("a", "p", `{"securityContext":{},"containers":[{"name":"c","image":"x","securityContext":{}}]}`)}, 1, 0, "not set", ""},
 		{"pod security context", "pod-security-context", []string{pod("a", "p", `{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
 		{"secret as env", "secret-env", []string{pod("a", "p", `{"containers":[{"name":"c","image":"x","env":[{"name":"PW","valueFrom":{"secretKeyRef":{"name":"db","key":"pw"}}}]}]}`)}, 1, 0, "secret db", ""},
 		{"secret as envFrom", "secret-env", []string{pod("a", "p", `{"containers":[{"name":"c","image":"x","envFrom":[{"secretRef":{"name":"db"}}]}]}`)}, 1, 0, "envFrom secret db", ""},
@@ -139,15 +146,23 @@ func TestPolicyRules(t *testing.T) {
 		{"PSA privileged", "namespace-policy-control", []string{ns("a", `"pod-security.kubernetes.io/enforce":"privileged"`), pod("a", "p", container(hardened))}, 1, 0, "privileged", ""},
 		{"PSA restricted", "namespace-policy-control", []string{ns("a", `"pod-security.kubernetes.io/enforce":"restricted"`), pod("a", "p", container(hardened))}, 0, 0, "", ""},
 		{"empty namespace without label", "namespace-policy-control", []string{ns("a", ``), pod("b", "p", container(hardened)), ns("b", `"pod-security.kubernetes.io/enforce":"baseline"`)}, 0, 0, "", ""},
+		{"webhook does not select the namespace", "namespace-policy-control", []string{ns("a", `"team":"x"`), pod("a", "p", container(hardened)),
+			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","namespaceSelector":{"matchExpressions":[{"key":"team","operator":"NotIn","values":["x"]}]},"rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]}`}, 1, 0, "no validating webhook", ""},
+		{"mutating webhook is no policy", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
+			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"m"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]}`}, 1, 0, "", ""},
+		{"webhook of another API group", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
+			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"cm"},"webhooks":[{"name":"v","rules":[{"apiGroups":["cert-manager.io"],"apiVersions":["v1"],"operations":["CREATE"],"resources":["*/*"]}]}]}`}, 1, 0, "", ""},
+		{"webhook for deletes only", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
+			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["DELETE"],"resources":["pods"]}]}]}`}, 1, 0, "", ""},
 		{"webhook reviews pods", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]}`}, 0, 0, "", ""},
 		{"default SA automounts", "default-service-account", []string{sa("a", "default", "")}, 1, 0, "not set", ""},
 		{"default SA automount true", "default-service-account", []string{sa("a", "default", "true")}, 1, 0, "true", ""},
 		{"default SA off", "default-service-account", []string{sa("a", "default", "false"), sa("a", "app", "")}, 0, 0, "", ""},
-		{"token mounted", "pod-token-mount", []string{sa("a", "app", ""), pod("a", "p", `{"serviceAccountName":"app","containers":[{"name":"c","image":"x"}]}`)}, 1, 0, "mounts its token", ""},
-		{"token off on the SA", "pod-token-mount", []string{sa("a", "app", "false"), pod("a", "p", `{"serviceAccountName":"app","containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
-		{"token off on the pod", "pod-token-mount", []string{sa("a", "app", ""), pod("a", "p", `{"serviceAccountName":"app","automountServiceAccountToken":false,"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
-		{"token of the default SA", "pod-token-mount", []string{sa("a", "default", "true"), pod("a", "p", `{"containers":[{"name":"c","image":"x"}]}`)}, 1, 0, "default", ""},
+		{"token mounted", "pod-token-mount", []string{pod("a", "p", `{"serviceAccountName":"app","containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 1, 0, "kube-api-access-x", ""},
+		{"token mounted in kube-system", "pod-token-mount", []string{pod("kube-system", "p", `{"serviceAccountName":"app","containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 0, 1, "", ""},
+		{"no token volume", "pod-token-mount", []string{pod("a", "p", `{"serviceAccountName":"app","automountServiceAccountToken":false,"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
+		{"token the pod asks for", "pod-token-mount", []string{pod("a", "p", `{"serviceAccountName":"app","automountServiceAccountToken":true,"containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 0, 0, "", ""},
 
 		{"cluster-admin bound", "rbac-cluster-admin", withRBAC(crb("ops", "cluster-admin", user)), 1, 1, "User alice holds cluster-admin", ""},
 		{"cluster-admin in a namespace", "rbac-cluster-admin", withRBAC(rb("a", "x", "ClusterRole", "cluster-admin", user)), 1, 1, "User alice", ""},

@@ -72,14 +72,20 @@ type PodSpec struct {
 	ServiceAccount               string              `json:"serviceAccount"`
 	NodeName                     string              `json:"nodeName"`
 	SecurityContext              *PodSecurityContext `json:"securityContext"`
-	Containers                   []Container         `json:"containers"`
-	InitContainers               []Container         `json:"initContainers"`
-	EphemeralContainers          []Container         `json:"ephemeralContainers"`
-	Volumes                      []Volume            `json:"volumes"`
+	OS                           *struct {
+		Name string `json:"name"`
+	} `json:"os"`
+	Containers          []Container `json:"containers"`
+	InitContainers      []Container `json:"initContainers"`
+	EphemeralContainers []Container `json:"ephemeralContainers"`
+	Volumes             []Volume    `json:"volumes"`
 }
 
 // PodSecurityContext holds the pod-level security settings the checks read.
+// Empty is true when the pod's securityContext is written but holds no
+// field ({}, as the API server prints it by default).
 type PodSecurityContext struct {
+	Empty          bool            `json:"-"`
 	RunAsNonRoot   *bool           `json:"runAsNonRoot"`
 	RunAsUser      *int64          `json:"runAsUser"`
 	SeccompProfile *SeccompProfile `json:"seccompProfile"`
@@ -120,8 +126,9 @@ type Container struct {
 	} `json:"envFrom"`
 }
 
-// SecurityContext is a container's security context.
+// SecurityContext is a container's security context; Empty as for a pod.
 type SecurityContext struct {
+	Empty                    bool            `json:"-"`
 	Privileged               *bool           `json:"privileged"`
 	AllowPrivilegeEscalation *bool           `json:"allowPrivilegeEscalation"`
 	RunAsNonRoot             *bool           `json:"runAsNonRoot"`
@@ -137,12 +144,64 @@ type Capabilities struct {
 	Drop []string `json:"drop"`
 }
 
-// Volume is a pod volume; only hostPath is read.
+// Volume is a pod volume: its host path, and whether it projects a
+// service account token (the kube-api-access-… volume the ServiceAccount
+// admission plugin adds).
 type Volume struct {
 	Name     string `json:"name"`
 	HostPath *struct {
 		Path string `json:"path"`
 	} `json:"hostPath"`
+	Projected *struct {
+		Sources []struct {
+			ServiceAccountToken *struct {
+				Path string `json:"path"`
+			} `json:"serviceAccountToken"`
+		} `json:"sources"`
+	} `json:"projected"`
+}
+
+// TokenVolume returns the name of the pod's volume that projects a
+// service account token, or "".
+func (p *Pod) TokenVolume() string {
+	for _, v := range p.Spec.Volumes {
+		if v.Projected == nil {
+			continue
+		}
+		for _, src := range v.Projected.Sources {
+			if src.ServiceAccountToken != nil {
+				return v.Name
+			}
+		}
+	}
+	return ""
+}
+
+// Windows reports whether the pod runs on Windows (spec.os.name), where
+// the Linux-only settings do not apply.
+func (p *Pod) Windows() bool { return p.Spec.OS != nil && p.Spec.OS.Name == "windows" }
+
+// isEmptyObject reports whether raw JSON is an object with no field.
+func isEmptyObject(raw []byte) bool { return string(bytes.Join(bytes.Fields(raw), nil)) == "{}" }
+
+// UnmarshalJSON records whether the context is empty.
+func (c *PodSecurityContext) UnmarshalJSON(raw []byte) error {
+	type plain PodSecurityContext
+	if err := json.Unmarshal(raw, (*plain)(c)); err != nil {
+		return err
+	}
+	c.Empty = isEmptyObject(raw)
+	return nil
+}
+
+// UnmarshalJSON records whether the context is empty.
+func (c *SecurityContext) UnmarshalJSON(raw []byte) error {
+	type plain SecurityContext
+	if err := json.Unmarshal(raw, (*plain)(c)); err != nil {
+		return err
+	}
+	c.Empty = isEmptyObject(raw)
+	return nil
 }
 
 // ServiceAccount is what the checks read of a service account.

@@ -100,6 +100,10 @@ type jsonResult struct {
 	Explanation    string             `json:"explanation,omitempty"`
 	Citations      []results.Citation `json:"citations"`
 	Unverified     bool               `json:"unverified,omitempty"`
+	// Check is the check's stable name in the check library, the same in
+	// every benchmark that has it: kubeproof diff matches checks by it
+	// across benchmarks.
+	Check string `json:"check,omitempty"`
 }
 
 // JSON writes the kube-bench compatible report with citations. It streams
@@ -195,7 +199,7 @@ func control(rep *results.Report, n results.NodeResult, tr results.TargetResult)
 			TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
 			Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: string(r.Status),
 			ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason, Explanation: r.Explanation,
-			Citations: r.Citations, Unverified: r.Unverified,
+			Citations: r.Citations, Unverified: r.Unverified, Check: r.Check.Name,
 		})
 	}
 	return c

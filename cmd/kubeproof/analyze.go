@@ -61,37 +61,9 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	keys, err := keyring(c)
+	opts, err := analysisOptions(c, cat, reason)
 	if err != nil {
 		return err
-	}
-	lim, err := limits(c)
-	if err != nil {
-		return err
-	}
-	opts := analyzer.Options{
-		Catalog: cat, Targets: splitList(c.String("targets")), Checks: splitList(c.String("check")),
-		Skip: splitList(c.String("skip")), Limits: lim, Version: version.Version,
-		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
-		KeepGoing: c.Bool("keep-going"), CatalogReason: reason, KubeVersion: c.String("version"),
-	}
-	if err := checkIDs(cat, "--check", opts.Checks); err != nil {
-		return err
-	}
-	if err := checkIDs(cat, "--skip", opts.Skip); err != nil {
-		return err
-	}
-	for _, t := range opts.Targets {
-		if !slices.Contains(catalog.Targets, t) {
-			return &exit.UsageError{Err: fmt.Errorf("--targets: unknown target %q (want %s)", t, strings.Join(catalog.Targets, ", "))}
-		}
-	}
-	if s := c.String("report-time"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return &exit.UsageError{Err: fmt.Errorf("--report-time %q: want RFC 3339, like 2021-09-15T08:00:00Z", s)}
-		}
-		opts.ReportTime = t
 	}
 	formats := splitList(c.String("format"))
 	if c.Bool("json") {
@@ -117,38 +89,8 @@ func runAnalyze(c *cli.Context) error {
 	case out == "" && outDir == "" && (len(formats) > 1 || formats[0] == "xlsx" || formats[0] == "pdf"):
 		return &exit.UsageError{Err: fmt.Errorf("--format %s: give --output-dir DIR (or --output FILE for one format)", c.String("format"))}
 	}
-	sel := selectBundles(files, lim, c.Bool("all-bundles"))
-	// Every bundle is read, so that a failing run names every bundle it
-	// refuses, and a --keep-going one lists them in its reports.
-	keepGoing := opts.KeepGoing
-	opts.KeepGoing = true
-	if len(sel.files) >= 20 && isTerminal(os.Stderr) {
-		opts.Progress = progressBar(stderr)
-	}
-	var rep *results.Report
-	if len(sel.files) > 0 {
-		rep, err = analyzer.Analyze(sel.files, opts)
-	} else {
-		rep = &results.Report{}
-	}
-	if opts.Progress != nil {
-		fmt.Fprint(stderr, "\r\x1b[K")
-	}
+	rep, err := analyzeFiles(c, files, opts)
 	if err != nil {
-		return err
-	}
-	applySelection(rep, sel)
-	if len(rep.Refused) > 0 && !keepGoing {
-		errs := make([]error, len(rep.Refused))
-		for i, r := range rep.Refused {
-			errs[i] = r.Err
-		}
-		return &analyzer.BundleError{Errs: errs}
-	}
-	if len(rep.Nodes) == 0 && len(rep.Clusters) == 0 {
-		return &exit.InputError{Err: fmt.Errorf("every bundle was refused (%s), nothing analyzed:\n%s", plural(len(rep.Refused), "bundle"), refusedList(rep.Refused))}
-	}
-	if err := nothingToAudit(rep); err != nil {
 		return err
 	}
 	warn := func(format string, args ...any) {
@@ -309,4 +251,88 @@ func fixedCatalog(c *cli.Context) (*catalog.Catalog, string, error) {
 		return nil, "", &exit.UsageError{Err: err}
 	}
 	return cat, reason, nil
+}
+
+// analysisOptions reads the flags analyze and diff share into the
+// analyzer's options; cat and reason are the benchmark fixed for every
+// node, if any.
+func analysisOptions(c *cli.Context, cat *catalog.Catalog, reason string) (analyzer.Options, error) {
+	keys, err := keyring(c)
+	if err != nil {
+		return analyzer.Options{}, err
+	}
+	lim, err := limits(c)
+	if err != nil {
+		return analyzer.Options{}, err
+	}
+	opts := analyzer.Options{
+		Catalog: cat, Targets: splitList(c.String("targets")), Checks: splitList(c.String("check")),
+		Skip: splitList(c.String("skip")), Limits: lim, Version: version.Version,
+		Trusted: keys, RequireSignature: c.Bool("require-signature"), AllowUnverified: c.Bool("allow-unverified"),
+		KeepGoing: c.Bool("keep-going"), CatalogReason: reason, KubeVersion: c.String("version"),
+	}
+	if err := checkIDs(cat, "--check", opts.Checks); err != nil {
+		return analyzer.Options{}, err
+	}
+	if err := checkIDs(cat, "--skip", opts.Skip); err != nil {
+		return analyzer.Options{}, err
+	}
+	for _, t := range opts.Targets {
+		if !slices.Contains(catalog.Targets, t) {
+			return analyzer.Options{}, &exit.UsageError{Err: fmt.Errorf("--targets: unknown target %q (want %s)", t, strings.Join(catalog.Targets, ", "))}
+		}
+	}
+	if s := c.String("report-time"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return analyzer.Options{}, &exit.UsageError{Err: fmt.Errorf("--report-time %q: want RFC 3339, like 2021-09-15T08:00:00Z", s)}
+		}
+		opts.ReportTime = t
+	}
+	return opts, nil
+}
+
+// analyzeFiles analyzes bundle files as analyze does: the newest bundle
+// of each host (or all, --all-bundles), every bundle read so that a
+// failing run names each one it refuses, and an error when nothing is
+// left to audit.
+func analyzeFiles(c *cli.Context, files []string, opts analyzer.Options) (*results.Report, error) {
+	stderr := c.App.ErrWriter
+	lim := opts.Limits
+	sel := selectBundles(files, lim, c.Bool("all-bundles"))
+	// Every bundle is read, so that a failing run names every bundle it
+	// refuses, and a --keep-going one lists them in its reports.
+	keepGoing := opts.KeepGoing
+	opts.KeepGoing = true
+	if len(sel.files) >= 20 && isTerminal(os.Stderr) {
+		opts.Progress = progressBar(stderr)
+	}
+	var rep *results.Report
+	var err error
+	if len(sel.files) > 0 {
+		rep, err = analyzer.Analyze(sel.files, opts)
+	} else {
+		rep = &results.Report{}
+	}
+	if opts.Progress != nil {
+		fmt.Fprint(stderr, "\r\x1b[K")
+	}
+	if err != nil {
+		return nil, err
+	}
+	applySelection(rep, sel)
+	if len(rep.Refused) > 0 && !keepGoing {
+		errs := make([]error, len(rep.Refused))
+		for i, r := range rep.Refused {
+			errs[i] = r.Err
+		}
+		return nil, &analyzer.BundleError{Errs: errs}
+	}
+	if len(rep.Nodes) == 0 && len(rep.Clusters) == 0 {
+		return nil, &exit.InputError{Err: fmt.Errorf("every bundle was refused (%s), nothing analyzed:\n%s", plural(len(rep.Refused), "bundle"), refusedList(rep.Refused))}
+	}
+	if err := nothingToAudit(rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }

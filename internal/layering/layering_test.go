@@ -32,6 +32,7 @@ func TestLayering(t *testing.T) {
 		{module + "/collector", []string{"github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "sigs.k8s.io/yaml", module + "/analyzer", module + "/reports", module + "/cmd"}},
 		{module + "/analyzer", []string{module + "/collector", module + "/reports", module + "/cmd", "github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli"}},
 		{module + "/reports", []string{module + "/collector", module + "/cmd", module + "/analyzer", module + "/bundle", module + "/redact", "github.com/urfave/cli", "sigs.k8s.io/yaml"}},
+		{module + "/diff", []string{module + "/collector", module + "/cmd", module + "/analyzer", module + "/bundle", module + "/reports", module + "/catalog", "github.com/xuri/excelize", "github.com/jung-kurt/gofpdf", "github.com/urfave/cli", "sigs.k8s.io/yaml"}},
 		{module + "/bundle", []string{module + "/collector", module + "/analyzer", module + "/reports", "sigs.k8s.io/yaml", "github.com/urfave/cli"}},
 		{module + "/redact", []string{module + "/bundle", module + "/collector", module + "/analyzer", module + "/reports", module + "/cmd"}},
 	}

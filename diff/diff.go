@@ -1,0 +1,510 @@
+// Package diff compares two reports of the results model: an earlier one
+// (OLD) and a later one (NEW) of the same cluster. Per scope (a node, or a
+// cluster's policies) and check it finds what an auditor asks after a
+// re-audit: which findings were fixed, which regressed, which nodes and
+// checks came and went, and which nodes were analyzed against another
+// benchmark. Every changed verdict carries the evidence that changed, both
+// citations, and its cause: the benchmark (the check's definition
+// changed, or the benchmark added or dropped the check), the node (same
+// check, other evidence), or the analyzer (same benchmark, same evidence).
+//
+// Scopes match by scope and node name; checks match by their stable
+// library name (results.Check.Name), the same in every benchmark that has
+// the check, or by id for checks without one (reports written before
+// checks carried their name). The package reads nothing and imports only
+// the results model: callers analyze or read the two reports.
+package diff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kubeproof/kubeproof/results"
+)
+
+// Kind is what happened to a check between OLD and NEW.
+type Kind string
+
+const (
+	// Fixed: FAIL or WARN became PASS.
+	Fixed Kind = "fixed"
+	// Regressed: PASS became FAIL or WARN, or WARN became FAIL.
+	Regressed Kind = "regressed"
+	// Changed: any other change of verdict (FAIL → WARN, NA → FAIL …).
+	Changed Kind = "changed"
+	// Added and Removed: the check is in one report only.
+	Added   Kind = "added"
+	Removed Kind = "removed"
+	// Redefined: the same verdict, but the benchmark states the check
+	// differently (another id, title, assessment or expectation).
+	Redefined Kind = "redefined"
+)
+
+// Cause is where a change comes from.
+type Cause string
+
+const (
+	// CauseBenchmark: the benchmark differs and defines the check
+	// differently, or has it and the other does not.
+	CauseBenchmark Cause = "benchmark"
+	// CauseNode: the check is the same, the evidence differs (or the
+	// node's roles or components differ, for checks added or removed
+	// under the same benchmark).
+	CauseNode Cause = "node"
+	// CauseBoth: the benchmark redefined the check and the evidence
+	// changed too.
+	CauseBoth Cause = "benchmark and node"
+	// CauseAnalyzer: same benchmark, same definition, same evidence, yet
+	// another verdict: the analyzers differ.
+	CauseAnalyzer Cause = "analyzer"
+)
+
+// Presence says whether a scope is in both reports.
+type Presence string
+
+const (
+	InBoth      Presence = ""
+	NewScope    Presence = "new"
+	RemovedNode Presence = "removed"
+)
+
+// Diff is the comparison of two reports.
+type Diff struct {
+	Old Side `json:"old"`
+	New Side `json:"new"`
+	// Scopes lists every scope of either report: those of NEW in its
+	// order, then those only OLD has.
+	Scopes []Scope `json:"scopes"`
+	Counts Counts  `json:"counts"`
+}
+
+// Side sums up one of the two reports.
+type Side struct {
+	AnalyzerVersion string         `json:"analyzer_version"`
+	Benchmark       string         `json:"benchmark"`
+	ReportTime      time.Time      `json:"report_time"`
+	Nodes           int            `json:"nodes"`
+	Clusters        int            `json:"clusters"`
+	Totals          results.Totals `json:"totals"`
+}
+
+// Counts count the changes of a diff.
+type Counts struct {
+	Fixed        int `json:"fixed"`
+	Regressed    int `json:"regressed"`
+	Changed      int `json:"changed"`
+	Added        int `json:"added"`
+	Removed      int `json:"removed"`
+	Redefined    int `json:"redefined"`
+	NewNodes     int `json:"new_scopes"`
+	RemovedNodes int `json:"removed_scopes"`
+	// BenchmarkChanges counts scopes analyzed against another benchmark.
+	BenchmarkChanges int `json:"benchmark_changes"`
+	Unchanged        int `json:"unchanged"`
+}
+
+func (c *Counts) add(k Kind) {
+	switch k {
+	case Fixed:
+		c.Fixed++
+	case Regressed:
+		c.Regressed++
+	case Changed:
+		c.Changed++
+	case Added:
+		c.Added++
+	case Removed:
+		c.Removed++
+	case Redefined:
+		c.Redefined++
+	}
+}
+
+// Regressed reports whether any verdict regressed: the diff's exit code.
+func (d *Diff) Regressed() bool { return d.Counts.Regressed > 0 }
+
+// Scope is one node, or one cluster's policies, in either report.
+type Scope struct {
+	Scope    string   `json:"scope,omitempty"` // "" for a node, results.ScopeCluster
+	Node     string   `json:"node"`
+	Presence Presence `json:"presence,omitempty"`
+	// Old and New describe the scope in each report; the one of a report
+	// without the scope is empty.
+	Old     ScopeSide `json:"old"`
+	New     ScopeSide `json:"new"`
+	Changes []Change  `json:"changes"`
+	Counts  Counts    `json:"counts"`
+}
+
+// BenchmarkChanged reports whether the scope was analyzed against another
+// benchmark in NEW.
+func (s *Scope) BenchmarkChanged() bool {
+	return s.Presence == InBoth && s.Old.Benchmark != s.New.Benchmark
+}
+
+// Label is "node NAME" or "cluster NAME".
+func (s *Scope) Label() string {
+	if s.Scope == results.ScopeCluster {
+		return "cluster " + s.Node
+	}
+	return "node " + s.Node
+}
+
+// ScopeSide is a scope as one report has it.
+type ScopeSide struct {
+	Benchmark   string         `json:"benchmark,omitempty"`
+	Reason      string         `json:"benchmark_reason,omitempty"`
+	KubeVersion string         `json:"kube_version,omitempty"`
+	Bundle      results.Digest `json:"bundle,omitempty"`
+	CollectedAt time.Time      `json:"collected_at,omitzero"`
+	Totals      results.Totals `json:"totals"`
+}
+
+// Change is what happened to one check of one scope.
+type Change struct {
+	Kind  Kind  `json:"kind"`
+	Cause Cause `json:"cause"`
+	// Name is the check's library name ("" for a check matched by id).
+	Name   string   `json:"check,omitempty"`
+	Target string   `json:"target"`
+	Old    *Verdict `json:"old"` // nil for an added check
+	New    *Verdict `json:"new"` // nil for a removed check
+	// Definition lists how the benchmark's statements of the check
+	// differ: "id 1.2.21 → 1.2.18", "title", "assessment Manual →
+	// Automated", "expected …".
+	Definition []string `json:"definition,omitempty"`
+	// Evidence lists the citations that differ, paired where they point
+	// at the same place.
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// ID is the check's id in NEW, or in OLD for a removed check.
+func (c *Change) ID() string {
+	if c.New != nil {
+		return c.New.ID
+	}
+	return c.Old.ID
+}
+
+// Title is the check's title in NEW, or in OLD for a removed check.
+func (c *Change) Title() string {
+	if c.New != nil {
+		return c.New.Title
+	}
+	return c.Old.Title
+}
+
+// Verdict is a check's result in one report.
+type Verdict struct {
+	ID         string             `json:"id"`
+	Title      string             `json:"title"`
+	Assessment string             `json:"assessment"`
+	Review     bool               `json:"review,omitempty"`
+	Scored     bool               `json:"scored"`
+	Status     results.Status     `json:"status"`
+	Expected   string             `json:"expected"`
+	Observed   string             `json:"observed"`
+	Reason     string             `json:"reason,omitempty"`
+	Citations  []results.Citation `json:"citations"`
+}
+
+// Evidence is one citation that changed: Old and New point at the same
+// member and locator, or one of them is nil (evidence read in one report
+// only).
+type Evidence struct {
+	Old *results.Citation `json:"old"`
+	New *results.Citation `json:"new"`
+}
+
+// Compare compares OLD with NEW.
+func Compare(old, new *results.Report) *Diff {
+	d := &Diff{Old: side(old), New: side(new)}
+	oldScopes := old.Scopes()
+	used := make([]bool, len(oldScopes))
+	oldIndex := scopeIndex(oldScopes)
+	for i, key := range scopeKeys(new.Scopes()) {
+		n := &new.Scopes()[i]
+		if j, ok := oldIndex[key]; ok {
+			used[j] = true
+			d.Scopes = append(d.Scopes, compareScope(&oldScopes[j], n))
+		} else {
+			d.Scopes = append(d.Scopes, Scope{Scope: n.Scope, Node: n.Node, Presence: NewScope, New: scopeSide(n)})
+		}
+	}
+	for j := range oldScopes {
+		if !used[j] {
+			o := &oldScopes[j]
+			d.Scopes = append(d.Scopes, Scope{Scope: o.Scope, Node: o.Node, Presence: RemovedNode, Old: scopeSide(o)})
+		}
+	}
+	for i := range d.Scopes {
+		s := &d.Scopes[i]
+		switch s.Presence {
+		case NewScope:
+			d.Counts.NewNodes++
+		case RemovedNode:
+			d.Counts.RemovedNodes++
+		}
+		if s.BenchmarkChanged() {
+			d.Counts.BenchmarkChanges++
+		}
+		c := &d.Counts
+		c.Fixed += s.Counts.Fixed
+		c.Regressed += s.Counts.Regressed
+		c.Changed += s.Counts.Changed
+		c.Added += s.Counts.Added
+		c.Removed += s.Counts.Removed
+		c.Redefined += s.Counts.Redefined
+		c.Unchanged += s.Counts.Unchanged
+	}
+	return d
+}
+
+func side(r *results.Report) Side {
+	return Side{AnalyzerVersion: r.AnalyzerVersion, Benchmark: r.BenchmarkNames(), ReportTime: r.ReportTime,
+		Nodes: len(r.Nodes), Clusters: len(r.Clusters), Totals: r.Totals}
+}
+
+func scopeSide(n *results.NodeResult) ScopeSide {
+	return ScopeSide{Benchmark: n.Benchmark, Reason: n.BenchmarkReason, KubeVersion: n.KubeVersion,
+		Bundle: n.Bundle.Digest, CollectedAt: n.Bundle.CollectedAt, Totals: n.Totals}
+}
+
+// scopeKeys names each scope by scope and node; a node met again (every
+// bundle of a host, --all-bundles) gets its occurrence appended.
+func scopeKeys(ns []results.NodeResult) []string {
+	keys := make([]string, len(ns))
+	seen := map[string]int{}
+	for i, n := range ns {
+		k := n.Scope + "\x00" + n.Node
+		seen[k]++
+		keys[i] = fmt.Sprintf("%s\x00%d", k, seen[k])
+	}
+	return keys
+}
+
+func scopeIndex(ns []results.NodeResult) map[string]int {
+	m := map[string]int{}
+	for i, k := range scopeKeys(ns) {
+		m[k] = i
+	}
+	return m
+}
+
+// entry is one result with the key it is matched by.
+type entry struct {
+	key    string
+	target string
+	r      *results.Result
+}
+
+// entries lists the results of a scope, each keyed by its library name
+// (or id), with its occurrence for a check run twice (two targets).
+func entries(n *results.NodeResult) []entry {
+	var out []entry
+	seen := map[string]int{}
+	for ti := range n.Targets {
+		tr := &n.Targets[ti]
+		for ri := range tr.Results {
+			r := &tr.Results[ri]
+			k := "id:" + r.Check.ID
+			if r.Check.Name != "" {
+				k = "name:" + r.Check.Name
+			}
+			seen[k]++
+			out = append(out, entry{key: fmt.Sprintf("%s#%d", k, seen[k]), target: tr.Section.Target, r: r})
+		}
+	}
+	return out
+}
+
+func compareScope(o, n *results.NodeResult) Scope {
+	s := Scope{Scope: n.Scope, Node: n.Node, Old: scopeSide(o), New: scopeSide(n)}
+	benchmarkChanged := o.Benchmark != n.Benchmark
+	olds := entries(o)
+	oldByKey := map[string]int{}
+	for i, e := range olds {
+		oldByKey[e.key] = i
+	}
+	// Checks of one report only: a benchmark change explains them; under
+	// one benchmark, the node's roles or components do.
+	onlyOne := CauseNode
+	if benchmarkChanged {
+		onlyOne = CauseBenchmark
+	}
+	used := make([]bool, len(olds))
+	for _, ne := range entries(n) {
+		i, ok := oldByKey[ne.key]
+		if !ok {
+			s.add(Change{Kind: Added, Cause: onlyOne, Name: ne.r.Check.Name, Target: ne.target, New: verdict(ne.r)})
+			continue
+		}
+		used[i] = true
+		if c, changed := compareResult(olds[i].r, ne.r, benchmarkChanged); changed {
+			c.Target = ne.target
+			s.add(c)
+		} else {
+			s.Counts.Unchanged++
+		}
+	}
+	for i, oe := range olds {
+		if !used[i] {
+			s.add(Change{Kind: Removed, Cause: onlyOne, Name: oe.r.Check.Name, Target: oe.target, Old: verdict(oe.r)})
+		}
+	}
+	return s
+}
+
+func (s *Scope) add(c Change) {
+	s.Changes = append(s.Changes, c)
+	s.Counts.add(c.Kind)
+}
+
+func verdict(r *results.Result) *Verdict {
+	return &Verdict{ID: r.Check.ID, Title: r.Check.Title, Assessment: r.Check.AssessmentLabel(), Review: r.Check.Review,
+		Scored: r.Check.Scored, Status: r.Status, Expected: r.Expected, Observed: r.Observed, Reason: r.Reason, Citations: r.Citations}
+}
+
+// compareResult compares one check's results; changed is false when the
+// verdict, the definition and the evidence are the same.
+func compareResult(o, n *results.Result, benchmarkChanged bool) (Change, bool) {
+	c := Change{Name: n.Check.Name, Old: verdict(o), New: verdict(n)}
+	// What the benchmark states; only a statement that can change a
+	// verdict (assessment, review, scored, expectation) explains one.
+	decisive := false
+	if o.Check.ID != n.Check.ID {
+		c.Definition = append(c.Definition, fmt.Sprintf("id %s → %s", o.Check.ID, n.Check.ID))
+	}
+	if o.Check.Title != n.Check.Title {
+		c.Definition = append(c.Definition, "title")
+	}
+	if a, b := o.Check.AssessmentLabel(), n.Check.AssessmentLabel(); a != b {
+		c.Definition = append(c.Definition, fmt.Sprintf("assessment %s → %s", a, b))
+		decisive = true
+	}
+	if o.Check.Review != n.Check.Review {
+		c.Definition = append(c.Definition, fmt.Sprintf("manual review %s → %s", yesNo(o.Check.Review), yesNo(n.Check.Review)))
+		decisive = true
+	}
+	if o.Check.Scored != n.Check.Scored {
+		c.Definition = append(c.Definition, fmt.Sprintf("scored %s → %s", yesNo(o.Check.Scored), yesNo(n.Check.Scored)))
+		decisive = true
+	}
+	if o.Expected != n.Expected {
+		c.Definition = append(c.Definition, fmt.Sprintf("expected %q → %q", o.Expected, n.Expected))
+		decisive = true
+	}
+	c.Evidence = evidence(o.Citations, n.Citations)
+	evidenceChanged := len(c.Evidence) > 0 || o.Observed != n.Observed
+	switch {
+	case o.Status == n.Status && len(c.Definition) == 0:
+		// Same verdict, same statement: the evidence may differ (a pid,
+		// a digest), but nothing an auditor acts on changed.
+		return c, false
+	case o.Status == n.Status:
+		c.Kind = Redefined
+	default:
+		c.Kind = kind(o.Status, n.Status)
+	}
+	switch {
+	case benchmarkChanged && decisive && evidenceChanged:
+		c.Cause = CauseBoth
+	case benchmarkChanged && (decisive || !evidenceChanged || c.Kind == Redefined):
+		c.Cause = CauseBenchmark
+	case evidenceChanged:
+		c.Cause = CauseNode
+	case len(c.Definition) > 0:
+		// One benchmark name, two statements: a catalog loaded with
+		// --checks-dir, or another analyzer's embedded one.
+		c.Cause = CauseBenchmark
+	default:
+		c.Cause = CauseAnalyzer
+	}
+	return c, true
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// kind classifies a change of verdict.
+func kind(o, n results.Status) Kind {
+	bad := func(s results.Status) bool { return s == results.Fail || s == results.Warn }
+	switch {
+	case bad(o) && n == results.Pass:
+		return Fixed
+	case o == results.Pass && bad(n), o == results.Warn && n == results.Fail:
+		return Regressed
+	}
+	return Changed
+}
+
+// evidence pairs the citations of two results by member and locator and
+// returns those that differ.
+func evidence(old, new []results.Citation) []Evidence {
+	key := func(c *results.Citation) string { return c.Member + "\x00" + c.Locator }
+	oldAt := map[string][]int{}
+	for i := range old {
+		oldAt[key(&old[i])] = append(oldAt[key(&old[i])], i)
+	}
+	used := make([]bool, len(old))
+	var out []Evidence
+	var unmatched []*results.Citation
+	for i := range new {
+		nc := &new[i]
+		if at := oldAt[key(nc)]; len(at) > 0 {
+			j := at[0]
+			oldAt[key(nc)] = at[1:]
+			used[j] = true
+			if old[j].Observed != nc.Observed || old[j].Unverified != nc.Unverified {
+				out = append(out, Evidence{Old: &old[j], New: nc})
+			}
+			continue
+		}
+		unmatched = append(unmatched, nc)
+	}
+	// Evidence at other places (a process with another pid): paired in
+	// order, member by member where one matches.
+	var oldLeft []*results.Citation
+	for j := range old {
+		if !used[j] {
+			oldLeft = append(oldLeft, &old[j])
+		}
+	}
+	for _, nc := range unmatched {
+		i := slices.IndexFunc(oldLeft, func(c *results.Citation) bool { return c.Member == nc.Member })
+		if i < 0 {
+			out = append(out, Evidence{New: nc})
+			continue
+		}
+		oc := oldLeft[i]
+		oldLeft = slices.Delete(oldLeft, i, i+1)
+		if oc.Observed != nc.Observed || !samePlace(oc.Locator, nc.Locator) {
+			out = append(out, Evidence{Old: oc, New: nc})
+		}
+	}
+	for _, oc := range oldLeft {
+		out = append(out, Evidence{Old: oc})
+	}
+	return out
+}
+
+// samePlace reports whether two locators differ only in a process id
+// ("pid 1010 kube-apiserver argv[12]" and "pid 2020 kube-apiserver
+// argv[12]"): a restarted process is the same place.
+func samePlace(a, b string) bool {
+	strip := func(s string) string {
+		if rest, ok := strings.CutPrefix(s, "pid "); ok {
+			if _, after, ok := strings.Cut(rest, " "); ok {
+				return after
+			}
+		}
+		return s
+	}
+	return strip(a) == strip(b)
+}

@@ -157,7 +157,12 @@ func Image(v string, platforms []ImagePlatform) (archive []byte, digest string, 
 	digest = put(idx)
 	top, err := json.Marshal(ociIndex{SchemaVersion: 2, MediaType: mediaIndex, Manifests: []ociDescriptor{{
 		MediaType: mediaIndex, Digest: digest, Size: int64(len(idx)),
-		Annotations: map[string]string{"org.opencontainers.image.ref.name": v},
+		Annotations: map[string]string{
+			"org.opencontainers.image.ref.name": v,
+			// The name containerd gives the image it imports (ctr images
+			// import), which the manifests' kubeproof-collect@digest finds.
+			"io.containerd.image.name": "docker.io/library/kubeproof-collect:" + v,
+		},
 	}}})
 	if err != nil {
 		return nil, "", err

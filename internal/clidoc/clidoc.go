@@ -20,9 +20,9 @@ import (
 type Kind int
 
 const (
-	None  Kind = iota // nothing to complete: free text, a number
-	File              // a file name
-	Dir               // a directory name
+	None Kind = iota // nothing to complete: free text, a number
+	File             // a file name
+	Dir              // a directory name
 )
 
 // Flag is one flag.

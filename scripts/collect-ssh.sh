@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2029 # the remote commands are made here, on purpose
 # collect-ssh.sh: collect kubeproof bundles from hosts over SSH, for sites
 # without Ansible (deploy/ansible/collect.yml does the same).
 #
@@ -20,11 +21,11 @@
 #   -r KEY   key the redaction markers with KEY (see the README)
 #   -s SUDO  how to become root on the hosts (default: "sudo -n"; "" when logging in as root)
 #   -J JUMP  reach the hosts through the jump host JUMP (ssh -J)
-# SSH_OPTS adds options to every ssh and scp (say, "-i ~/.ssh/audit -o User=audit").
+# SSH_OPTS adds options to every ssh and scp (say, "-i ~/.ssh/audit -o User=audit -o Port=2222").
 set -euo pipefail
 
 collectors=bin out=bundles jobs=10 sign_key="" redaction_key="" sudo="sudo -n" jump=""
-usage() { sed -n '2,/^set -euo/{/^set/d;s/^# \{0,1\}//;p}' "$0"; }
+usage() { sed -n '3,/^set -euo/{/^set/d;s/^# \{0,1\}//;p}' "$0"; }
 while getopts "c:o:j:k:r:s:J:h" opt; do
 	case $opt in
 	c) collectors=$OPTARG ;;
@@ -44,7 +45,11 @@ if [ $# -eq 0 ]; then
 	exit 2
 fi
 case $jobs in '' | *[!0-9]* | 0) echo "collect-ssh.sh: -j $jobs: want a number of hosts" >&2; exit 2 ;; esac
-for f in "$collectors/kubeproof-collect-linux-amd64" "$collectors/kubeproof-collect-linux-arm64" ${sign_key:+"$sign_key"} ${redaction_key:+"$redaction_key"}; do
+if [ ! -f "$collectors/kubeproof-collect-linux-amd64" ] && [ ! -f "$collectors/kubeproof-collect-linux-arm64" ]; then
+	echo "collect-ssh.sh: no $collectors/kubeproof-collect-linux-amd64 or -arm64 (make static writes them into bin/)" >&2
+	exit 2
+fi
+for f in ${sign_key:+"$sign_key"} ${redaction_key:+"$redaction_key"}; do
 	[ -f "$f" ] || { echo "collect-ssh.sh: $f: no such file" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -59,6 +64,7 @@ collect() {
 	host=$1 bundle="$out/$1.kpb" tmp="" rc=0
 	exec >"$out/$host.log" 2>&1
 	# Whatever happens once the directory exists, it goes.
+	# shellcheck disable=SC2317 # called by the trap
 	cleanup() {
 		if [ -n "$tmp" ]; then
 			ssh "${ssh_opts[@]}" "$host" "rm -rf $tmp" || echo "warning: could not remove $tmp from $host"
@@ -73,6 +79,7 @@ collect() {
 	aarch64 | arm64) arch=arm64 ;;
 	*) echo "no collector for the architecture $machine"; return 1 ;;
 	esac
+	[ -f "$collectors/kubeproof-collect-linux-$arch" ] || { echo "no $collectors/kubeproof-collect-linux-$arch for this $machine host"; return 1; }
 	tmp=$(ssh "${ssh_opts[@]}" "$host" 'umask 077 && mktemp -d /tmp/kubeproof.XXXXXXXX') || { echo "mktemp failed on $host"; return 1; }
 	case $tmp in /tmp/kubeproof.????????) ;; *) echo "mktemp on $host gave '$tmp'"; tmp=""; return 1 ;; esac
 	local args="-o - -q"

@@ -157,25 +157,38 @@ func runPlaybook(t *testing.T) {
 	}
 }
 
-const sshScript = "../scripts/collect-ssh.sh"
+const (
+	sshScript = "../scripts/collect-ssh.sh"
+	k8sScript = "../scripts/collect-k8s.sh"
+)
 
-// TestCollectSSHScript: bash parses the script and shellcheck finds
-// nothing, where it is installed; its usage errors are exit code 2.
-func TestCollectSSHScript(t *testing.T) {
-	if out, err := exec.Command("bash", "-n", sshScript).CombinedOutput(); err != nil {
-		t.Fatalf("bash -n: %v\n%s", err, out)
+// TestScripts: bash parses the collection scripts and shellcheck finds
+// nothing, where it is installed; their usage errors are exit code 2, and
+// -h prints their header.
+func TestScripts(t *testing.T) {
+	usage := map[string][][]string{
+		sshScript: {{}, {"-j", "0", "h"}, {"-c", t.TempDir(), "h"}, {"-x"}, {"-c", "../bin-none", "h"}},
+		k8sScript: {{}, {"a", "b"}, {"-x", "a"}},
 	}
-	for _, args := range [][]string{{}, {"-j", "0", "h"}, {"-c", t.TempDir(), "h"}, {"-x"}, {"-c", "../bin-none", "h"}} {
-		cmd := exec.Command("bash", append([]string{sshScript}, args...)...)
-		out, err := cmd.CombinedOutput()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
-			t.Errorf("%q: %v, want exit code 2\n%s", args, err, out)
+	for _, script := range []string{sshScript, k8sScript} {
+		if out, err := exec.Command("bash", "-n", script).CombinedOutput(); err != nil {
+			t.Fatalf("bash -n %s: %v\n%s", script, err, out)
+		}
+		for _, args := range usage[script] {
+			out, err := exec.Command("bash", append([]string{script}, args...)...).CombinedOutput()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+				t.Errorf("%s %q: %v, want exit code 2\n%s", script, args, err, out)
+			}
+		}
+		out, err := exec.Command("bash", script, "-h").Output()
+		if name := filepath.Base(script); err != nil || !strings.HasPrefix(string(out), name+": ") {
+			t.Errorf("%s -h: %v\n%s", script, err, out)
 		}
 	}
 	if _, err := exec.LookPath("shellcheck"); err != nil {
 		skips.Skip(t, "no shellcheck here; skipped")
 	}
-	if out, err := exec.Command("shellcheck", sshScript).CombinedOutput(); err != nil {
+	if out, err := exec.Command("shellcheck", sshScript, k8sScript).CombinedOutput(); err != nil {
 		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
 }

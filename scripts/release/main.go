@@ -7,7 +7,7 @@
 //	<each of the above>.cdx.json                        its SBOM (CycloneDX), from the binary's build information
 //	kubeproof-collect_V_image.oci.tar                   the collector's image (OCI layout, amd64 and arm64)
 //	kubeproof-collect_V_image.digest                    the digest to pin it by
-//	kubeproof-deploy_V.tar.gz                           deploy/ (manifests pinned to that digest, Ansible) and scripts/collect-ssh.sh
+//	kubeproof-deploy_V.tar.gz                           deploy/ (manifests pinned to that digest, Ansible), scripts/collect-{ssh,k8s}.sh
 //	SHA256SUMS, and SHA256SUMS.sig with -sign-key
 //
 // Each archive holds the binary, README.md, the licences of Go and of every
@@ -229,7 +229,7 @@ func makeDocs(ctx context.Context, tmp, version string) (map[string][]release.Fi
 	return docs, nil
 }
 
-// deployFiles are deploy/ and scripts/collect-ssh.sh, with the
+// deployFiles are deploy/ and the collection scripts, with the
 // kustomization pinning the collector's image to digest.
 func deployFiles(digest string) ([]release.File, error) {
 	var files []release.File
@@ -271,7 +271,7 @@ func deployFiles(digest string) ([]release.File, error) {
 	if pinned < 2 {
 		return nil, fmt.Errorf("deploy/: %d kustomizations name the collector's image, want the DaemonSet's and the Job's", pinned)
 	}
-	for _, s := range []string{"scripts/collect-ssh.sh"} {
+	for _, s := range []string{"scripts/collect-ssh.sh", "scripts/collect-k8s.sh"} {
 		data, err := os.ReadFile(s)
 		if err != nil {
 			return nil, err

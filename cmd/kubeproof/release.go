@@ -58,7 +58,7 @@ func verifyReleaseCommand() *cli.Command {
 			chk, err := release.CheckDir(dir)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
-					return &exit.InputError{Err: fmt.Errorf("%s: no %s: a release directory holds one", dir, release.SumsFile)}
+					return &exit.InputError{Err: &releaseFailed{fmt.Sprintf("%s: no %s: a release directory holds one", dir, release.SumsFile)}}
 				}
 				return &exit.InputError{Err: &releaseFailed{fmt.Sprintf("%s: %v", dir, err)}}
 			}

@@ -53,6 +53,8 @@ fuzz:
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./catalog -run '^$$' -fuzz '^FuzzParseSection$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./evidence/rbac -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./evidence/rbac -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReportEscaping$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 

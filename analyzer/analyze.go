@@ -141,6 +141,7 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 	// API servers of the others. Each bundle is still read in full once.
 	weights := make([]int64, len(files))
 	noVersion := make([]bool, len(files))
+	snapshot := make([]bool, len(files))
 	parallel(indexes(len(files)), func(i int) {
 		p, err := bundle.PeekManifest(files[i], opts.Limits)
 		if err != nil {
@@ -148,7 +149,30 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 		weights[i] = weight(p)
 		noVersion[i] = p != nil && len(p.Manifest.Host.Kubernetes) == 0
+		snapshot[i] = isSnapshot(p)
 	})
+	// API snapshots are read apart: they hold a cluster's objects, not a
+	// node's evidence.
+	var snapFiles []string
+	nodeFiles := files[:0:0]
+	for i, f := range files {
+		if snapshot[i] {
+			snapFiles = append(snapFiles, f)
+		} else {
+			nodeFiles = append(nodeFiles, f)
+		}
+	}
+	if len(snapFiles) > 0 {
+		files = nodeFiles
+		ws, nv := weights[:0:0], noVersion[:0:0]
+		for i := range snapshot {
+			if !snapshot[i] {
+				ws, nv = append(ws, weights[i]), append(nv, noVersion[i])
+			}
+		}
+		weights, noVersion = ws, nv
+		out = out[:len(files)]
+	}
 	var first, later []int
 	for i := range files {
 		if pk.fixed == nil && noVersion[i] {
@@ -225,14 +249,22 @@ func Analyze(files []string, opts Options) (*results.Report, error) {
 		}
 		return nodes[i].Bundle.Digest.String() < nodes[j].Bundle.Digest.String()
 	})
-	rep := &results.Report{AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes, Refused: refused}
+	snaps, err := readSnapshots(snapFiles, opts)
+	if err != nil {
+		return nil, err
+	}
+	clusters, err := clusterScopes(snaps, nodes, opts, pk)
+	if err != nil {
+		return nil, err
+	}
+	rep := &results.Report{Clusters: clusters, AnalyzerVersion: opts.Version, ReportTime: opts.ReportTime, Targets: opts.Targets, Checks: opts.Checks, Skip: opts.Skip, Nodes: nodes, Refused: refused}
 	rep.Benchmarks = benchmarksOf(nodes)
 	if len(rep.Benchmarks) == 1 {
 		rep.Benchmark = rep.Benchmarks[0]
 	} else if len(rep.Benchmarks) == 0 && pk.fixed != nil {
 		rep.Benchmark, rep.Benchmarks = pk.fixed.cat.Benchmark, []string{pk.fixed.cat.Benchmark}
 	}
-	for _, n := range nodes {
+	for _, n := range rep.Scopes() {
 		rep.Totals.Merge(n.Totals)
 		if opts.ReportTime.IsZero() && n.Bundle.CollectedAt.After(rep.ReportTime) {
 			rep.ReportTime = n.Bundle.CollectedAt
@@ -370,6 +402,12 @@ func bundleInfo(n *evidence.Node, verifyProblems []error, trusted *bundle.Keyrin
 		CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
 		UnverifiedMembers: b.Unverified(), ClusterCAs: clusterCAs(n),
 	}
+	signature(&info, b, verifyProblems, trusted)
+	return info
+}
+
+// signature fills in how the bundle verified and who signed it.
+func signature(info *results.BundleInfo, b *bundle.Bundle, verifyProblems []error, trusted *bundle.Keyring) {
 	var se *bundle.SignatureError
 	var sig string
 	switch {
@@ -395,18 +433,23 @@ func bundleInfo(n *evidence.Node, verifyProblems []error, trusted *bundle.Keyrin
 	}
 	info.Verification = sig
 	if len(verifyProblems) == 0 {
-		return info
+		return
 	}
 	// Problems about the members that failed are counted as those
 	// members; the signature's are in sig; the rest (an unlisted or
 	// duplicate entry, say) are counted as other problems.
+	unverified := map[string]bool{}
+	for _, m := range b.Unverified() {
+		unverified[m] = true
+	}
 	other := 0
 	for _, p := range verifyProblems {
 		info.Problems = append(info.Problems, p.Error())
-		if !errors.Is(p, bundle.ErrSignature) && !n.Unverified(problemPath(p)) {
+		if !errors.Is(p, bundle.ErrSignature) && !unverified[problemPath(p)] {
 			other++
 		}
 	}
+	info.UnverifiedMembers = b.Unverified()
 	var parts []string
 	if k := len(info.UnverifiedMembers); k > 0 {
 		parts = append(parts, plural(k, "member"))
@@ -419,7 +462,6 @@ func bundleInfo(n *evidence.Node, verifyProblems []error, trusted *bundle.Keyrin
 	} else {
 		info.Verification = "FAILED verification: " + strings.Join(parts, ", ") + "; " + sig
 	}
-	return info
 }
 
 // problemPath is the member a verification problem is about, if any.
@@ -459,7 +501,8 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 		targets = TargetsForRoles(m.Host.Roles)
 	}
 	for _, sec := range c.cat.Sections {
-		if !slices.Contains(targets, sec.Target) {
+		// The policies are the cluster's: evaluated once, in its scope.
+		if !slices.Contains(targets, sec.Target) || isClusterTarget(sec.Target) {
 			continue
 		}
 		tr := results.TargetResult{Section: sec.View()}

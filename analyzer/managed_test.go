@@ -77,15 +77,16 @@ func TestManagedDifferences(t *testing.T) {
 			}
 		})
 	}
-	// Managed Services, a target of its own in kube-bench, is on master.
-	for _, b := range []string{"eks-1.8.0", "aks-1.8", "gke-1.9.0"} {
+	// Managed Services is kube-bench's target managedservices, a cluster
+	// target here.
+	for _, b := range []string{"eks-1.5.0", "eks-1.7.0", "eks-1.8.0", "aks-1.7", "aks-1.8", "gke-1.6.0", "gke-1.8.0", "gke-1.9.0", "ack-1.0"} {
 		cat, err := catalog.LoadEmbedded(b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range cat.Sections {
-			if s.ID == "5" && s.Target != "master" {
-				t.Errorf("%s: section 5 (Managed Services) on %s, want master", b, s.Target)
+			if s.Title == "Managed Services" && s.Target != "managedservices" {
+				t.Errorf("%s: section %s (Managed Services) on %s, want managedservices", b, s.ID, s.Target)
 			}
 		}
 	}

@@ -212,8 +212,8 @@ func TestRoundTrip(t *testing.T) {
 			if !reflect.DeepEqual(b.Manifest, m) {
 				t.Errorf("manifest read back differs:\n got %+v\nwant %+v", b.Manifest, m)
 			}
-			if m.Format != bundle.FormatVersion {
-				t.Errorf("format %d, want %d", m.Format, bundle.FormatVersion)
+			if m.Format != bundle.NodeFormat {
+				t.Errorf("format %d, want %d", m.Format, bundle.NodeFormat)
 			}
 			if len(m.Members) != len(tt.members) {
 				t.Fatalf("%d members listed, want %d", len(m.Members), len(tt.members))
@@ -347,7 +347,7 @@ func TestDeterminism(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, want) || wm.Format != bundle.FormatVersion || len(wm.Members) != len(names) {
+	if !bytes.Equal(got, want) || wm.Format != bundle.NodeFormat || len(wm.Members) != len(names) {
 		t.Errorf("Finish kept the caller's format %d or members %v", wm.Format, wm.Members)
 	}
 }
@@ -460,7 +460,7 @@ func TestContainerLayout(t *testing.T) {
 	}
 	// JSON documents use the one encoding: indented, final newline.
 	b := mustRead(t, data)
-	if !bytes.HasPrefix(b.ManifestBytes, fmt.Appendf(nil, "{\n  \"format\": %d,\n", bundle.FormatVersion)) || !bytes.HasSuffix(b.ManifestBytes, []byte("}\n")) {
+	if !bytes.HasPrefix(b.ManifestBytes, fmt.Appendf(nil, "{\n  \"format\": %d,\n", bundle.NodeFormat)) || !bytes.HasSuffix(b.ManifestBytes, []byte("}\n")) {
 		t.Errorf("manifest is not in the one JSON encoding:\n%s", b.ManifestBytes)
 	}
 }
@@ -485,7 +485,17 @@ func TestReadReleasedVersions(t *testing.T) {
 			if b.Manifest.Format != v {
 				t.Errorf("%s: format %d, want %d", f, b.Manifest.Format, v)
 			}
-			for _, name := range []string{bundle.ProcessesPath, bundle.StatPath, bundle.PKIPath, bundle.ProblemsPath} {
+			want := []string{bundle.ProcessesPath, bundle.StatPath, bundle.PKIPath, bundle.ProblemsPath}
+			if b.Manifest.Kind == bundle.KindAPISnapshot {
+				want = nil
+				for _, k := range b.Manifest.Snapshot.Kinds {
+					want = append(want, k.Members...)
+				}
+				if len(want) == 0 {
+					t.Errorf("%s: an API snapshot without objects", f)
+				}
+			}
+			for _, name := range want {
 				if _, ok := b.Member(name); !ok {
 					t.Errorf("%s: no %s", f, name)
 				}

@@ -1,6 +1,9 @@
 package bundle
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Member paths of the fact documents. Every bundle of format v1 holds all
 // of them, even when empty, so that a reader can tell "nothing found" from
@@ -30,13 +33,75 @@ func trimLeadingSlash(p string) string {
 // Manifest is the first member of every bundle. The bundle digest is the
 // SHA-256 of its exact bytes.
 type Manifest struct {
-	Format     int        `json:"format"`
+	Format int `json:"format"`
+	// Kind is what the bundle holds: "" for a node's evidence (formats 1
+	// to 2), KindAPISnapshot for the API objects of a cluster (format 3).
+	Kind       string     `json:"kind,omitempty"`
 	Collector  Collector  `json:"collector"`
 	Host       Host       `json:"host"`
 	Collection Collection `json:"collection"`
 	// Redaction says how the bundle's values were redacted (format 2).
 	Redaction *Redaction `json:"redaction,omitempty"`
-	Members   []Member   `json:"members"`
+	// Snapshot describes an API snapshot (Kind KindAPISnapshot).
+	Snapshot *Snapshot `json:"snapshot,omitempty"`
+	Members  []Member  `json:"members"`
+}
+
+// KindAPISnapshot is the Kind of a bundle sealing the API objects of a
+// cluster as kubectl printed them (format 3).
+const KindAPISnapshot = "api-snapshot"
+
+// APIPrefix is the prefix of an API snapshot's object members: the
+// cluster's pods are the member "api/pods.json", an APIObjects document.
+const APIPrefix = "api/"
+
+// Snapshot describes what an API snapshot holds and where it came from.
+type Snapshot struct {
+	// Cluster is the name given at capture (--cluster), if any.
+	Cluster string `json:"cluster,omitempty"`
+	// Sources are the kubectl outputs read, in the order given.
+	Sources []SnapshotSource `json:"sources"`
+	// Kinds counts the objects kept, per kind; Dropped those of kinds the
+	// checks do not need (Secrets, ConfigMaps, Events, …), which are not
+	// stored at all.
+	Kinds   []KindCount `json:"kinds"`
+	Dropped []KindCount `json:"dropped,omitempty"`
+}
+
+// SnapshotSource is one kubectl output an API snapshot was made from.
+type SnapshotSource struct {
+	// Name is the file name as given, or "-" for standard input.
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 Digest `json:"sha256"`
+	Items  int    `json:"items"`
+}
+
+// KindCount counts the objects of one kind.
+type KindCount struct {
+	Kind string `json:"kind"`
+	// Group is the API group ("" for the core group).
+	Group string `json:"group,omitempty"`
+	Count int    `json:"count"`
+	// Members are the members holding them, in order (kept kinds only):
+	// one, or more for a kind whose objects would make one member larger
+	// than MaxAPIMember.
+	Members []string `json:"members,omitempty"`
+	// Redactions counts the values replaced by markers in them.
+	Redactions int `json:"redactions,omitempty"`
+}
+
+// MaxAPIMember bounds the objects of one API member of a snapshot (its
+// items' JSON), well under the reader's member size limit.
+const MaxAPIMember = 8 << 20
+
+// APIObjects is the document of an API snapshot's object member: every
+// object of one kind, sorted by namespace and name, each redacted as the
+// collector's schemas say (docs/redaction.md).
+type APIObjects struct {
+	Kind  string            `json:"kind"`
+	Group string            `json:"group,omitempty"`
+	Items []json.RawMessage `json:"items"`
 }
 
 // Redaction describes the redaction of a bundle's values.

@@ -18,7 +18,7 @@ import (
 func editedManifest(edit func(m []byte) []byte) func(t testing.TB) []byte {
 	return func(t testing.TB) []byte {
 		ents := sampleEntries(t)
-		m := edit(sampleManifestBytes(t, bundle.FormatVersion, ents))
+		m := edit(sampleManifestBytes(t, bundle.NodeFormat, ents))
 		return zstdFrame(t, tarOf(t, append([]entry{file(bundle.ManifestPath, m)}, ents...)...))
 	}
 }

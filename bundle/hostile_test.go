@@ -239,7 +239,7 @@ func sampleManifestBytes(t testing.TB, format int, listed []entry) []byte {
 // holds the manifest and then ents.
 func build(t testing.TB, listed, ents []entry) []byte {
 	t.Helper()
-	all := append([]entry{file(bundle.ManifestPath, sampleManifestBytes(t, bundle.FormatVersion, listed))}, ents...)
+	all := append([]entry{file(bundle.ManifestPath, sampleManifestBytes(t, bundle.NodeFormat, listed))}, ents...)
 	return zstdFrame(t, tarOf(t, all...))
 }
 
@@ -430,7 +430,7 @@ var hostiles = []hostile{
 			ents := sampleEntries(t)
 			return zstdFrame(t, tarOf(t, append([]entry{file(bundle.ManifestPath, sampleManifestBytes(t, 99, ents))}, ents...)...))
 		},
-		is: []error{bundle.ErrVersion}, msg: "unsupported bundle format version 99 (this program reads versions 1 to 2; a newer kubeproof may read it)",
+		is: []error{bundle.ErrVersion}, msg: "unsupported bundle format version 99 (this program reads versions 1 to 3; a newer kubeproof may read it)",
 		check: func(t *testing.T, b *bundle.Bundle, err error) {
 			var ve *bundle.VersionError
 			if !errors.As(err, &ve) || ve.Got != 99 || ve.Min != bundle.MinFormatVersion || ve.Max != bundle.FormatVersion {

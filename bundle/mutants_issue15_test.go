@@ -210,7 +210,7 @@ func TestKeyTypeQuoted(t *testing.T) {
 // where encoding/json would match any case.
 func TestManifestKeysBehindPointers(t *testing.T) {
 	m := sampleManifest()
-	m.Format = bundle.FormatVersion
+	m.Format = bundle.NodeFormat
 	m.Redaction = &bundle.Redaction{Rules: "closed-world"}
 	good, err := bundle.EncodeJSON(m)
 	if err != nil {
@@ -232,7 +232,7 @@ func TestManifestKeysBehindPointers(t *testing.T) {
 // TestManifestKeysInLists: keys are checked inside the items of a list,
 // and the error names the item.
 func TestManifestKeysInLists(t *testing.T) {
-	data := sampleManifestBytes(t, bundle.FormatVersion, sampleEntries(t))
+	data := sampleManifestBytes(t, bundle.NodeFormat, sampleEntries(t))
 	i := bytes.Index(data, []byte(`"size":`))
 	j := bytes.Index(data[i+1:], []byte(`"size":`)) + i + 1
 	if i < 0 || j <= i {
@@ -249,7 +249,7 @@ func TestManifestKeysInLists(t *testing.T) {
 // among the members a limit admits.
 func TestManifestMemberCount(t *testing.T) {
 	ents := sampleEntries(t)
-	data := sampleManifestBytes(t, bundle.FormatVersion, ents)
+	data := sampleManifestBytes(t, bundle.NodeFormat, ents)
 	if _, err := bundle.ParseManifest(data, bundle.Limits{MaxMembers: len(ents) + 1}); err != nil {
 		t.Errorf("%d members and the manifest, limit %d: %v", len(ents), len(ents)+1, err)
 	}

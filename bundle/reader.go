@@ -132,7 +132,8 @@ func (b *Bundle) DecodeJSON(name string, v any) error {
 
 // Supported format versions.
 const (
-	FormatVersion    = 2 // written by this program
+	FormatVersion    = 3 // the newest written by this program (API snapshots)
+	NodeFormat       = 2 // written by this program for a node's evidence
 	MinFormatVersion = 1 // oldest read by this program
 )
 
@@ -417,6 +418,9 @@ func ParseManifest(data []byte, lim Limits) (Manifest, error) {
 		return m, &FormatError{Reason: "manifest.json", Err: err}
 	}
 	if err := checkIdentifiers(m); err != nil {
+		return m, &FormatError{Reason: "manifest.json", Err: err}
+	}
+	if err := checkKind(m); err != nil {
 		return m, &FormatError{Reason: "manifest.json", Err: err}
 	}
 	if len(m.Members)+1 > lim.MaxMembers {

@@ -3,8 +3,10 @@ package bundle
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -136,10 +138,53 @@ func checkIdentifiers(m Manifest) error {
 			vals []string
 		}{"host.kubernetes", []string{v.Version, v.Component, v.Source}})
 	}
+	if sn := m.Snapshot; sn != nil {
+		fields = append(fields, struct {
+			name string
+			vals []string
+		}{"snapshot.cluster", []string{sn.Cluster}})
+		for _, k := range append(slices.Clone(sn.Kinds), sn.Dropped...) {
+			fields = append(fields, struct {
+				name string
+				vals []string
+			}{"snapshot kinds", []string{k.Kind, k.Group}})
+		}
+	}
 	for _, f := range fields {
 		for _, v := range f.vals {
 			if hasControl(v) {
 				return fmt.Errorf("%s %q holds a control character", f.name, v)
+			}
+		}
+	}
+	return nil
+}
+
+// checkKind checks that the manifest's kind fits its format: formats 1 and
+// 2 are node bundles, format 3 adds API snapshots, whose manifest says
+// what they hold and lists each kind's member.
+func checkKind(m Manifest) error {
+	switch {
+	case m.Format < 3 && (m.Kind != "" || m.Snapshot != nil):
+		return fmt.Errorf("format %d has no bundle kinds, but kind %q is given", m.Format, m.Kind)
+	case m.Format < 3:
+		return nil
+	case m.Kind != KindAPISnapshot:
+		return fmt.Errorf("unknown bundle kind %q (this kubeproof knows %q)", m.Kind, KindAPISnapshot)
+	case m.Snapshot == nil:
+		return errors.New("an api-snapshot bundle without its snapshot description")
+	}
+	listed := make(map[string]bool, len(m.Members))
+	for _, mem := range m.Members {
+		listed[mem.Path] = true
+	}
+	for _, k := range m.Snapshot.Kinds {
+		if k.Kind == "" || k.Count < 0 || len(k.Members) == 0 {
+			return fmt.Errorf("snapshot kind %q without members", k.Kind)
+		}
+		for _, mem := range k.Members {
+			if !strings.HasPrefix(mem, APIPrefix) || !listed[mem] {
+				return fmt.Errorf("snapshot kind %q: member %q is not an API member of the bundle", k.Kind, mem)
 			}
 		}
 	}

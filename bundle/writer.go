@@ -67,7 +67,10 @@ func (w *Writer) Finish(m Manifest) (data []byte, manifest Manifest, digest Dige
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	m.Format = FormatVersion
+	m.Format = NodeFormat
+	if m.Kind != "" {
+		m.Format = FormatVersion
+	}
 	m.Members = make([]Member, 0, len(names))
 	for _, name := range names {
 		data := w.members[name]

@@ -65,16 +65,19 @@ type (
 		Checks []*rawCheck         `json:"checks"`
 	}
 	rawCheck struct {
-		Name        string            `json:"name"`
-		Title       string            `json:"title"`
-		Assessment  string            `json:"assessment,omitempty"`
-		Review      *bool             `json:"review,omitempty"`
-		Scored      *bool             `json:"scored,omitempty"`
-		Component   string            `json:"component"`
-		Params      map[string]string `json:"params,omitempty"`
-		Test        *rawTest          `json:"test,omitempty"`
-		Remediation string            `json:"remediation"`
-		References  []string          `json:"references,omitempty"`
+		Name       string            `json:"name"`
+		Title      string            `json:"title"`
+		Assessment string            `json:"assessment,omitempty"`
+		Review     *bool             `json:"review,omitempty"`
+		Scored     *bool             `json:"scored,omitempty"`
+		Component  string            `json:"component"`
+		Params     map[string]string `json:"params,omitempty"`
+		Test       *rawTest          `json:"test,omitempty"`
+		// API names the policy rule that decides the check from an API
+		// snapshot (APIRules).
+		API         string   `json:"api,omitempty"`
+		Remediation string   `json:"remediation"`
+		References  []string `json:"references,omitempty"`
 	}
 	rawTest struct {
 		All       []*rawTest `json:"all,omitempty"`
@@ -781,6 +784,7 @@ func resolveEntry(lib *Library, file string, re *rawEntry, target, group string)
 		ID: re.ID, Name: re.Check, Title: first(re.Title, def.Title), Assessment: first(re.Assessment, def.Assessment, "automated"),
 		Component: first(re.Component, def.Component), Remediation: first(re.Remediation, def.Remediation),
 		References: def.References, Target: target, Group: group, Scored: true, Skip: strings.TrimSpace(re.Skip),
+		API: def.API,
 	}
 	if re.References != nil {
 		c.References = re.References
@@ -806,6 +810,10 @@ func resolveEntry(lib *Library, file string, re *rawEntry, target, group string)
 		return nil, bad("remediation", "required")
 	case !slices.Contains(Components, c.Component):
 		return nil, bad("component", "%q: want one of %s", c.Component, strings.Join(Components, ", "))
+	case c.API != "" && !slices.Contains(APIRules, c.API):
+		return nil, bad("api", "%q: want one of %s", c.API, strings.Join(APIRules, ", "))
+	case c.API != "" && c.Target != "policies":
+		return nil, bad("api", "an API snapshot decides checks of the policies target only, not %s", c.Target)
 	case re.Skip != "" && c.Skip == "":
 		return nil, bad("skip", "say why the check is skipped")
 	case c.Skip != "" && re.Review != nil && *re.Review:
@@ -822,8 +830,8 @@ func resolveEntry(lib *Library, file string, re *rawEntry, target, group string)
 	if re.Test != nil {
 		test = re.Test
 	}
-	if test == nil && !c.Review {
-		return nil, bad("test", "required unless review is true")
+	if test == nil && !c.Review && c.API == "" {
+		return nil, bad("test", "required unless review is true or an API rule decides the check")
 	}
 	if test != nil {
 		t, err := buildTest(lib, test, "test", params)

@@ -6,8 +6,27 @@ import (
 	"github.com/kubeproof/kubeproof/results"
 )
 
-// Targets, in the order kube-bench runs them.
-var Targets = []string{"master", "etcd", "controlplane", "node", "policies"}
+// Targets, in the order kube-bench runs them. The node targets are
+// evaluated on each node; ClusterTargets once per cluster.
+var Targets = []string{"master", "etcd", "controlplane", "node", "policies", "managedservices"}
+
+// ClusterTargets are the targets of the cluster as a whole: its policies
+// (section 5, decided from an API snapshot) and a managed service's
+// account settings (reviews).
+var ClusterTargets = []string{"policies", "managedservices"}
+
+// APIRules are the policy rules that decide section-5 checks from an API
+// snapshot (package evidence implements each; a test holds them equal).
+var APIRules = []string{
+	"default-namespace", "default-service-account",
+	"namespace-network-policy", "namespace-policy-control",
+	"pod-added-capabilities", "pod-capabilities", "pod-host-ipc", "pod-host-network", "pod-host-path",
+	"pod-host-pid", "pod-host-ports", "pod-net-raw", "pod-privilege-escalation", "pod-privileged",
+	"pod-root", "pod-seccomp", "pod-security-context", "pod-token-mount", "pod-windows-host-process",
+	"secret-env",
+	"rbac-bind-escalate-impersonate", "rbac-cluster-admin", "rbac-csr-approve", "rbac-node-proxy", "rbac-pod-create",
+	"rbac-pv-create", "rbac-secrets", "rbac-system-masters", "rbac-token-create", "rbac-webhooks", "rbac-wildcards",
+}
 
 // Assessments are the labels a benchmark gives its checks: automated or
 // manual since CIS 1.6; scored or not-scored before (cis-1.5).
@@ -74,9 +93,12 @@ type Check struct {
 	// Skip, when set, says why the benchmark skips the check on its
 	// platform (kube-bench's type: skip): the verdict is INFO with this
 	// reason, and nothing is evaluated.
-	Skip        string
-	Component   string
-	Test        *Test // nil only when Review
+	Skip      string
+	Component string
+	Test      *Test // nil only when Review or API
+	// API names the policy rule that decides the check from a cluster's
+	// API snapshot; without a snapshot the check is a review (WARN).
+	API         string
 	Remediation string
 	References  []string
 	Target      string

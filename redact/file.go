@@ -2,6 +2,7 @@ package redact
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -183,4 +184,31 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// apiObject is the Via.Key of an object of an API snapshot.
+const apiObject = "api-object"
+
+// Object redacts one object of an API snapshot, as kubectl prints it in
+// JSON: its type is one of the schemas' "api-…" types, chosen by kind and
+// API group, and only the fields those name are kept. An object of any
+// other kind is not copied (Skipped says so).
+func (r *Redactor) Object(data []byte) File {
+	f := r.yamlFile("", data, Via{Key: apiObject})
+	if f.Skipped == "" && !strings.HasPrefix(f.Type, "api-") {
+		return File{Skipped: "not an API kind the redactor knows"}
+	}
+	return f
+}
+
+// APIKind reports whether the redactor keeps objects of kind in API group
+// (the core group is ""), and the name of their schema.
+func APIKind(kind, group string) (string, bool) {
+	loadSchemas()
+	for _, t := range docTypes {
+		if t.kind == kind && strings.HasPrefix(t.name, "api-") && slices.Contains(t.groups, group) {
+			return t.name, true
+		}
+	}
+	return "", false
 }

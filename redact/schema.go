@@ -272,8 +272,9 @@ func typeOf(root *node, name string, via Via) *docType {
 				group = g
 			}
 		}
+		api := via.Key == apiObject
 		for _, t := range docTypes {
-			if t.kind != k.value {
+			if t.kind != k.value || strings.HasPrefix(t.name, "api-") != api {
 				continue
 			}
 			for _, g := range t.groups {

@@ -56,7 +56,11 @@ type jsonControls struct {
 	NodeType        string      `json:"node_type"`
 	Tests           []jsonGroup `json:"tests"`
 	jsonSummary
-	Node   string         `json:"node"`
+	Node string `json:"node"`
+	// Scope is "cluster" for the policies of a cluster, decided once from
+	// its API snapshot (Bundle is then the snapshot's, or empty without
+	// one); absent for a node.
+	Scope  string         `json:"scope,omitempty"`
 	Bundle results.Digest `json:"bundle"`
 	// Benchmark and BenchmarkReason: which benchmark the node got, and why.
 	Benchmark       string `json:"benchmark"`
@@ -106,8 +110,10 @@ func JSON(w io.Writer, rep *results.Report) error {
 		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings}
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
-	for _, n := range rep.Nodes {
-		meta.Bundles = append(meta.Bundles, n.Bundle)
+	for _, n := range rep.Scopes() {
+		if !n.IsCluster() || n.Bundle.Digest != "" {
+			meta.Bundles = append(meta.Bundles, n.Bundle)
+		}
 		meta.VerificationFailed = meta.VerificationFailed || n.Bundle.Failed()
 		meta.NotApplicable += n.Totals.NA
 		for _, tr := range n.Targets {
@@ -159,7 +165,7 @@ func control(rep *results.Report, n results.NodeResult, tr results.TargetResult)
 	}
 	c := jsonControls{
 		ID: tr.Section.ID, Version: version, DetectedVersion: minorVersion(n.KubeVersion), Text: tr.Section.Title,
-		NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Bundle: n.Bundle.Digest,
+		NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Scope: n.Scope, Bundle: n.Bundle.Digest,
 		Benchmark: n.Benchmark, BenchmarkReason: n.BenchmarkReason, Platform: n.Platform, PlatformReason: n.PlatformReason,
 		jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
 	}

@@ -832,8 +832,12 @@ func (d *pdfDoc) summary() {
 	}
 	tb = &table{cols: cols, st: style{size: 8, color: black}}
 	d.tableStart(tb, "Verdicts per node (continued)")
-	for _, n := range rep.Nodes {
-		cells := []tcell{{text: n.Node}, {text: strings.Join(n.Bundle.Host.Roles, ", ")}, {text: strconv.Itoa(sum(n.Totals))}}
+	for _, n := range rep.Scopes() {
+		roles := strings.Join(n.Bundle.Host.Roles, ", ")
+		if n.IsCluster() {
+			roles = "cluster: policies"
+		}
+		cells := []tcell{{text: n.Node}, {text: roles}, {text: strconv.Itoa(sum(n.Totals))}}
 		d.tableRow(tb, append(cells, countCells(n.Totals)...))
 	}
 	d.tableEnd()
@@ -1090,7 +1094,7 @@ func totalsLine(t results.Totals) string {
 }
 
 func (d *pdfDoc) results() {
-	for i, n := range d.rep.Nodes {
+	for i, n := range d.rep.Scopes() {
 		// Nodes follow each other without a page break each: a cluster of
 		// a thousand nodes would waste hundreds of pages.
 		if i == 0 {
@@ -1101,9 +1105,15 @@ func (d *pdfDoc) results() {
 			d.need(45)
 		}
 		d.bookmark(n.Node, 1)
-		d.heading("Node "+n.Node, 13, 35)
+		d.heading(scopeTitle(n), 13, 35)
 		meta := fmt.Sprintf("roles: %s · host: %s · bundle sha256:%s · %s",
 			strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Host.Hostname, n.Bundle.Digest.Short(), totalsLine(n.Totals))
+		if n.IsCluster() {
+			meta = fmt.Sprintf("the cluster's policies, once for the cluster · API snapshot sha256:%s · %s", n.Bundle.Digest.Short(), totalsLine(n.Totals))
+			if n.Bundle.Digest == "" {
+				meta = "the cluster's policies, once for the cluster · no API snapshot given: each policy check is a review · " + totalsLine(n.Totals)
+			}
+		}
 		meta += " · " + n.Bundle.Verification
 		if n.PlatformReason != "" {
 			meta += " · platform: " + n.PlatformReason
@@ -1119,7 +1129,7 @@ func (d *pdfDoc) results() {
 		for _, tr := range n.Targets {
 			d.heading(fmt.Sprintf("%s %s (%s) · %s", tr.Section.ID, tr.Section.Title, tr.Section.Target, totalsLine(tr.Totals)), 9.5, 20)
 			tb := &table{cols: []tcol{{"ID", 14, "L"}, {"Title", 151, "L"}, {"Status", 15, "C"}}, st: style{size: 7.5, color: black}, pad: 0.8}
-			d.tableStart(tb, fmt.Sprintf("Node %s · %s %s (continued)", n.Node, tr.Section.ID, tr.Section.Title))
+			d.tableStart(tb, fmt.Sprintf("%s · %s %s (continued)", scopeTitle(n), tr.Section.ID, tr.Section.Title))
 			group := ""
 			for _, r := range tr.Results {
 				if r.Check.Group != group {
@@ -1145,7 +1155,7 @@ func (d *pdfDoc) results() {
 
 func (d *pdfDoc) findings() {
 	var fails, warns int
-	for _, n := range d.rep.Nodes {
+	for _, n := range d.rep.Scopes() {
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
 				switch r.Status {
@@ -1167,7 +1177,7 @@ func (d *pdfDoc) findings() {
 	}
 	d.paragraph(intro, style{size: 9, color: black}, marginL, contentW)
 	d.y += 3
-	for _, n := range d.rep.Nodes {
+	for _, n := range d.rep.Scopes() {
 		first := true
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
@@ -1176,7 +1186,7 @@ func (d *pdfDoc) findings() {
 				}
 				if first {
 					first = false
-					d.heading("Node "+n.Node, 11, 16)
+					d.heading(scopeTitle(n), 11, 16)
 					d.bookmark(n.Node, 1)
 				}
 				d.finding(n, tr, r)
@@ -1341,4 +1351,12 @@ func (d *pdfDoc) appendix() {
 		d.y += 1.5
 	}
 	d.onPage = nil
+}
+
+// scopeTitle is "Node NAME" or "Cluster NAME".
+func scopeTitle(n results.NodeResult) string {
+	if n.IsCluster() {
+		return "Cluster " + n.Node
+	}
+	return "Node " + n.Node
 }

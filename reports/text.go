@@ -51,11 +51,18 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		}
 		ew.printf("\n")
 	}
-	for i, n := range rep.Nodes {
+	for i, n := range rep.Scopes() {
 		if i > 0 {
 			ew.printf("\n")
 		}
-		ew.printf("== Node %s (%s) · bundle %s · %s ==\n", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Prefixed(), n.Benchmark)
+		switch {
+		case n.IsCluster() && n.Bundle.Digest == "":
+			ew.printf("== Cluster %s · %s ==\n", display.Escape(n.Node), n.Benchmark)
+		case n.IsCluster():
+			ew.printf("== Cluster %s · API snapshot %s · %s ==\n", display.Escape(n.Node), n.Bundle.Digest.Prefixed(), n.Benchmark)
+		default:
+			ew.printf("== Node %s (%s) · bundle %s · %s ==\n", n.Node, strings.Join(n.Bundle.Host.Roles, ", "), n.Bundle.Digest.Prefixed(), n.Benchmark)
+		}
 		ew.printf("bundle: %s\n", n.Bundle.Verification)
 		for _, p := range n.Bundle.Problems {
 			ew.printf("bundle problem: %s\n", p)
@@ -95,6 +102,9 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 				if r.Reason != "" {
 					ew.printf("  why %s: %s\n", r.Status, r.Reason)
 				}
+				if n.IsCluster() && r.Explanation != "" {
+					ew.printf("  note: %s\n", r.Explanation)
+				}
 				for _, c := range r.Citations {
 					what := "evidence"
 					if c.Unverified {
@@ -112,8 +122,8 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 			summary(ew, n.Totals)
 		}
 	}
-	if len(rep.Nodes) > 1 {
-		ew.printf("\n== Summary cluster: %d nodes ==\n", len(rep.Nodes))
+	if len(rep.Nodes) > 1 || len(rep.Clusters) > 0 && len(rep.Nodes) > 0 {
+		ew.printf("\n== Summary cluster: %s ==\n", scopeCount(rep))
 		summary(ew, rep.Totals)
 		ew.printf("%s\n", signatureSummary(rep))
 	}
@@ -151,4 +161,17 @@ func (e *errWriter) printf(format string, args ...any) {
 		return
 	}
 	_, e.err = fmt.Fprintf(e.w, format, args...)
+}
+
+// scopeCount is "3 nodes", or "3 nodes and the cluster's policies".
+func scopeCount(rep *results.Report) string {
+	s := plural(len(rep.Nodes), "node")
+	switch len(rep.Clusters) {
+	case 0:
+	case 1:
+		s += " and the cluster's policies"
+	default:
+		s += fmt.Sprintf(" and the policies of %d clusters", len(rep.Clusters))
+	}
+	return s
 }

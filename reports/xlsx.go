@@ -90,8 +90,8 @@ func ReportID(rep *results.Report) string {
 func bundleDigests(rep *results.Report) []string {
 	seen := map[results.Digest]bool{}
 	var out []string
-	for _, n := range rep.Nodes {
-		if !seen[n.Bundle.Digest] {
+	for _, n := range rep.Scopes() {
+		if !seen[n.Bundle.Digest] && !(n.IsCluster() && n.Bundle.Digest == "") {
 			seen[n.Bundle.Digest] = true
 			out = append(out, n.Bundle.Digest.String())
 		}
@@ -104,8 +104,8 @@ func bundleDigests(rep *results.Report) []string {
 func bundles(rep *results.Report) []results.BundleInfo {
 	seen := map[results.Digest]bool{}
 	var out []results.BundleInfo
-	for _, n := range rep.Nodes {
-		if !seen[n.Bundle.Digest] {
+	for _, n := range rep.Scopes() {
+		if !seen[n.Bundle.Digest] && !(n.IsCluster() && n.Bundle.Digest == "") {
 			seen[n.Bundle.Digest] = true
 			out = append(out, n.Bundle)
 		}
@@ -124,7 +124,7 @@ type targetTotal struct {
 func targetTotals(rep *results.Report) []targetTotal {
 	var out []targetTotal
 	index := map[string]int{}
-	for _, n := range rep.Nodes {
+	for _, n := range rep.Scopes() {
 		for _, tr := range n.Targets {
 			i, ok := index[tr.Section.Target]
 			if !ok {
@@ -622,11 +622,15 @@ func (x *workbook) summary() error {
 	}
 	row++
 	nodeFirst := row
-	for _, n := range rep.Nodes {
+	for _, n := range rep.Scopes() {
 		if err := x.str(sh, cell(1, row), n.Node, x.text); err != nil {
 			return err
 		}
-		if err := x.str(sh, cell(2, row), strings.Join(n.Bundle.Host.Roles, ", "), x.text); err != nil {
+		roles := strings.Join(n.Bundle.Host.Roles, ", ")
+		if n.IsCluster() {
+			roles = "cluster: policies"
+		}
+		if err := x.str(sh, cell(2, row), roles, x.text); err != nil {
 			return err
 		}
 		if err := x.str(sh, cell(3, row), n.Bundle.Digest.Short(), x.text); err != nil {
@@ -794,13 +798,13 @@ func (x *workbook) results() error {
 		{"Unverified evidence", 12, false},
 	}
 	rows := 0
-	for _, n := range x.rep.Nodes {
+	for _, n := range x.rep.Scopes() {
 		for _, tr := range n.Targets {
 			rows += len(tr.Results)
 		}
 	}
 	return x.stream(sheetResults, cols, rows, 8, func(add func(...string) error) error {
-		for _, n := range x.rep.Nodes {
+		for _, n := range x.rep.Scopes() {
 			for _, tr := range n.Targets {
 				for _, r := range tr.Results {
 					c := r.Check
@@ -823,7 +827,7 @@ func (x *workbook) evidence() error {
 		{"Unverified", 11, false},
 	}
 	rows := 0
-	for _, n := range x.rep.Nodes {
+	for _, n := range x.rep.Scopes() {
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
 				rows += len(r.Citations)
@@ -831,7 +835,7 @@ func (x *workbook) evidence() error {
 		}
 	}
 	return x.stream(sheetEvidence, cols, rows, 3, func(add func(...string) error) error {
-		for _, n := range x.rep.Nodes {
+		for _, n := range x.rep.Scopes() {
 			for _, tr := range n.Targets {
 				for _, r := range tr.Results {
 					for _, c := range r.Citations {

@@ -5,6 +5,7 @@
 package results
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -248,8 +249,16 @@ const (
 // anyway.
 func (b BundleInfo) Failed() bool { return len(b.Problems) > 0 }
 
-// NodeResult holds every result for one node.
+// ScopeCluster is the Scope of the results of a cluster as a whole: the
+// policies of section 5, decided once per cluster from its API snapshot.
+const ScopeCluster = "cluster"
+
+// NodeResult holds every result for one node, or, with Scope
+// ScopeCluster, for one cluster (Node is then the cluster's name and
+// Bundle its API snapshot, if one was given).
 type NodeResult struct {
+	// Scope is "" for a node and ScopeCluster for a cluster.
+	Scope  string
 	Node   string
 	Bundle BundleInfo
 	// Benchmark is the benchmark the node was analyzed against, and
@@ -286,7 +295,10 @@ type Report struct {
 	Checks          []string // --check, as asked
 	Skip            []string // --skip, as asked
 	Nodes           []NodeResult
-	Totals          Totals
+	// Clusters are the cluster scopes (Scope ScopeCluster): the policies
+	// of each cluster, once, beside the nodes. Totals count them too.
+	Clusters []NodeResult
+	Totals   Totals
 	// Refused lists the bundles that could not be read (analyzed with
 	// --keep-going); LeftOut the duplicates and older bundles of a host,
 	// not analyzed; Warnings what the reader of the report must know first
@@ -325,4 +337,25 @@ func (r *Report) BenchmarkNames() string {
 		return r.Benchmark
 	}
 	return strings.Join(r.Benchmarks, ", ")
+}
+
+// IsCluster reports whether the results are a cluster's.
+func (n *NodeResult) IsCluster() bool { return n.Scope == ScopeCluster }
+
+// ScopeLabel is "node" or "cluster", for reports.
+func (n *NodeResult) ScopeLabel() string {
+	if n.IsCluster() {
+		return "cluster"
+	}
+	return "node"
+}
+
+// Scopes returns the nodes, then the cluster scopes: every set of results
+// of the report, in the order reports show them (the policies last, as
+// kube-bench runs them).
+func (r *Report) Scopes() []NodeResult {
+	if len(r.Clusters) == 0 {
+		return r.Nodes
+	}
+	return append(slices.Clone(r.Nodes), r.Clusters...)
 }

@@ -55,6 +55,9 @@ auditors check it with kubeproof verify --trusted-key NAME.pub.
 In a container, --root /host collects the node whose directories are
 mounted under /host (deploy/ in the kubeproof sources); -o - --base64
 writes the bundle to the log, -wait keeps the container running after.
+
+kubeproof-collect api seals kubectl's output about a cluster's objects into
+an API snapshot instead (kubeproof-collect api -h).
 `
 
 const exitCodes = `Exit codes: 0 complete, 3 bundle written but partial, 2 usage, 4 malformed
@@ -62,6 +65,9 @@ node spec or signing key, 1 other errors (no bundle written).
 `
 
 func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "api" {
+		return runAPI(args[1:], os.Stdin, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kubeproof-collect", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {

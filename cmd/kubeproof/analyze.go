@@ -145,7 +145,7 @@ func runAnalyze(c *cli.Context) error {
 		}
 		return &analyzer.BundleError{Errs: errs}
 	}
-	if len(rep.Nodes) == 0 {
+	if len(rep.Nodes) == 0 && len(rep.Clusters) == 0 {
 		return &exit.InputError{Err: fmt.Errorf("every bundle was refused (%s), nothing analyzed:\n%s", plural(len(rep.Refused), "bundle"), refusedList(rep.Refused))}
 	}
 	if err := nothingToAudit(rep); err != nil {

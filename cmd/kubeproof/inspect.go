@@ -40,6 +40,9 @@ func inspectCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			if b.Manifest.Kind == bundle.KindAPISnapshot {
+				return inspectSnapshot(c.App.Writer, b, c.Bool("json"))
+			}
 			facts, err := loadFacts(b)
 			if err != nil {
 				return err
@@ -239,4 +242,60 @@ func printTable(w io.Writer, rows [][]string) {
 		}
 		fmt.Fprintln(w, b.String())
 	}
+}
+
+// inspectSnapshot shows an API snapshot: where it came from and the
+// objects it keeps, kind by kind.
+func inspectSnapshot(w io.Writer, b *bundle.Bundle, asJSON bool) error {
+	m := b.Manifest
+	if asJSON {
+		data, err := bundle.EncodeJSON(struct {
+			Digest    bundle.Digest     `json:"digest"`
+			Signature *bundle.Signature `json:"signature,omitempty"`
+			Manifest  bundle.Manifest   `json:"manifest"`
+		}{b.Digest, b.Signature, m})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}
+	p := func(format string, args ...any) {
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				args[i] = display.Escape(s)
+			}
+		}
+		fmt.Fprintf(w, format, args...)
+	}
+	sn := m.Snapshot
+	p("Bundle      %s\n", b.Digest.Prefixed())
+	if b.Signature != nil {
+		p("Signature   %s, key %s (valid; 'kubeproof verify --trusted-key' tells whether the key is trusted)\n", b.Signature.Algorithm, b.Signature.KeyID)
+	} else {
+		p("Signature   none (unsigned)\n")
+	}
+	p("Format      v%d API snapshot, by %s %s\n", m.Format, m.Collector.Name, m.Collector.Version)
+	if r := m.Redaction; r != nil {
+		p("Redaction   %s%s\n", r.Rules, map[bool]string{true: ", keyed digests with key " + r.KeyID, false: ""}[r.KeyID != ""])
+	}
+	p("Cluster     %s\n", orDash(sn.Cluster))
+	for _, v := range m.Host.Kubernetes {
+		p("Kubernetes  %s (%s, %s in %s)\n", v.Version, v.Component, v.Source, v.Path)
+	}
+	p("Captured    %s on %s as uid %d (%s)\n", m.Collection.Finished.Format(time.RFC3339), orDash(m.Host.Hostname), m.Collection.User.UID, orDash(m.Collection.User.Name))
+	for _, src := range sn.Sources {
+		p("Source      %s: %d items, %d bytes, sha256:%s\n", src.Name, src.Items, src.Size, src.SHA256.String())
+	}
+	p("\nKept (redacted)\n")
+	for _, k := range sn.Kinds {
+		p("  %7d  %-36s %s (%d values redacted)\n", k.Count, k.Kind, strings.Join(k.Members, ", "), k.Redactions)
+	}
+	if len(sn.Dropped) > 0 {
+		p("\nDropped (not stored)\n")
+		for _, k := range sn.Dropped {
+			p("  %7d  %s\n", k.Count, k.Kind)
+		}
+	}
+	return nil
 }

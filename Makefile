@@ -27,7 +27,7 @@ test:
 
 # Rebuild the committed bundles (fixtures/bundles/*.kpb) from the node specs.
 fixtures:
-	$(GO) test ./collector -run 'TestFixtureBundles|TestFaultNonRootKubeadm' -update-fixtures
+	$(GO) test ./collector -run 'TestFixtureBundles|TestSnapshotFixtureBundles|TestFaultNonRootKubeadm' -update-fixtures
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -55,6 +55,8 @@ fuzz:
 	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence/rbac -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence/rbac -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./collector -run '^$$' -fuzz '^FuzzSnapshot$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzSnapshotMember$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./reports -run '^$$' -fuzz '^FuzzReportEscaping$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 

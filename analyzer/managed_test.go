@@ -17,6 +17,7 @@ import (
 func TestManagedFixturesPick(t *testing.T) {
 	for spec, want := range map[string]string{
 		"eks-node": "eks-1.8.0", "eks-al2-node": "eks-1.8.0", "aks-node": "aks-1.8", "gke-node": "gke-1.9.0",
+		"ack-node": "ack-1.0", "tkgi-master": "tkgi-1.2.53", "tkgi-worker": "tkgi-1.2.53",
 	} {
 		rep, err := Analyze([]string{filepath.Join(bundlesDir, spec+".kpb")}, Options{Version: "test"})
 		if err != nil {

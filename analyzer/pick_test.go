@@ -296,11 +296,12 @@ func TestPlatformBenchmark(t *testing.T) {
 	}
 }
 
-// TestRancherPickMatchesKubeBench: the K3s and RKE2 profiles pick the
-// benchmark kube-bench v0.15.6 picks from a +k3s / +rke2r version
-// (cmd/util.go k3sBenchmark, rke2Benchmark) up to Kubernetes 1.34, the
-// newest it maps at all, where that benchmark is embedded; newer versions
-// fall back to CIS. MicroK8s 1.24, which kube-bench never maps to
+// TestRancherPickMatchesKubeBench: the K3s, RKE2 and RKE profiles pick the
+// benchmark kube-bench v0.15.6 picks from a +k3s / +rke2r / -rancher version
+// (cmd/util.go k3sBenchmark, rke2Benchmark, rkeBenchmark) up to Kubernetes
+// 1.34, the newest it maps at all, from the first version with a
+// benchmark of the platform's own (k3s 1.22, RKE2 and RKE 1.23); newer
+// versions fall back to CIS. MicroK8s 1.24, which kube-bench never maps to
 // cis-1.24-microk8s, gets it.
 func TestRancherPickMatchesKubeBench(t *testing.T) {
 	k3s := func(m int) string {
@@ -319,13 +320,22 @@ func TestRancherPickMatchesKubeBench(t *testing.T) {
 	rke2 := func(m int) string {
 		switch {
 		case m == 23:
-			return "rke2-cis-1.23" // not embedded
+			return "rke2-cis-1.23"
 		case m == 24:
-			return "rke2-cis-1.24" // not embedded
+			return "rke2-cis-1.24"
 		case m == 25:
 			return "rke2-cis-1.7"
 		}
 		return "rke2-cis-1.8"
+	}
+	rke := func(m int) string {
+		switch m {
+		case 23:
+			return "rke-cis-1.23"
+		case 24:
+			return "rke-cis-1.24"
+		}
+		return "rke-cis-1.7"
 	}
 	microk8s := func(m int) string {
 		if m == 24 {
@@ -341,7 +351,7 @@ func TestRancherPickMatchesKubeBench(t *testing.T) {
 		platform string
 		from     int
 		want     func(int) string
-	}{{"k3s", 22, k3s}, {"rke2", 23, rke2}, {"microk8s", 20, microk8s}} {
+	}{{"k3s", 22, k3s}, {"rke2", 23, rke2}, {"rke", 23, rke}, {"microk8s", 20, microk8s}} {
 		var p *catalog.Platform
 		for _, x := range profiles {
 			if x.Name == tc.platform {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -257,4 +258,148 @@ func TestConfigCopyOfOtherType(t *testing.T) {
 			t.Errorf("copy_type %q: reason %q should say how the copy was read", tt.copyType, o.Reason)
 		}
 	}
+}
+
+// TestDetectRKE: an RKE1 node is recognised from its own marks (the
+// kubelet's kubecfg-kube-node.yaml, the API server's kube-apiserver.pem,
+// RKE's log link directory, a -rancher version), never as RKE2; RKE2's
+// +rke2r version and paths never make a node RKE's; a kubespray node, which
+// keeps its certificates in /etc/kubernetes/ssl too, is neither.
+func TestDetectRKE(t *testing.T) {
+	nodeKube := "--kubeconfig=/etc/kubernetes/ssl/kubecfg-kube-node.yaml"
+	for _, tt := range []struct {
+		name     string
+		procs    []bundle.Process
+		stats    []bundle.Stat
+		versions []bundle.VersionEvidence
+		want     string
+	}{
+		{"rke worker", []bundle.Process{proc("kubelet", nodeKube, "--client-ca-file=/etc/kubernetes/ssl/kube-ca.pem")}, nil, nil, "rke"},
+		{"rke control plane", []bundle.Process{proc("kube-apiserver", "--tls-cert-file=/etc/kubernetes/ssl/kube-apiserver.pem")}, nil, nil, "rke"},
+		{"rke paths", []bundle.Process{proc("kubelet")}, []bundle.Stat{file("/etc/kubernetes/ssl/kubecfg-kube-node.yaml", "0600", "root", "root"), dir("/var/lib/rancher/rke/log", "0755")}, nil, "rke"},
+		{"one rke hint", []bundle.Process{proc("kubelet")}, []bundle.Stat{dir("/var/lib/rancher/rke/log", "0755")}, nil, ""},
+		{"rke image version", []bundle.Process{proc("kubelet")}, nil, []bundle.VersionEvidence{{Version: "v1.26.8-rancher1", Component: "kubelet", Source: "image-tag", Path: "/x"}}, "rke"},
+		{"rke2 is not rke", []bundle.Process{proc("rke2-server", "server"), proc("kubelet", "--kubeconfig=/var/lib/rancher/rke2/agent/kubelet.kubeconfig")},
+			[]bundle.Stat{dir("/var/lib/rancher/rke2", "0755"), dir("/var/lib/rancher", "0755")},
+			[]bundle.VersionEvidence{{Version: "v1.33.4+rke2r1", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/local/bin/rke2"}}, "rke2"},
+		{"kubespray's /etc/kubernetes/ssl", []bundle.Process{proc("kube-apiserver", "--client-ca-file=/etc/kubernetes/ssl/ca.crt", "--tls-cert-file=/etc/kubernetes/ssl/apiserver.crt"), proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf")},
+			[]bundle.Stat{dir("/etc/kubernetes/ssl", "0755"), file("/etc/kubernetes/ssl/ca.crt", "0644", "root", "root")}, []bundle.VersionEvidence{{Version: "v1.29.3", Component: "kube-apiserver", Source: "go-buildinfo", Path: "/usr/local/bin/kube-apiserver"}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := versionedNode(t, tt.procs, tt.stats, tt.versions)
+			d := detectPlatform(n)
+			got := ""
+			if d.platform != nil {
+				got = d.platform.Name
+			}
+			if got != tt.want || d.warning != "" {
+				t.Errorf("platform %q (%s; warning %q), want %q", got, d.reason, d.warning, tt.want)
+			}
+		})
+	}
+}
+
+// TestDetectTKGIAndACK: TKGI from its BOSH layout (a +vmware version alone
+// is a Tanzu Kubernetes Grid node, kubeadm-built, which kube-bench maps to
+// tkgi-1.2.53 all the same), ACK from its -aliyun version; kubeadm nodes
+// are neither.
+func TestDetectTKGIAndACK(t *testing.T) {
+	kubeadmKubelet := proc("kubelet", "--kubeconfig=/etc/kubernetes/kubelet.conf", "--config=/var/lib/kubelet/config.yaml")
+	for _, tt := range []struct {
+		name     string
+		procs    []bundle.Process
+		stats    []bundle.Stat
+		versions []bundle.VersionEvidence
+		want     string
+	}{
+		{"tkgi worker", []bundle.Process{proc("kubelet", "--config=/var/vcap/jobs/kubelet/config/kubeletconfig.yml")},
+			[]bundle.Stat{dir("/var/vcap/jobs", "0750"), dir("/var/vcap/jobs/kubelet", "0750")},
+			[]bundle.VersionEvidence{{Version: "v1.21.14+vmware.1", Component: "kubelet", Source: "go-buildinfo", Path: "/var/vcap/packages/kubernetes/bin/kubelet"}}, "tkgi"},
+		{"tkgi layout without a version", []bundle.Process{proc("kube-apiserver")}, []bundle.Stat{dir("/var/vcap/jobs", "0750")}, nil, "tkgi"},
+		{"a vmware build on kubeadm (TKG) is not tkgi", []bundle.Process{kubeadmKubelet}, []bundle.Stat{dir("/etc/kubernetes/manifests", "0755")},
+			[]bundle.VersionEvidence{{Version: "v1.23.8+vmware.2", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
+		{"ack worker", []bundle.Process{kubeadmKubelet}, []bundle.Stat{file("/etc/kubernetes/kubelet.conf", "0600", "root", "root")},
+			[]bundle.VersionEvidence{{Version: "v1.32.7-aliyun.1", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, "ack"},
+		{"ack's customized-args file alone", []bundle.Process{kubeadmKubelet}, []bundle.Stat{file("/etc/kubernetes/kubelet-customized-args.conf", "0644", "root", "root")},
+			[]bundle.VersionEvidence{{Version: "v1.32.7", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
+		{"kubeadm is neither", []bundle.Process{kubeadmKubelet}, []bundle.Stat{dir("/etc/kubernetes/manifests", "0755")},
+			[]bundle.VersionEvidence{{Version: "v1.32.7", Component: "kubelet", Source: "go-buildinfo", Path: "/usr/bin/kubelet"}}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := versionedNode(t, tt.procs, tt.stats, tt.versions)
+			d := detectPlatform(n)
+			got := ""
+			if d.platform != nil {
+				got = d.platform.Name
+			}
+			if got != tt.want || d.warning != "" {
+				t.Errorf("platform %q (%s; warning %q), want %q", got, d.reason, d.warning, tt.want)
+			}
+		})
+	}
+}
+
+// TestRKEDifferences pins the RKE entries of docs/differences/rancher.md
+// that no fixture reaches.
+func TestRKEDifferences(t *testing.T) {
+	for _, tt := range []struct {
+		doc, benchmark, id string
+		procs              []bundle.Process
+		want               results.Status
+	}{
+		// kube-bench's rke-cis-1.7 audit never finds the binary and passes.
+		{"rke-bind-address", "rke-cis-1.7", "1.3.7", []bundle.Process{proc("kube-controller-manager", "--bind-address=0.0.0.0")}, results.Fail},
+		{"rke-bind-address", "rke-cis-1.7", "1.3.7", []bundle.Process{proc("kube-controller-manager")}, results.Pass},
+		{"rke-bind-address", "rke-cis-1.7", "1.4.2", []bundle.Process{proc("kube-scheduler", "--bind-address=0.0.0.0")}, results.Fail},
+		// kube-bench runs these two of rke-cis-1.24 and fails them.
+		{"rke-not-applicable", "rke-cis-1.24", "1.1.1", []bundle.Process{proc("kube-apiserver")}, results.Info},
+		{"rke-not-applicable", "rke-cis-1.24", "4.1.1", []bundle.Process{proc("kubelet")}, results.Info},
+	} {
+		t.Run(tt.doc+" "+tt.benchmark+" "+tt.id, func(t *testing.T) {
+			cat, err := catalog.LoadEmbedded(tt.benchmark)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Evaluate(findCheck(t, cat, tt.id), testNode(t, tt.procs, nil, nil))
+			if r.Status != tt.want {
+				t.Errorf("%s %s: %s, want %s (observed %q, reason %q)", tt.benchmark, tt.id, r.Status, tt.want, r.Observed, r.Reason)
+			}
+		})
+	}
+}
+
+// versionedNode is testNode with the Kubernetes versions the collector
+// recorded in the manifest.
+func versionedNode(t *testing.T, procs []bundle.Process, stats []bundle.Stat, versions []bundle.VersionEvidence) *evidence.Node {
+	t.Helper()
+	if procs == nil {
+		procs = []bundle.Process{}
+	}
+	for i := range stats {
+		stats[i].Reasons = []string{"test"}
+	}
+	w := bundle.NewWriter()
+	for _, err := range []error{
+		w.AddJSON(bundle.ProcessesPath, bundle.Processes{Processes: procs}),
+		w.AddJSON(bundle.StatPath, bundle.Stats{Files: stats}),
+		w.AddJSON(bundle.PKIPath, bundle.PKI{Certificates: []bundle.Certificate{}}),
+		w.AddJSON(bundle.ProblemsPath, bundle.Problems{Problems: []bundle.Problem{}}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _, _, err := w.Finish(bundle.Manifest{Host: bundle.Host{Hostname: "n1", Roles: []string{"node"}, Kubernetes: versions}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Read(bytes.NewReader(data), bundle.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := evidence.NewNode("n1.kpb", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

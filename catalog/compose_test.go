@@ -154,3 +154,41 @@ func TestBenchmarkVersionRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupComponents: in every embedded benchmark, a check of the API
+// server's, controller manager's, scheduler's or kubelet's group, or of the
+// etcd target, reads that component (a check matched by title alone once
+// read the API server's --profiling for the scheduler's 1.4.1).
+func TestGroupComponents(t *testing.T) {
+	want := map[string]string{
+		"API Server": "kube-apiserver", "Controller Manager": "kube-controller-manager",
+		"Scheduler": "kube-scheduler", "Kubelet": "kubelet",
+	}
+	seen := 0
+	for _, b := range Benchmarks() {
+		cat, err := LoadEmbedded(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range cat.Sections {
+			for _, g := range s.Groups {
+				w, ok := want[g.Title]
+				if s.Target == "etcd" {
+					w, ok = "etcd", true
+				}
+				if !ok || s.Target == "policies" {
+					continue
+				}
+				for _, c := range g.Checks {
+					seen++
+					if c.Component != w {
+						t.Errorf("%s %s (%s, group %q): component %s, want %s", b, c.ID, c.Name, g.Title, c.Component, w)
+					}
+				}
+			}
+		}
+	}
+	if seen < 1000 {
+		t.Errorf("%d checks in component groups: the group titles changed?", seen)
+	}
+}

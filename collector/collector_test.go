@@ -147,6 +147,8 @@ func TestSpecErrors(t *testing.T) {
 		{"relative path", map[string]string{"files/etc/a": "x", "attrs.tsv": "etc/a 0700 root root\n"}, "not a clean absolute path"},
 		{"bad users", map[string]string{"files/etc/a": "x", "users.tsv": "etcd x 1\n"}, "users.tsv:1: bad uid"},
 		{"short attrs", map[string]string{"files/etc/a": "x", "attrs.tsv": "/etc/a 0600\n"}, "want PATH MODE OWNER GROUP"},
+		{"exe first", map[string]string{"files/etc/a": "x", "procs.tsv": "+exe\t/usr/local/bin/kubelet\n"}, "procs.tsv:1: +exe before any process"},
+		{"relative exe", map[string]string{"files/etc/a": "x", "procs.tsv": "kubelet\t\n+exe\tbin/kubelet\n"}, `procs.tsv:2: +exe "bin/kubelet"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,7 +180,7 @@ func TestSpecAttrs(t *testing.T) {
 	write("files/etc/kubernetes/admin.conf", "kind: Config\n")
 	write("users.tsv", "etcd 998 996 /var/lib/etcd /sbin/nologin\n")
 	write("attrs.tsv", "/etc/kubernetes/admin.conf 0600 - -\n/var/lib/etcd 0700 etcd etcd dir\n/etc/kubernetes - root etcd\n")
-	write("procs.tsv", "etcd\t--data-dir=/var/lib/etcd  --name=m1\n/usr/bin/kubelet\t\n")
+	write("procs.tsv", "etcd\t--data-dir=/var/lib/etcd  --name=m1\n/usr/bin/kubelet\t\nkube-proxy\t--v=2\n+exe\t/usr/local/bin/kube-proxy\n")
 	s, err := loadSpec(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +200,10 @@ func TestSpecAttrs(t *testing.T) {
 	check("/var/lib", fileInfo{typ: "dir", mode: 0o755})
 	check("/etc/kubernetes", fileInfo{typ: "dir", mode: 0o755, gid: 996})
 	procs, _ := s.processes()
-	if len(procs) != 2 || !reflect.DeepEqual(procs[0].argv, []string{"etcd", "--data-dir=/var/lib/etcd", "--name=m1"}) || procs[1].exe != "/usr/bin/kubelet" {
+	// A bare ARGV0 has no executable unless a +exe line names it (a
+	// container's process, whose binary /proc/PID/exe opens).
+	if len(procs) != 3 || !reflect.DeepEqual(procs[0].argv, []string{"etcd", "--data-dir=/var/lib/etcd", "--name=m1"}) || procs[0].exe != "" ||
+		procs[1].exe != "/usr/bin/kubelet" || procs[2].exe != "/usr/local/bin/kube-proxy" || procs[2].comm != "kube-proxy" {
 		t.Errorf("processes = %+v", procs)
 	}
 	if names, _ := s.readDir("/var/lib"); !reflect.DeepEqual(names, []string{"etcd"}) {

@@ -129,6 +129,19 @@ func loadSpec(dir string) (*specSource, error) {
 			p.env = append(p.env, assign)
 			return nil
 		}
+		if exe, ok := strings.CutPrefix(line, "+exe\t"); ok {
+			// "+exe<TAB>PATH": the executable of the process above, as the
+			// kernel names it, when it is not ARGV0 (a container's process
+			// runs a binary of its image; /proc/PID/exe opens it).
+			if len(s.procs) == 0 {
+				return &SpecError{File: file, Line: n, Msg: "+exe before any process"}
+			}
+			if exe = strings.TrimSpace(exe); !path.IsAbs(exe) || path.Clean(exe) != exe {
+				return &SpecError{File: file, Line: n, Msg: fmt.Sprintf("+exe %q: want a clean absolute path", exe)}
+			}
+			s.procs[len(s.procs)-1].exe = exe
+			return nil
+		}
 		argv0, args, _ := strings.Cut(line, "\t")
 		argv0 = strings.TrimSpace(argv0)
 		if argv0 == "" {

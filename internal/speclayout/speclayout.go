@@ -179,10 +179,12 @@ func specialBits(m uint64) os.FileMode {
 type Proc struct {
 	Argv []string
 	Env  []string // never nil: a process with no +env line has an empty environment
+	Exe  string   // from a +exe line: the executable, when it is not Argv[0]
 }
 
 // ReadProcs reads procs.tsv: ARGV0<TAB>arguments (split on white space),
-// and +env<TAB>NAME=VALUE lines adding to the process above.
+// +env<TAB>NAME=VALUE lines adding to the process above, and +exe<TAB>PATH
+// naming its executable.
 func ReadProcs(file string) ([]Proc, error) {
 	var procs []Proc
 	err := EachLine(file, func(line string) error {
@@ -191,6 +193,15 @@ func ReadProcs(file string) ([]Proc, error) {
 				return fmt.Errorf("procs.tsv: bad +env line %q", line)
 			}
 			procs[len(procs)-1].Env = append(procs[len(procs)-1].Env, assign)
+			return nil
+		}
+		if exe, ok := strings.CutPrefix(line, "+exe\t"); ok {
+			// The executable the kernel names when it is not ARGV0; a fake
+			// process runs this program whatever the spec says.
+			if len(procs) == 0 || !strings.HasPrefix(exe, "/") {
+				return fmt.Errorf("procs.tsv: bad +exe line %q", line)
+			}
+			procs[len(procs)-1].Exe = exe
 			return nil
 		}
 		argv0, args, _ := strings.Cut(line, "\t")

@@ -1,10 +1,11 @@
-// Command mkdistspecs writes the node specs of the k3s, RKE2 and MicroK8s
-// fixtures (fixtures/specs/{k3s-server,k3s-agent,rke2-server,rke2-agent,microk8s}):
+// Command mkdistspecs writes the node specs of the k3s, RKE2, MicroK8s, RKE,
+// TKGI and ACK fixtures (fixtures/specs/{k3s-server,k3s-agent,rke2-server,rke2-agent,
+// microk8s,rke-server,rke-worker,rke2-server-1.24,tkgi-master,tkgi-worker,ack-node}):
 // the files/ tree, attrs.tsv, procs.tsv, users.tsv and canaries.tsv. Each
 // spec's README.md is written by hand and names the public sources every
 // layout fact comes from; this program only lays them out.
 //
-//	go run ./scripts/mkdistspecs            # all five
+//	go run ./scripts/mkdistspecs            # all of them
 //	go run ./scripts/mkdistspecs -only k3s-server
 //
 // It uses the standard library alone. Certificates are real (pki.go);
@@ -209,7 +210,7 @@ LOGO=ubuntu-logo
 var year = 365 * 24 * time.Hour
 
 // makers are the specs this program writes, in order.
-var makers = []func() *spec{k3sServer, k3sAgent, rke2Server, rke2Agent, microk8s}
+var makers = []func() *spec{k3sServer, k3sAgent, rke2Server, rke2Agent, microk8s, rkeServer, rkeWorker, rke2Server124, tkgiMaster, tkgiWorker, ackNodeSpec}
 
 // calicoKubeconfig writes Calico's CNI kubeconfig at p: the cluster's CA
 // and a service account token that carries the canary.

@@ -230,38 +230,7 @@ func rke2Common(s *spec, r *rancher, node, ip, c, api string, protect bool, podM
 	// holds a service account token.
 	s.dir("/etc/cni", "0755")
 	s.dir("/etc/cni/net.d", "0700")
-	s.file("/etc/cni/net.d/10-canal.conflist", "0600", `{
-  "name": "k8s-pod-network",
-  "cniVersion": "0.3.1",
-  "plugins": [
-    {
-      "type": "calico",
-      "log_level": "info",
-      "datastore_type": "kubernetes",
-      "mtu": 1450,
-      "ipam": {
-          "type": "host-local",
-          "subnet": "usePodCidr"
-      },
-      "policy": {
-          "type": "k8s"
-      },
-      "kubernetes": {
-          "kubeconfig": "/etc/cni/net.d/calico-kubeconfig"
-      }
-    },
-    {
-      "type": "portmap",
-      "snat": true,
-      "capabilities": {"portMappings": true}
-    },
-    {
-      "type": "bandwidth",
-      "capabilities": {"bandwidth": true}
-    }
-  ]
-}
-`)
+	s.file("/etc/cni/net.d/10-canal.conflist", "0600", canalConflist())
 	s.calicoKubeconfig("/etc/cni/net.d/calico-kubeconfig", "Kubeconfig file for Calico CNI plugin. Installed by calico/node.", "https://10.43.0.1:443", r.serverCA.pem(), c)
 	s.file("/etc/os-release", "0644", osRelease2404)
 	s.file("/usr/local/bin/rke2", "0755", "rke2 "+rke2Version+" (the binary is not modelled: see README.md)\n")
@@ -393,4 +362,41 @@ func rke2Agent() *spec {
 	s.proc("kubelet", rke2KubeletArgs(node, rke2AgentIP, "0")...)
 	s.proc("kube-proxy", rke2ProxyArgs(node)...)
 	return s
+}
+
+// canalConflist is the CNI configuration Canal's install-cni writes on an
+// RKE2 node.
+func canalConflist() string {
+	return `{
+  "name": "k8s-pod-network",
+  "cniVersion": "0.3.1",
+  "plugins": [
+    {
+      "type": "calico",
+      "log_level": "info",
+      "datastore_type": "kubernetes",
+      "mtu": 1450,
+      "ipam": {
+          "type": "host-local",
+          "subnet": "usePodCidr"
+      },
+      "policy": {
+          "type": "k8s"
+      },
+      "kubernetes": {
+          "kubeconfig": "/etc/cni/net.d/calico-kubeconfig"
+      }
+    },
+    {
+      "type": "portmap",
+      "snat": true,
+      "capabilities": {"portMappings": true}
+    },
+    {
+      "type": "bandwidth",
+      "capabilities": {"bandwidth": true}
+    }
+  ]
+}
+`
 }

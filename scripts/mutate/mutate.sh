@@ -45,6 +45,7 @@ DIR[catalog]=catalog
 DIR[evidence]=evidence
 DIR[analyzer]=analyzer
 DIR[redact]=redact
+DIR[rbac]=evidence/rbac
 # The collector's discovery only: its probes of the live host are tested
 # end to end, by the spec-built fixtures and cmd/kubeproof-collect.
 DIR[discovery]=collector
@@ -53,7 +54,7 @@ EXCL[discovery]='^(accounts|buildinfo|collect|pki|procs|source|spec|version|x509
 # the core the issue-15 targets name).
 DIR[eval]=analyzer
 EXCL[eval]="^($(cd analyzer && ls *.go | grep -v -e '_test\.go$' -e '^eval\.go$' | sed 's/\.go$//' | paste -sd'|'))\.go\$"
-ALL="bundle catalog evidence analyzer redact discovery"
+ALL="bundle catalog evidence rbac analyzer redact discovery"
 
 pkgs=${*:-$ALL}
 mkdir -p "$OUT"

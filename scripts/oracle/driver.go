@@ -52,10 +52,12 @@ type layoutRecord struct {
 // machine's own file system) and is reported. /lib/systemd and /var/run are
 // links to /usr/lib/systemd and /run on merged-/usr hosts: a mount point
 // that resolves to one already mounted is mounted once. /home holds GKE's
-// node configuration (/home/kubernetes/kubelet-config.yaml, kube-env).
+// node configuration (/home/kubernetes/kubelet-config.yaml, kube-env),
+// /var/vcap TKGI's BOSH jobs (made in an overlay of /var where this
+// machine has none).
 var mountPoints = []string{
 	"/etc", "/var/lib", "/opt", "/usr/lib/systemd", "/lib/systemd", "/usr/local/lib",
-	"/usr/libexec", "/var/log", "/var/backups", "/run", "/var/run", "/home",
+	"/usr/libexec", "/var/log", "/var/backups", "/run", "/var/run", "/home", "/var/vcap",
 }
 
 // hiddenBy returns the mount point p lies at or below, or "".
@@ -83,7 +85,7 @@ func drive(confFile string) error {
 	if err != nil {
 		return err
 	}
-	if err := mountTmpfs(); err != nil {
+	if err := mountTmpfs(conf.Work); err != nil {
 		return err
 	}
 	if err := restore(kept); err != nil {
@@ -142,6 +144,13 @@ func drive(confFile string) error {
 	}
 
 	kbPath := pathDir + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	// kube-bench's image puts its helper scripts on the PATH, executable
+	// (its Dockerfile copies helper_scripts/ to /go/bin); the RKE
+	// benchmarks' 1.1.19 runs check_files_owner_in_dir.sh. Beside a source
+	// tree's cfg/ they are in helper_scripts/: copied beside the fakes.
+	if err := copyHelpers(filepath.Join(filepath.Dir(conf.KubeBenchCfg), "helper_scripts"), pathDir); err != nil {
+		return err
+	}
 	if err := checkTools(kbPath); err != nil {
 		return err
 	}
@@ -295,10 +304,21 @@ func checkTools(pathList string) error {
 }
 
 // mountTmpfs hides every existing mount point under an empty tmpfs.
-func mountTmpfs() error {
+func mountTmpfs(work string) error {
 	done := map[string]bool{}
 	for _, m := range mountPoints {
 		real, err := filepath.EvalSymlinks(m)
+		if err != nil && path.Dir(m) == "/var" {
+			// Not on this machine (TKGI's /var/vcap): made in an overlay
+			// of /var, so that nothing is written to this machine's /var.
+			if err := overlayVar(work); err != nil {
+				return err
+			}
+			if err := os.MkdirAll(m, 0o755); err != nil {
+				return err
+			}
+			real, err = m, nil
+		}
 		if err != nil {
 			continue // not on this machine: spec paths below it are skipped
 		}
@@ -310,6 +330,35 @@ func mountTmpfs() error {
 		}
 		done[real] = true
 	}
+	return nil
+}
+
+var varOverlaid bool
+
+// overlayVar mounts an overlay on /var whose upper layer is a tmpfs below
+// the work directory: directories made in /var then exist in this mount
+// namespace only.
+func overlayVar(work string) error {
+	if varOverlaid {
+		return nil
+	}
+	layers := filepath.Join(work, "var-overlay")
+	if err := os.MkdirAll(layers, 0o700); err != nil {
+		return err
+	}
+	if err := syscall.Mount("tmpfs", layers, "tmpfs", 0, "mode=0700"); err != nil {
+		return fmt.Errorf("mounting tmpfs on %s: %w", layers, err)
+	}
+	upper, wdir := filepath.Join(layers, "upper"), filepath.Join(layers, "work")
+	for _, d := range []string{upper, wdir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := syscall.Mount("overlay", "/var", "overlay", 0, "lowerdir=/var,upperdir="+upper+",workdir="+wdir); err != nil {
+		return fmt.Errorf("mounting an overlay on /var: %w", err)
+	}
+	varOverlaid = true
 	return nil
 }
 
@@ -346,4 +395,29 @@ func fakeExecutable(dir, name string) (string, error) {
 		return "", err
 	}
 	return dst, f.Close()
+}
+
+// copyHelpers copies kube-bench's helper scripts from dir (when there is
+// one) into bin, executable.
+func copyHelpers(dir, bin string) error {
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(bin, e.Name()), data, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
 }

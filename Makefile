@@ -8,7 +8,7 @@ STATIC  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 # it under its 4 MiB budget (cmd/kubeproof-collect/size_test.go checks it).
 COLLECTOR_GCFLAGS := all=-l
 
-.PHONY: all build static test fixtures bench fuzz mutate clean
+.PHONY: all build static test fixtures bench fuzz mutate release clean
 
 all: build
 
@@ -71,5 +71,14 @@ BASE ?=
 mutate:
 	scripts/mutate/mutate.sh $(if $(BASE),-b $(BASE)) $(MUTATE_PKGS)
 
+# A release into dist/ (docs/release.md): reproducible archives of both
+# binaries for every platform, SBOMs, the collector's image, deploy/, and
+# SHA256SUMS, signed with SIGN_KEY (a kubeproof keygen NAME.key) if given.
+VERSION ?=
+SIGN_KEY ?=
+release:
+	@test -n "$(VERSION)" || { echo 'usage: make release VERSION=x.y.z [SIGN_KEY=NAME.key]' >&2; exit 2; }
+	$(GO) run ./scripts/release -version '$(VERSION)' -out dist $(if $(SIGN_KEY),-sign-key '$(SIGN_KEY)')
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist dist.tmp

@@ -161,8 +161,9 @@ type Collection struct {
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
 	User     Account   `json:"user"`
-	// Mode is "live" (the running host), "root" (a mounted disk image)
-	// or "spec" (a node spec, for tests and demos).
+	// Mode is "live" (the running host), "root" (a root file system
+	// mounted at a directory: a disk image, or a node's mounted into a
+	// container) or "spec" (a node spec, for tests and demos).
 	Mode string `json:"mode"`
 	// Partial is true when some evidence could not be collected; the
 	// problems are listed in facts/problems.json.

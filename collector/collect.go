@@ -34,6 +34,10 @@ type Options struct {
 	Spec string // collect from this node spec instead of a host
 
 	Version string // the collector's version, recorded in the manifest
+	// Hostname, when set, is recorded as the host's name instead of the
+	// one the node gives: in a container, whose own name is the pod's,
+	// the Kubernetes node name.
+	Hostname string
 	// Time, when set, is recorded as the collection's start and end instead
 	// of the clock: for reproducible fixtures.
 	Time time.Time
@@ -546,9 +550,12 @@ func (c *collector) hostFacts() bundle.Host {
 		}
 		return ""
 	}
-	if c.src.mode() == "live" {
+	switch {
+	case c.opts.Hostname != "":
+		h.Hostname = c.opts.Hostname
+	case c.src.mode() == "live":
 		h.Hostname = first("/proc/sys/kernel/hostname", "/etc/hostname")
-	} else {
+	default:
 		h.Hostname = first("/etc/hostname", "/proc/sys/kernel/hostname")
 	}
 	h.Kernel = first("/proc/sys/kernel/osrelease")

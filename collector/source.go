@@ -57,7 +57,8 @@ type source interface {
 	// effectiveUser is the account the collection runs as.
 	effectiveUser() (uid, gid int)
 	// executable opens a process's executable for reading build info; nil
-	// where not available (node specs, disk images).
+	// where not available (node specs, disk images; a root whose /proc is
+	// the node's proc file system has them).
 	executable(pid int) (io.ReaderAt, io.Closer, error)
 	mode() string
 }
@@ -78,6 +79,12 @@ const maxLinkHops = 40
 type hostSource struct {
 	root string // "/" on a live host
 	live bool
+	// mounts are the node paths mounted under root when only some are
+	// (a container's --root /host; mounts.go), nil otherwise.
+	mounts []string
+	// procfs: root's /proc is the node's proc file system (mounted into
+	// a container), whose processes' executables can be read.
+	procfs bool
 }
 
 func newHostSource(root string) (*hostSource, error) {
@@ -95,7 +102,14 @@ func newHostSource(root string) (*hostSource, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("root %s: not a directory", root)
 	}
-	return &hostSource{root: abs, live: abs == "/"}, nil
+	s := &hostSource{root: abs, live: abs == "/"}
+	if !s.live {
+		s.mounts = mountPointsBelow(abs, selfMountinfo())
+		if rp, err := s.resolve("/proc", true); err == nil {
+			s.procfs = isProcfs(s.host(rp))
+		}
+	}
+	return s, nil
 }
 
 func (s *hostSource) mode() string {
@@ -120,7 +134,7 @@ func (s *hostSource) resolve(p string, followLast bool) (string, error) {
 		}
 		fi, err := os.Lstat(s.host(next))
 		if err != nil {
-			return "", err
+			return "", s.notMounted(next, err)
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
 			cur = next
@@ -177,7 +191,7 @@ func (s *hostSource) lstat(p string) (fileInfo, error) {
 	}
 	fi, err := os.Lstat(s.host(rp))
 	if err != nil {
-		return fileInfo{}, err
+		return fileInfo{}, s.notMounted(rp, err)
 	}
 	info := infoFromFS(fi)
 	if info.typ == "symlink" {
@@ -231,7 +245,7 @@ func (s *hostSource) readFile(p string, max int64) ([]byte, error) {
 	}
 	f, err := openRegular(s.host(rp), p, true)
 	if err != nil {
-		return nil, err
+		return nil, s.notMounted(rp, err)
 	}
 	defer f.Close()
 	return readCapped(f, max)
@@ -281,7 +295,7 @@ func (s *hostSource) readDir(p string) ([]string, error) {
 	// it was examined, and opening that without it would block.
 	f, err := os.OpenFile(s.host(rp), os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
-		return nil, err
+		return nil, s.notMounted(rp, err)
 	}
 	defer f.Close()
 	names, err := f.Readdirnames(-1)
@@ -292,12 +306,23 @@ func (s *hostSource) readDir(p string) ([]string, error) {
 func (s *hostSource) effectiveUser() (int, int) { return os.Geteuid(), os.Getegid() }
 
 func (s *hostSource) executable(pid int) (io.ReaderAt, io.Closer, error) {
-	if !s.live {
-		return nil, nil, nil
+	procDir := "/proc"
+	switch {
+	case s.live:
+	case s.procfs:
+		// The node's /proc mounted under root (a container): its
+		// processes are live.
+		rp, err := s.resolve("/proc", true)
+		if err != nil {
+			return nil, nil, err
+		}
+		procDir = s.host(rp)
+	default:
+		return nil, nil, nil // a disk image has no running process
 	}
 	// /proc/PID/exe opens the process's binary even when it lives in a
 	// container's mount namespace.
-	f, err := os.Open(fmt.Sprintf("/proc/%d/exe", pid))
+	f, err := os.Open(fmt.Sprintf("%s/%d/exe", procDir, pid))
 	if err != nil {
 		return nil, nil, err
 	}

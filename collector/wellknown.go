@@ -185,3 +185,21 @@ func Covers(p string) bool {
 	}
 	return false
 }
+
+// KnownPaths are the paths the collector looks at on every node, whatever
+// runs there: the well-known files and directories, the platform
+// profiles' paths, the files of the host's identity and accounts, and
+// /proc. (Beyond them it follows the paths the components name.) A
+// container that collects a node (deploy/) must see at least these; its
+// test checks the mounts against them.
+func KnownPaths() []string {
+	out := []string{"/proc", "/etc/hostname", "/etc/passwd", "/etc/group", "/usr/lib/os-release"}
+	out = append(out, wellKnownFiles...)
+	for _, d := range wellKnownDirs {
+		out = append(out, d.path)
+	}
+	for _, p := range platformPaths {
+		out = append(out, p.path)
+	}
+	return out
+}

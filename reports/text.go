@@ -127,6 +127,8 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		summary(ew, rep.Totals)
 		ew.printf("%s\n", signatureSummary(rep))
 	}
+	// The analyzer's version, as every other format carries it.
+	ew.printf("\n== Analyzed by kubeproof %s ==\n", rep.AnalyzerVersion)
 	if ew.err != nil {
 		return ew.err
 	}

@@ -101,6 +101,13 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareBundles(t, live, want)
+			// The same node collected through --root, as in a container
+			// (deploy/), gives the same evidence.
+			root, err := bundle.Open(out+".root", bundle.Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareRootBundle(t, root, live)
 		})
 	}
 }
@@ -230,5 +237,59 @@ func drive(spec, collectorBin, out string) error {
 	if err != nil {
 		return fmt.Errorf("collector: %v\n%s", err, output)
 	}
+	// Then as in a container of deploy/: the node's root file system
+	// mounted read-only under a directory, its /proc with it, and the
+	// host name given.
+	host, err := os.MkdirTemp("", "kubeproof-host-")
+	if err != nil {
+		return err
+	}
+	if err := syscall.Mount("/", host, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
+		return fmt.Errorf("bind-mounting / on %s: %w", host, err)
+	}
+	if err := syscall.Mount("", host, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
+		return fmt.Errorf("remounting %s read-only: %w", host, err)
+	}
+	name, err := os.ReadFile("/proc/sys/kernel/hostname")
+	if err != nil {
+		return err
+	}
+	col = exec.Command(collectorBin, "-o", out+".root", "-q", "-root", host, "-hostname", strings.TrimSpace(string(name)))
+	if output, err := col.CombinedOutput(); err != nil {
+		return fmt.Errorf("collector -root %s: %v\n%s", host, err, output)
+	}
 	return nil
+}
+
+// compareRootBundle checks that a collection through --root of the live
+// host's root file system (with its /proc) holds the same evidence as the
+// live collection: host facts, processes, every stat record, copy and
+// certificate.
+func compareRootBundle(t *testing.T, root, live *bundle.Bundle) {
+	t.Helper()
+	if m := root.Manifest.Collection.Mode; m != "root" {
+		t.Errorf("mode %q, want root", m)
+	}
+	rh, lh := root.Manifest.Host, live.Manifest.Host
+	if !reflect.DeepEqual(rh, lh) {
+		t.Errorf("host facts differ:\nroot %+v\nlive %+v", rh, lh)
+	}
+	for _, name := range []string{bundle.ProcessesPath, bundle.StatPath, bundle.PKIPath} {
+		r, _ := root.Member(name)
+		l, _ := live.Member(name)
+		if !bytes.Equal(r, l) {
+			t.Errorf("%s differs between the --root and the live collections", name)
+		}
+	}
+	var st bundle.Stats
+	decode(t, root, bundle.StatPath, &st)
+	for _, s := range st.Files {
+		if s.Member != "" {
+			r, _ := root.Member(s.Member)
+			l, _ := live.Member(s.Member)
+			if !bytes.Equal(r, l) {
+				t.Errorf("copy %s differs", s.Member)
+			}
+		}
+	}
 }

@@ -6,18 +6,22 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
+	"github.com/kubeproof/kubeproof/internal/clidoc"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 	"github.com/kubeproof/kubeproof/redact"
@@ -37,9 +41,9 @@ func main() {
 	os.Exit(exit.Code(err))
 }
 
-const usage = `Usage: kubeproof-collect [flags]
+const usage = "Usage: kubeproof-collect [flags]\n\n" + description + "\n" + exitCodes + "\nFlags:\n"
 
-Collects the evidence of this node (processes, file stats, redacted
+const description = `Collects the evidence of this node (processes, file stats, redacted
 configuration copies, certificate metadata) into one bundle,
 <hostname>-<UTC time>.kpb, and prints its digest: write the digest into
 the ticket. Run it as root to see everything; a less privileged run
@@ -48,13 +52,16 @@ records what it could not read.
 With --sign-key NAME.key (from kubeproof keygen) the bundle is signed:
 auditors check it with kubeproof verify --trusted-key NAME.pub.
 
+In a container, --root /host collects the node whose directories are
+mounted under /host (deploy/ in the kubeproof sources); -o - --base64
+writes the bundle to the log, -wait keeps the container running after.
+
 kubeproof-collect api seals kubectl's output about a cluster's objects into
 an API snapshot instead (kubeproof-collect api -h).
+`
 
-Exit codes: 0 complete, 3 bundle written but partial, 2 usage, 4 malformed
+const exitCodes = `Exit codes: 0 complete, 3 bundle written but partial, 2 usage, 4 malformed
 node spec or signing key, 1 other errors (no bundle written).
-
-Flags:
 `
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -69,7 +76,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	var (
 		out         = fs.String("o", ".", "write the bundle to `FILE`, into DIR, or to standard output with -")
-		root        = fs.String("root", "", "collect from `DIR` as the node's root file system (a mounted disk image)")
+		root        = fs.String("root", "", "collect from `DIR` as the node's root file system (a mounted disk image, or the node's directories mounted into a container)")
+		hostname    = fs.String("hostname", "", "record `NAME` as the node's host name (in a container, whose own name is the pod's: the Kubernetes node name)")
 		spec        = fs.String("spec", "", "collect from the node spec in `DIR` (tests and demos)")
 		at          = fs.String("time", "", "record `RFC3339` as the collection time (reproducible fixtures)")
 		maxFileSize = fs.Int64("max-file-size", collector.DefaultMaxFileSize, "read at most `BYTES` of any file")
@@ -78,6 +86,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		signKey     = fs.String("sign-key", "", "sign the bundle with the private key in `FILE` (NAME.key of kubeproof keygen)")
 		redactKey   = fs.String("redaction-key", "", "give redaction markers keyed digests, with a key derived from the private key in `FILE` (NAME.key of kubeproof keygen): equal secrets then show as equal markers across the nodes collected with it")
 		showVersion = fs.Bool("version", false, "print the version and exit")
+		armor       = fs.Bool("base64", false, "with -o -, write the bundle as base64 lines between BEGIN and END lines, for a log (kubectl logs)")
+		wait        = fs.Bool("wait", false, "after writing the bundle, wait until terminated (a DaemonSet's container must not exit)")
+		showMan     = fs.Bool("man", false, "print this manual page (roff: kubeproof-collect -man | man -l -) and exit")
 	)
 	fs.StringVar(out, "output", ".", "write the bundle to `FILE`, into DIR, or to standard output with - (same as -o)")
 	if err := fs.Parse(args); err != nil {
@@ -93,7 +104,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "kubeproof-collect", version.Version)
 		return nil
 	}
-	opts := collector.Options{Root: *root, Spec: *spec, Version: version.Version, MaxFileSize: *maxFileSize, Timeout: *timeout}
+	if *showMan {
+		_, err := stdout.Write(clidoc.Man(manual(fs))[0].Text)
+		return err
+	}
+	if *armor && *out != "-" {
+		return &exit.UsageError{Err: errors.New("-base64 encodes the bundle written to standard output: give -o - too")}
+	}
+	opts := collector.Options{Root: *root, Spec: *spec, Version: version.Version, Hostname: *hostname, MaxFileSize: *maxFileSize, Timeout: *timeout}
+	if strings.ContainsFunc(*hostname, func(r rune) bool { return r < 0x21 || r == 0x7f || r > 0x7e }) {
+		return &exit.UsageError{Err: fmt.Errorf("-hostname %q: want a host name, without spaces or control characters", *hostname)}
+	}
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {
@@ -104,7 +125,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *spec != "" && *root != "" {
 		return &exit.UsageError{Err: errors.New("-spec and -root exclude each other")}
 	}
-	if *out == "-" && isTerminal(os.Stdout) {
+	if *out == "-" && !*armor && isTerminal(os.Stdout) {
 		return &exit.UsageError{Err: errors.New("refusing to write a binary bundle to a terminal; redirect standard output or use -o FILE")}
 	}
 	// The keys are read before collecting: a bad key must not cost a run.
@@ -133,7 +154,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	name := bundleName(res.Manifest.Host.Hostname, res.Manifest.Collection.Started)
 	dest := *out
 	if dest == "-" {
-		if _, err := stdout.Write(res.Bundle); err != nil {
+		data := res.Bundle
+		if *armor {
+			data = armored(name, res.Bundle)
+		}
+		if _, err := stdout.Write(data); err != nil {
 			return fmt.Errorf("writing the bundle to standard output: %w", err)
 		}
 		dest = "standard output"
@@ -166,10 +191,76 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stderr, "bundle digest %s\n", res.Digest.Prefixed())
+	var partial error
 	if res.Partial() {
-		return &exit.PartialError{Problems: len(res.Problems)}
+		partial = &exit.PartialError{Problems: len(res.Problems)}
 	}
-	return nil
+	if *wait {
+		waitForSignal(stderr)
+	}
+	return partial
+}
+
+// Armor lines around a bundle in base64 (-base64): the bundle's file name
+// follows the BEGIN marker. Logs are lines of text, and stderr's lines
+// may fall between stdout's: the markers say where the bundle is.
+const (
+	armorBegin = "-----BEGIN KUBEPROOF BUNDLE "
+	armorEnd   = "-----END KUBEPROOF BUNDLE-----"
+	armorWidth = 76 // as base64(1) wraps
+)
+
+// armored is the bundle as base64 lines between the markers:
+//
+//	-----BEGIN KUBEPROOF BUNDLE node-1-20210915T080000Z.kpb-----
+//	KLUv/QRY…
+//	-----END KUBEPROOF BUNDLE-----
+//
+// Decoded: sed -n '/^-----BEGIN KUBEPROOF/,/^-----END/{//!p}' | base64 -d.
+func armored(name string, bundle []byte) []byte {
+	enc := base64.StdEncoding.EncodeToString(bundle)
+	var b strings.Builder
+	b.WriteString(armorBegin + name + "-----\n")
+	for len(enc) > armorWidth {
+		b.WriteString(enc[:armorWidth] + "\n")
+		enc = enc[armorWidth:]
+	}
+	if enc != "" {
+		b.WriteString(enc + "\n")
+	}
+	b.WriteString(armorEnd + "\n")
+	return []byte(b.String())
+}
+
+// waitForSignal blocks until SIGTERM or SIGINT (-wait).
+func waitForSignal(stderr io.Writer) {
+	fmt.Fprintln(stderr, "waiting until terminated (-wait)")
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
+	<-ch
+	signal.Stop(ch)
+}
+
+// manual describes the command line for its manual page.
+func manual(fs *flag.FlagSet) *clidoc.Program {
+	return &clidoc.Program{
+		Name:        "kubeproof-collect",
+		Version:     version.Version,
+		Summary:     "collect a Kubernetes node's evidence into a bundle for offline CIS benchmark audits",
+		Description: description + "\nIt only reads: it runs no other program, never opens a FIFO, socket or device, reads at most 1 MiB of any file, and writes nothing but its bundle.",
+		Flags: clidoc.FromFlagSet(fs, map[string]clidoc.Kind{
+			"o": clidoc.File, "output": clidoc.File, "root": clidoc.Dir, "spec": clidoc.Dir,
+			"sign-key": clidoc.File, "redaction-key": clidoc.File,
+		}),
+		ExitCodes: []clidoc.ExitCode{
+			{Code: "0", Meaning: "the bundle was written, complete"},
+			{Code: "1", Meaning: "another error; no bundle was written"},
+			{Code: "2", Meaning: "usage"},
+			{Code: "3", Meaning: "the bundle was written, but partial: the problems are recorded in it"},
+			{Code: "4", Meaning: "the node spec or the --sign-key file is malformed or missing; no bundle was written"},
+		},
+		SeeAlso: []string{"kubeproof(1)"},
+	}
 }
 
 // loadKeys reads the signing key and the redaction key's seed, when

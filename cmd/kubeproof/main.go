@@ -71,6 +71,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			diffCommand(),
 			keygenCommand(),
 			versionCommand(),
+			verifyReleaseCommand(),
+			completionCommand(),
+			manCommand(),
 		},
 		// An unknown command is a usage error, exit code 2: the action
 		// below runs only when no command matched.
@@ -116,6 +119,8 @@ func hint(err error) string {
 		return "a member was changed, lost or damaged after collection: collect again; 'kubeproof analyze --allow-unverified' reports on the bundle anyway, marking every verdict that rests on such a member"
 	case errors.As(err, &ke):
 		return "key files are written by kubeproof keygen: NAME.key is the private key, NAME.pub the public key"
+	case errors.As(err, new(*releaseFailed)):
+		return "copy the release again from where it was published, and check it there first; a file SHA256SUMS does not list does not belong in the directory"
 	case exit.Code(err) == exit.BadInput:
 		return "the bundle is damaged or was changed after collection: compare its digest with the one the collector printed, and collect again if they differ"
 	}

@@ -11,7 +11,7 @@
 # carries no network client, and the node collector stays offline.
 set -eu
 
-out=cluster-api.kpb
+out="cluster-api.kpb"
 cluster=
 while [ $# -gt 0 ]; do
 	case "$1" in

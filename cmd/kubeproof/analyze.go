@@ -197,15 +197,33 @@ func isTerminal(f *os.File) bool {
 
 // progressBar draws "analyzing [#####     ] 412/1000" on one terminal line.
 func progressBar(w io.Writer) func(done, total int) {
-	last := -1
+	return progressBarClock(w, time.Now)
+}
+
+// progressBarClock draws the bar with the bundles read, the rate and the
+// time left, redrawn at most once per cell of the bar or second. The
+// clock is read for the terminal only: nothing of it reaches a report.
+func progressBarClock(w io.Writer, now func() time.Time) func(done, total int) {
+	start := now()
+	last, lastAt := -1, start
 	return func(done, total int) {
 		const width = 30
 		filled := done * width / total
-		if filled == last && done != total {
+		t := now()
+		if filled == last && done != total && t.Sub(lastAt) < time.Second {
 			return
 		}
-		last = filled
-		fmt.Fprintf(w, "\ranalyzing [%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+		last, lastAt = filled, t
+		line := fmt.Sprintf("\ranalyzing [%s%s] %d/%d bundles", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total)
+		if elapsed := t.Sub(start); done > 0 && elapsed > 0 {
+			rate := float64(done) / elapsed.Seconds()
+			line += fmt.Sprintf(", %.0f/s", rate)
+			if done < total {
+				left := time.Duration(float64(total-done) / rate * float64(time.Second))
+				line += ", " + left.Round(time.Second).String() + " left"
+			}
+		}
+		fmt.Fprint(w, line+"\x1b[K")
 	}
 }
 

@@ -154,6 +154,9 @@ func TestPolicyRules(t *testing.T) {
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"cm"},"webhooks":[{"name":"v","rules":[{"apiGroups":["cert-manager.io"],"apiVersions":["v1"],"operations":["CREATE"],"resources":["*/*"]}]}]}`}, 1, 0, "", ""},
 		{"webhook for deletes only", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["DELETE"],"resources":["pods"]}]}]}`}, 1, 0, "", ""},
+		{"webhook for every resource", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)), fmt.Sprintf(`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":["*"],"apiVersions":["*"],"operations":["*"],"resources":[%q]}]}]}`, "*")}, 0, 0, "", ""},
+		{"webhook for every resource and subresource", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)), fmt.Sprintf(`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":["*"],"apiVersions":["*"],"operations":["*"],"resources":[%q]}]}]}`, "*/*")}, 0, 0, "", ""},
+		{"webhook for configmaps", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)), fmt.Sprintf(`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":["*"],"apiVersions":["*"],"operations":["*"],"resources":[%q]}]}]}`, "configmaps")}, 1, 0, "", ""},
 		{"webhook reviews pods", "namespace-policy-control", []string{ns("a", ``), pod("a", "p", container(hardened)),
 			`{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"gk"},"webhooks":[{"name":"v","rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]}`}, 0, 0, "", ""},
 		{"default SA automounts", "default-service-account", []string{sa("a", "default", "")}, 1, 0, "not set", ""},
@@ -162,13 +165,16 @@ func TestPolicyRules(t *testing.T) {
 		{"token mounted", "pod-token-mount", []string{pod("a", "p", `{"serviceAccountName":"app","containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 1, 0, "kube-api-access-x", ""},
 		{"token mounted in kube-system", "pod-token-mount", []string{pod("kube-system", "p", `{"serviceAccountName":"app","containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 0, 1, "", ""},
 		{"no token volume", "pod-token-mount", []string{pod("a", "p", `{"serviceAccountName":"app","automountServiceAccountToken":false,"containers":[{"name":"c","image":"x"}]}`)}, 0, 0, "", ""},
+		{"token of the legacy serviceAccount field", "pod-token-mount", []string{pod("a", "p", `{"serviceAccount":"legacy","containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 1, 0, "service account legacy", ""},
 		{"token the pod asks for", "pod-token-mount", []string{pod("a", "p", `{"serviceAccountName":"app","automountServiceAccountToken":true,"containers":[{"name":"c","image":"x"}]`+tokenVolume+`}`)}, 0, 0, "", ""},
 
-		{"cluster-admin bound", "rbac-cluster-admin", withRBAC(crb("ops", "cluster-admin", user)), 1, 1, "User alice holds cluster-admin", ""},
+		{"cluster-admin bound", "rbac-cluster-admin", withRBAC(crb("ops", "cluster-admin", user)), 1, 1, "ClusterRoleBinding ops subjects[0] User alice holds cluster-admin", ""},
 		{"cluster-admin in a namespace", "rbac-cluster-admin", withRBAC(rb("a", "x", "ClusterRole", "cluster-admin", user)), 1, 1, "User alice", ""},
 		{"cluster-admin default only", "rbac-cluster-admin", withRBAC(), 0, 1, "", ""},
 		{"no RBAC captured", "rbac-cluster-admin", []string{sa("a", "default", "false")}, 0, 0, "", "no ClusterRole"},
-		{"system:masters bound", "rbac-system-masters", withRBAC(crb("break-glass", "cluster-admin", `[{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"system:masters"}]`)), 1, 1, "system:masters", ""},
+		{"system:masters bound", "rbac-system-masters", withRBAC(crb("break-glass", "cluster-admin", `[{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"system:masters"}]`)), 1, 1, "ClusterRoleBinding break-glass subjects[0] Group system:masters", ""},
+		{"cluster-admin to a kube-system account, namespace defaulted", "rbac-cluster-admin", withRBAC(rb("kube-system", "x", "ClusterRole", "cluster-admin", `[{"kind":"ServiceAccount","name":"ctl"}]`)), 0, 2, "", ""},
+		{"cluster-admin to a team account, namespace defaulted", "rbac-cluster-admin", withRBAC(rb("team", "x", "ClusterRole", "cluster-admin", `[{"kind":"ServiceAccount","name":"ctl"}]`)), 1, 1, "RoleBinding team/x subjects[0] ServiceAccount team/ctl", ""},
 		{"wildcard", "rbac-wildcards", withRBAC(clusterRole("w", `[{"verbs":["get"],"apiGroups":["*"],"resources":["pods"]}]`, "")), 1, 1, "apiGroups", ""},
 		{"no wildcard", "rbac-wildcards", withRBAC(clusterRole("w", `[{"verbs":["get"],"apiGroups":[""],"resources":["pods"]}]`, "")), 0, 1, "", ""},
 		{"secrets to everyone", "rbac-secrets", withRBAC(clusterRole("s", `[{"verbs":["list"],"apiGroups":[""],"resources":["secrets"]}]`, ""),
@@ -209,7 +215,7 @@ func TestPolicyRules(t *testing.T) {
 			}
 			if tt.counted > 0 {
 				f := counted[0]
-				if got := f.Field + " " + f.Observed; !strings.Contains(got, tt.want) {
+				if got := f.Object.Ref() + " " + f.Field + " " + f.Observed; !strings.Contains(got, tt.want) {
 					t.Errorf("first finding %q, want %q in it", got, tt.want)
 				}
 				c := s.Cite(f)
@@ -218,5 +224,43 @@ func TestPolicyRules(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSnapshotReading: the snapshot's name defaults to the file's, the
+// version comes from kubectl version or else the API server's pod, the
+// node names from the pods, and the examined counts are what was read.
+func TestSnapshotReading(t *testing.T) {
+	in := `{"apiVersion":"v1","kind":"List","items":[` + strings.Join([]string{
+		pod("kube-system", "kube-apiserver-cp1", `{"nodeName":"cp1","containers":[{"name":"kube-apiserver","image":"registry.k8s.io/kube-apiserver:v1.31.2"}]}`),
+		pod("kube-system", "etcd-cp1", `{"nodeName":"cp1","containers":[{"name":"etcd","image":"registry.k8s.io/etcd:3.5.15-0"}]}`),
+		pod("a", "w", `{"nodeName":"w1","containers":[{"name":"c","image":"x"}]}`),
+		sa("a", "default", "false"), sa("b", "default", "false"), sa("b", "app", ""),
+	}, ",") + `]}`
+	res, err := collector.Snapshot([]collector.SnapshotInput{{Name: "o.json", R: strings.NewReader(in)}}, collector.SnapshotOptions{Time: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Read(bytes.NewReader(res.Bundle), bundle.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := evidence.NewSnapshot("/tmp/prod-az1.kpb", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "prod-az1" {
+		t.Errorf("name %q", s.Name)
+	}
+	v, ok := s.KubernetesVersion()
+	if !ok || v.Version != "v1.31.2" || !strings.Contains(v.From, "Pod kube-system/kube-apiserver-cp1") {
+		t.Errorf("version %+v %v", v, ok)
+	}
+	if got := s.NodeNames(); len(got) != 2 || !got["cp1"] || !got["w1"] {
+		t.Errorf("node names %v", got)
+	}
+	r, _ := s.EvaluateRule("default-service-account")
+	if len(r.Examined) != 1 || r.Examined[0].Observed != "2 default ServiceAccount objects" || len(r.Findings) != 0 {
+		t.Errorf("%+v", r)
 	}
 }

@@ -236,6 +236,7 @@ func TestSnapshotReading(t *testing.T) {
 		pod("kube-system", "etcd-cp1", `{"nodeName":"cp1","containers":[{"name":"etcd","image":"registry.k8s.io/etcd:3.5.15-0"}]}`),
 		pod("a", "w", `{"nodeName":"w1","containers":[{"name":"c","image":"x"}]}`),
 		sa("a", "default", "false"), sa("b", "default", "false"), sa("b", "app", ""),
+		pod("c", "odd", `{"containers":[{"name":"c","image":"x","securityContext":{"runAsUser":"1000"}}]}`),
 	}, ",") + `]}`
 	res, err := collector.Snapshot([]collector.SnapshotInput{{Name: "o.json", R: strings.NewReader(in)}}, collector.SnapshotOptions{Time: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -260,7 +261,20 @@ func TestSnapshotReading(t *testing.T) {
 		t.Errorf("node names %v", got)
 	}
 	r, _ := s.EvaluateRule("default-service-account")
-	if len(r.Examined) != 1 || r.Examined[0].Observed != "2 default ServiceAccount objects" || len(r.Findings) != 0 {
+	if len(r.Examined) != 1 || r.Examined[0].Observed != "2 default ServiceAccount objects" || len(r.Findings) != 0 ||
+		r.Examined[0].Member != "api/serviceaccounts.json" {
 		t.Errorf("%+v", r)
+	}
+	// A pod whose spec does not decode (a string where a number goes) is
+	// unreadable: the pod rules cannot pass on it.
+	if len(s.Unreadable) != 1 || s.Unreadable[0].Ref() != "Pod c/odd" {
+		t.Errorf("unreadable %v", s.Unreadable)
+	}
+	if r, _ := s.EvaluateRule("pod-privileged"); !strings.Contains(r.Unknown, "1 Pod objects could not be read (Pod c/odd)") {
+		t.Errorf("unknown %q", r.Unknown)
+	}
+	pods := s.Objects("Pod")
+	if c := s.Citation(pods[0], "", "x"); c.Locator != "items[0] Pod a/w" || c.Member != "api/pods.json" || c.MemberSHA256 == "" {
+		t.Errorf("citation %+v", c)
 	}
 }

@@ -116,12 +116,8 @@ func runAPI(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if key != nil {
-		frame, err := bundle.SignatureFrame(res.Digest, key)
-		if err != nil {
-			return err
-		}
-		res.Bundle = append(res.Bundle, frame...)
+	if res.Bundle, err = signed(res.Bundle, res.Digest, key); err != nil {
+		return err
 	}
 	name := *cluster
 	if name == "" {

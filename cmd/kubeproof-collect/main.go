@@ -142,14 +142,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if key != nil {
-		// The signature is a frame of its own after the bundle's: the
-		// manifest, and so the digest, stay as they are.
-		frame, err := bundle.SignatureFrame(res.Digest, key)
-		if err != nil {
-			return err
-		}
-		res.Bundle = append(res.Bundle, frame...)
+	if res.Bundle, err = signed(res.Bundle, res.Digest, key); err != nil {
+		return err
 	}
 	name := bundleName(res.Manifest.Host.Hostname, res.Manifest.Collection.Started)
 	dest := *out
@@ -261,6 +255,20 @@ func manual(fs *flag.FlagSet) *clidoc.Program {
 		},
 		SeeAlso: []string{"kubeproof(1)"},
 	}
+}
+
+// signed appends the signature frame of digest to a bundle when a key is
+// given. The signature is a frame of its own after the bundle's: the
+// manifest, and so the digest, stay as they are.
+func signed(data []byte, digest bundle.Digest, key ed25519.PrivateKey) ([]byte, error) {
+	if key == nil {
+		return data, nil
+	}
+	frame, err := bundle.SignatureFrame(digest, key)
+	if err != nil {
+		return nil, err
+	}
+	return append(data, frame...), nil
 }
 
 // loadKeys reads the signing key and the redaction key's seed, when

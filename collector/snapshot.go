@@ -3,6 +3,9 @@ package collector
 import (
 	"bytes"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -431,6 +434,9 @@ func (s *snapshotter) object(in SnapshotInput, raw json.RawMessage, index int) e
 			obj["status"] = keep
 		}
 	}
+	if kind == "CertificateSigningRequest" {
+		csrSubject(obj)
+	}
 	clean, err := json.Marshal(obj)
 	if err != nil {
 		return &SnapshotError{Input: in.Name, Msg: fmt.Sprintf("%s %s", kind, name), Err: err}
@@ -506,4 +512,35 @@ func apiDocument(k kindKey, objs []apiObject) []byte {
 	}
 	b.WriteString("\n]}\n")
 	return b.Bytes()
+}
+
+// csrSubject replaces a CertificateSigningRequest's request (base64 of a
+// PEM PKCS#10 request: a public key and a subject) by the subject it asks
+// for, spec.requestSubject {commonName, organization}, which 5.1.7 reads
+// (O=system:masters is a credential that bypasses RBAC). The request
+// itself is not kept. A request that does not parse leaves no subject.
+func csrSubject(obj map[string]any) {
+	spec, _ := obj["spec"].(map[string]any)
+	if spec == nil {
+		return
+	}
+	req, _ := spec["request"].(string)
+	delete(spec, "request")
+	data, err := base64.StdEncoding.DecodeString(req)
+	if err != nil {
+		return
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE REQUEST" {
+		return
+	}
+	csr, err := x509.ParseCertificateRequest(block.Bytes)
+	if err != nil {
+		return
+	}
+	orgs := make([]any, len(csr.Subject.Organization))
+	for i, o := range csr.Subject.Organization {
+		orgs[i] = o
+	}
+	spec["requestSubject"] = map[string]any{"commonName": csr.Subject.CommonName, "organization": orgs}
 }

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -185,9 +186,41 @@ func clusterAdminRule(s *Snapshot) RuleResult {
 }
 
 func systemMastersRule(s *Snapshot) RuleResult {
-	r := RuleResult{Expected: "no binding names the group system:masters but the API server's own (it bypasses RBAC: membership comes from client certificates, which cannot be revoked)", Scope: "the bootstrap binding cluster-admin is listed apart"}
+	r := RuleResult{Expected: "no binding names the group system:masters but the API server's own, and no CertificateSigningRequest asks for a certificate in it (the group bypasses RBAC: membership comes from client certificates, which cannot be revoked)", Scope: "the bootstrap binding cluster-admin is listed apart"}
 	if !s.rbacPrecondition(&r) {
 		return r
+	}
+	for _, o := range s.Objects("CertificateSigningRequest") {
+		var csr struct {
+			Spec struct {
+				RequestSubject *struct {
+					CommonName   string   `json:"commonName"`
+					Organization []string `json:"organization"`
+				} `json:"requestSubject"`
+			} `json:"spec"`
+			Status struct {
+				Conditions []struct {
+					Type   string `json:"type"`
+					Status string `json:"status"`
+				} `json:"conditions"`
+			} `json:"status"`
+		}
+		if json.Unmarshal(o.Raw, &csr) != nil || csr.Spec.RequestSubject == nil {
+			continue
+		}
+		for _, org := range csr.Spec.RequestSubject.Organization {
+			if !rbac.BypassesRBAC(org) {
+				continue
+			}
+			state := "pending"
+			for _, c := range csr.Status.Conditions {
+				if c.Status == "True" && (c.Type == "Approved" || c.Type == "Denied") {
+					state = strings.ToLower(c.Type)
+				}
+			}
+			r.Findings = append(r.Findings, Finding{Object: o, Field: "spec.requestSubject.organization",
+				Observed: fmt.Sprintf("a certificate for %s in %s (%s)", csr.Spec.RequestSubject.CommonName, org, state)})
+		}
 	}
 	for _, kind := range []string{"ClusterRoleBinding", "RoleBinding"} {
 		for _, o := range s.Objects(kind) {

@@ -2,6 +2,13 @@ package evidence_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"strings"
 	"testing"
@@ -78,6 +85,24 @@ var rbacBase = []string{
 func withRBAC(objs ...string) []string { return append(append([]string{}, rbacBase...), objs...) }
 
 const user = `[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"alice"}]`
+
+// t0 is a placeholder for csr's testing.T: the table is built before t.
+var t0 *testing.T
+
+// csr is a CertificateSigningRequest whose PKCS#10 request asks for a
+// certificate for cn in the group org.
+func csr(_ *testing.T, name, cn, org string) string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: cn, Organization: []string{org}}}, key)
+	if err != nil {
+		panic(err)
+	}
+	req := base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	return fmt.Sprintf(`{"apiVersion":"certificates.k8s.io/v1","kind":"CertificateSigningRequest","metadata":{"name":%q},"spec":{"request":%q,"signerName":"kubernetes.io/kube-apiserver-client","usages":["client auth"]}}`, name, req)
+}
 
 // TestPolicyRules: each rule on a snapshot that breaks it and on one that
 // does not. counted is the number of findings that count; field, a part
@@ -175,6 +200,8 @@ func TestPolicyRules(t *testing.T) {
 		{"system:masters bound", "rbac-system-masters", withRBAC(crb("break-glass", "cluster-admin", `[{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"system:masters"}]`)), 1, 1, "ClusterRoleBinding break-glass subjects[0] Group system:masters", ""},
 		{"cluster-admin to a kube-system account, namespace defaulted", "rbac-cluster-admin", withRBAC(rb("kube-system", "x", "ClusterRole", "cluster-admin", `[{"kind":"ServiceAccount","name":"ctl"}]`)), 0, 2, "", ""},
 		{"cluster-admin to a team account, namespace defaulted", "rbac-cluster-admin", withRBAC(rb("team", "x", "ClusterRole", "cluster-admin", `[{"kind":"ServiceAccount","name":"ctl"}]`)), 1, 1, "RoleBinding team/x subjects[0] ServiceAccount team/ctl", ""},
+		{"CSR for system:masters", "rbac-system-masters", withRBAC(csr(t0, "alice-admin", "alice", "system:masters")), 1, 1, "CertificateSigningRequest alice-admin spec.requestSubject.organization a certificate for alice in system:masters (pending)", ""},
+		{"CSR for another group", "rbac-system-masters", withRBAC(csr(t0, "bot", "bot", "team-b")), 0, 1, "", ""},
 		{"wildcard", "rbac-wildcards", withRBAC(clusterRole("w", `[{"verbs":["get"],"apiGroups":["*"],"resources":["pods"]}]`, "")), 1, 1, "apiGroups", ""},
 		{"no wildcard", "rbac-wildcards", withRBAC(clusterRole("w", `[{"verbs":["get"],"apiGroups":[""],"resources":["pods"]}]`, "")), 0, 1, "", ""},
 		{"secrets to everyone", "rbac-secrets", withRBAC(clusterRole("s", `[{"verbs":["list"],"apiGroups":[""],"resources":["secrets"]}]`, ""),

@@ -69,8 +69,8 @@ func counts(r row) (bool, string) {
 		// A pod that sets automountServiceAccountToken itself has chosen.
 		return !inSystemNS(r.object) && !strings.Contains(r.what, "pod automountServiceAccountToken true"), "system namespace, or the pod asks for its token"
 	case c == "5.1.7":
-		// Bindings only: a CSR's requested organisation is not kept.
-		return strings.HasPrefix(r.object, "ClusterRoleBinding ") && !bootstrap || strings.HasPrefix(r.object, "RoleBinding "), "bootstrap binding, or a CSR"
+		// Bindings but the bootstrap one, and CSRs asking for the group.
+		return !bootstrap, "bootstrap binding"
 	case strings.HasPrefix(c, "5.1."):
 		return !systemSubject(r.object) && !bootstrap, "system subject or bootstrap binding"
 	case strings.HasPrefix(c, "5.2."), c == "5.3.2", c == "5.4.1", c == "5.6.2", c == "5.6.3":

@@ -46,7 +46,8 @@ func TestCounts(t *testing.T) {
 		{row{"5.1.3", "ClusterRole cluster-admin", "", "default: bootstrap policy"}, false},
 		{row{"5.1.5", "RoleBinding a/b subject ServiceAccount a/default", "", "planted"}, false},
 		{row{"5.1.5", "ServiceAccount a/default", "", "default: service account controller"}, true},
-		{row{"5.1.7", "CertificateSigningRequest alice-admin", "", "planted"}, false},
+		{row{"5.1.7", "CertificateSigningRequest alice-admin", "", "planted"}, true},
+		{row{"5.1.7", "ClusterRoleBinding cluster-admin subject Group system:masters", "", "default: bootstrap policy"}, false},
 		{row{"5.6.4", "Pod default/x", "", "planted"}, true},
 	} {
 		if got, _ := counts(tt.r); got != tt.want {

@@ -3,7 +3,6 @@ package collector
 import (
 	"bytes"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -534,13 +533,67 @@ func csrSubject(obj map[string]any) {
 	if block == nil || block.Type != "CERTIFICATE REQUEST" {
 		return
 	}
-	csr, err := x509.ParseCertificateRequest(block.Bytes)
-	if err != nil {
+	cn, orgs, ok := requestSubject(block.Bytes)
+	if !ok {
 		return
 	}
-	orgs := make([]any, len(csr.Subject.Organization))
-	for i, o := range csr.Subject.Organization {
-		orgs[i] = o
+	list := make([]any, len(orgs))
+	for i, o := range orgs {
+		list[i] = o
 	}
-	spec["requestSubject"] = map[string]any{"commonName": csr.Subject.CommonName, "organization": orgs}
+	spec["requestSubject"] = map[string]any{"commonName": cn, "organization": list}
+}
+
+// requestSubject reads the subject's common name and organisations from a
+// DER PKCS#10 CertificationRequest (RFC 2986), with the collector's own
+// DER reader (crypto/x509 would cost the static binary 300 KiB):
+// SEQUENCE { SEQUENCE { version INTEGER, subject Name, … }, … }.
+func requestSubject(der []byte) (cn string, orgs []string, ok bool) {
+	top := derString(der)
+	req, ok := top.read(tagSequence)
+	if !ok {
+		return "", nil, false
+	}
+	info, ok := req.read(tagSequence)
+	if !ok {
+		return "", nil, false
+	}
+	if _, ok := info.readInteger(tagInteger); !ok {
+		return "", nil, false
+	}
+	name, ok := info.read(tagSequence)
+	if !ok {
+		return "", nil, false
+	}
+	for !name.empty() {
+		set, ok := name.read(tagSet)
+		if !ok {
+			return "", nil, false
+		}
+		for !set.empty() {
+			atv, ok := set.read(tagSequence)
+			if !ok {
+				return "", nil, false
+			}
+			oid, ok := atv.readOID()
+			if !ok {
+				return "", nil, false
+			}
+			tag, value, ok := atv.readAny()
+			if !ok {
+				return "", nil, false
+			}
+			v, err := decodeString(tag, value)
+			if err != nil {
+				return "", nil, false
+			}
+			switch nameAttribute(oid) {
+			case 3:
+				cn = v
+			case 10:
+				orgs = append(orgs, v)
+			}
+		}
+	}
+	return cn, orgs, true
 }

@@ -2,8 +2,16 @@ package collector
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +173,41 @@ func TestAPIMember(t *testing.T) {
 		if got := APIMember(k, g); got != want {
 			t.Errorf("APIMember(%s, %s) = %s, want %s", k, g, got, want)
 		}
+	}
+}
+
+// TestRequestSubject: the subject of a PKCS#10 request, read with the
+// collector's own DER reader, is what crypto/x509 reads; anything else is
+// no subject.
+func TestRequestSubject(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{
+		CommonName: "alice", Organization: []string{"system:masters", "ops"}, Country: []string{"DE"}}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn, orgs, ok := requestSubject(der)
+	slices.Sort(orgs)
+	if !ok || cn != "alice" || strings.Join(orgs, ",") != "ops,system:masters" {
+		t.Errorf("%q %q %v", cn, orgs, ok)
+	}
+	for _, bad := range [][]byte{nil, {0x30}, der[:20], {0x30, 0x03, 0x30, 0x01, 0x00}} {
+		if _, _, ok := requestSubject(bad); ok {
+			t.Errorf("%x read as a request", bad)
+		}
+	}
+	obj := map[string]any{"spec": map[string]any{"request": base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))}}
+	csrSubject(obj)
+	spec := obj["spec"].(map[string]any)
+	if _, kept := spec["request"]; kept || spec["requestSubject"] == nil {
+		t.Errorf("%v", spec)
+	}
+	obj = map[string]any{"spec": map[string]any{"request": "bm90IGEgcmVxdWVzdA=="}}
+	csrSubject(obj)
+	if spec := obj["spec"].(map[string]any); len(spec) != 0 {
+		t.Errorf("%v", spec)
 	}
 }

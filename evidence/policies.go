@@ -385,7 +385,7 @@ func networkPolicyRule(s *Snapshot) RuleResult {
 		r.Examined = []results.Citation{s.ManifestCitation("no Pod objects")}
 		return r
 	}
-	if !capturedKind(s, "NetworkPolicy") {
+	if !s.Has("NetworkPolicy") {
 		r.Unknown = "the snapshot holds no NetworkPolicy objects, and cannot tell a cluster without any from a capture that did not ask for them: capture networkpolicies (kubectl get networkpolicies -A -o json)"
 		r.Examined = []results.Citation{s.ManifestCitation("no NetworkPolicy objects")}
 		return r
@@ -403,10 +403,6 @@ func networkPolicyRule(s *Snapshot) RuleResult {
 	r.Examined = []results.Citation{s.KindCitation("NetworkPolicy", fmt.Sprintf("%d NetworkPolicy objects in %d namespaces", len(s.Objects("NetworkPolicy")), len(with)))}
 	return r
 }
-
-// capturedKind reports whether the snapshot has objects of kind, or the
-// capture recorded none of it (a kind with no objects is not recorded).
-func capturedKind(s *Snapshot, kind string) bool { return s.Has(kind) }
 
 func policyControlRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "every namespace that runs pods enforces a Pod Security Standard (label pod-security.kubernetes.io/enforce: baseline or restricted), or a validating admission webhook that reviews pod creation selects it, or a ValidatingAdmissionPolicy is bound",

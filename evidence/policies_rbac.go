@@ -3,6 +3,7 @@ package evidence
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kubeproof/kubeproof/evidence/rbac"
@@ -15,17 +16,26 @@ import (
 // rbacKinds are the kinds the RBAC rules read.
 var rbacKinds = []string{"ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"}
 
-// rbacState is the snapshot's policy, built once.
+// rbacState is the snapshot's policy, built once: the objects decoded,
+// the bindings among them in the snapshot's order (ClusterRoleBindings,
+// then RoleBindings), and what could not be read.
 type rbacState struct {
-	policy  *rbac.Policy
-	objects map[rbac.ObjectRef]*Object
-	labels  map[rbac.ObjectRef]map[string]string
-	bad     []string
+	policy   *rbac.Policy
+	objects  map[rbac.ObjectRef]*Object
+	bindings []binding
+	bad      []string
+}
+
+// binding is a decoded ClusterRoleBinding or RoleBinding.
+type binding struct {
+	object   *Object
+	subjects []rbac.Subject
+	roleRef  rbac.RoleRef
 }
 
 func (s *Snapshot) rbac() *rbacState {
 	s.rbacOnce.Do(func() {
-		st := &rbacState{objects: map[rbac.ObjectRef]*Object{}, labels: map[rbac.ObjectRef]map[string]string{}}
+		st := &rbacState{objects: map[rbac.ObjectRef]*Object{}}
 		var objs []rbac.Object
 		for _, kind := range rbacKinds {
 			for _, o := range s.Objects(kind) {
@@ -34,9 +44,13 @@ func (s *Snapshot) rbac() *rbacState {
 					st.bad = append(st.bad, o.Ref()+": "+err.Error())
 					continue
 				}
-				ref := rbac.ObjectRef{Kind: rbac.Kind(o.Kind), Namespace: o.Namespace, Name: o.Name}
-				st.objects[ref] = o
-				st.labels[ref] = o.Labels
+				st.objects[rbac.ObjectRef{Kind: rbac.Kind(o.Kind), Namespace: o.Namespace, Name: o.Name}] = o
+				switch b := obj.(type) {
+				case *rbac.ClusterRoleBinding:
+					st.bindings = append(st.bindings, binding{o, b.Subjects, b.RoleRef})
+				case *rbac.RoleBinding:
+					st.bindings = append(st.bindings, binding{o, b.Subjects, b.RoleRef})
+				}
 				objs = append(objs, obj)
 			}
 		}
@@ -94,7 +108,7 @@ func (s *Snapshot) grantFinding(g rbac.Grant, what string) Finding {
 	}
 	return Finding{Object: o, Field: fmt.Sprintf("subjects[%d]", g.SubjectIndex),
 		Observed: fmt.Sprintf("%s can %s %s, through %s", g.Subject, what, where, g.RuleLocator()),
-		System:   systemSubject(g.Subject) || st.labels[g.Binding][bootstrapLabel] == "rbac-defaults"}
+		System:   systemSubject(g.Subject) || st.objects[g.Binding].Labels[bootstrapLabel] == "rbac-defaults"}
 }
 
 // queryRule finds every grant of the requests of the named queries.
@@ -111,7 +125,7 @@ func queryRule(expected string, queries ...string) policyRule {
 		}
 		seen := map[key]bool{}
 		for _, q := range rbac.Sensitive() {
-			if !contains(queries, q.Name) {
+			if !slices.Contains(queries, q.Name) {
 				continue
 			}
 			for _, req := range q.Requests {
@@ -139,47 +153,24 @@ func queryRule(expected string, queries ...string) policyRule {
 // configurations): only ClusterRoleBindings grant them.
 var clusterScoped = map[string]bool{"persistentvolumes-create": true, "nodes-proxy": true, "csr-approve": true, "webhooks-write": true}
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func clusterAdminRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "cluster-admin is bound only by the API server's own binding (ClusterRoleBinding cluster-admin to system:masters)", Scope: rbacScope}
 	if !s.rbacPrecondition(&r) {
 		return r
 	}
-	for _, kind := range []string{"ClusterRoleBinding", "RoleBinding"} {
-		for _, o := range s.Objects(kind) {
-			obj, err := rbac.Decode(o.Raw)
-			if err != nil {
-				continue
+	for _, b := range s.rbac().bindings {
+		if b.roleRef.Kind != "ClusterRole" || b.roleRef.Name != "cluster-admin" {
+			continue
+		}
+		o := b.object
+		for i, sub := range b.subjects {
+			if sub.Kind == rbac.SubjectServiceAccount && sub.Namespace == "" {
+				sub.Namespace = o.Namespace
 			}
-			var subs []rbac.Subject
-			var ref rbac.RoleRef
-			switch b := obj.(type) {
-			case *rbac.ClusterRoleBinding:
-				subs, ref = b.Subjects, b.RoleRef
-			case *rbac.RoleBinding:
-				subs, ref = b.Subjects, b.RoleRef
-			}
-			if ref.Kind != "ClusterRole" || ref.Name != "cluster-admin" {
-				continue
-			}
-			for i, sub := range subs {
-				if sub.Kind == rbac.SubjectServiceAccount && sub.Namespace == "" {
-					sub.Namespace = o.Namespace
-				}
-				// The bootstrap binding's own subject is system:masters; anyone
-				// added to it counts.
-				system := systemSubject(sub)
-				r.Findings = append(r.Findings, Finding{Object: o, Field: fmt.Sprintf("subjects[%d]", i),
-					Observed: sub.String() + " holds cluster-admin", System: system})
-			}
+			// The bootstrap binding's own subject is system:masters; anyone
+			// added to it counts.
+			r.Findings = append(r.Findings, Finding{Object: o, Field: fmt.Sprintf("subjects[%d]", i),
+				Observed: sub.String() + " holds cluster-admin", System: systemSubject(sub)})
 		}
 	}
 	return r
@@ -222,24 +213,11 @@ func systemMastersRule(s *Snapshot) RuleResult {
 				Observed: fmt.Sprintf("a certificate for %s in %s (%s)", csr.Spec.RequestSubject.CommonName, org, state)})
 		}
 	}
-	for _, kind := range []string{"ClusterRoleBinding", "RoleBinding"} {
-		for _, o := range s.Objects(kind) {
-			obj, err := rbac.Decode(o.Raw)
-			if err != nil {
-				continue
-			}
-			var subs []rbac.Subject
-			switch b := obj.(type) {
-			case *rbac.ClusterRoleBinding:
-				subs = b.Subjects
-			case *rbac.RoleBinding:
-				subs = b.Subjects
-			}
-			for i, sub := range subs {
-				if sub.Kind == rbac.SubjectGroup && rbac.BypassesRBAC(sub.Name) {
-					r.Findings = append(r.Findings, Finding{Object: o, Field: fmt.Sprintf("subjects[%d]", i), Observed: "Group " + sub.Name,
-						System: o.Labels[bootstrapLabel] == "rbac-defaults"})
-				}
+	for _, b := range s.rbac().bindings {
+		for i, sub := range b.subjects {
+			if sub.Kind == rbac.SubjectGroup && rbac.BypassesRBAC(sub.Name) {
+				r.Findings = append(r.Findings, Finding{Object: b.object, Field: fmt.Sprintf("subjects[%d]", i), Observed: "Group " + sub.Name,
+					System: b.object.Labels[bootstrapLabel] == "rbac-defaults"})
 			}
 		}
 	}
@@ -256,7 +234,7 @@ func wildcardRule(s *Snapshot) RuleResult {
 	for _, w := range st.policy.Wildcards() {
 		o := st.objects[w.At.Role]
 		r.Findings = append(r.Findings, Finding{Object: o, Field: fmt.Sprintf("rules[%d]", w.At.Index),
-			Observed: "\"*\" in " + strings.Join(w.Fields, ", "), System: st.labels[w.At.Role][bootstrapLabel] == "rbac-defaults"})
+			Observed: "\"*\" in " + strings.Join(w.Fields, ", "), System: o.Labels[bootstrapLabel] == "rbac-defaults"})
 	}
 	return r
 }

@@ -24,7 +24,8 @@ type Snapshot struct {
 	Manifest  bundle.Manifest
 	b         *bundle.Bundle
 	hexSelf   results.Digest
-	objects   map[string][]*Object // by kind
+	hex       map[string]results.Digest // member → its SHA-256, for citations
+	objects   map[string][]*Object      // by kind
 	rbacOnce  sync.Once
 	rbacState *rbacState
 	// Unreadable lists objects that could not be decoded as their kind
@@ -241,7 +242,10 @@ func NewSnapshot(file string, b *bundle.Bundle) (*Snapshot, error) {
 		return nil, fmt.Errorf("%s: not an API snapshot", file)
 	}
 	s := &Snapshot{Name: m.Snapshot.Cluster, File: file, Digest: b.Digest, Manifest: m, b: b,
-		hexSelf: results.Digest(b.Digest.String()), objects: map[string][]*Object{}}
+		hexSelf: results.Digest(b.Digest.String()), objects: map[string][]*Object{}, hex: map[string]results.Digest{}}
+	for _, mem := range m.Members {
+		s.hex[mem.Path] = results.Digest(mem.SHA256.String())
+	}
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(path.Base(file), path.Ext(file))
 	}
@@ -348,14 +352,7 @@ func (s *Snapshot) ManifestCitation(observed string) results.Citation {
 	return results.Citation{Bundle: s.hexSelf, Node: s.Name, Member: bundle.ManifestPath, MemberSHA256: s.hexSelf, Locator: "snapshot", Observed: observed}
 }
 
-func (s *Snapshot) memberHex(member string) results.Digest {
-	for _, m := range s.Manifest.Members {
-		if m.Path == member {
-			return results.Digest(m.SHA256.String())
-		}
-	}
-	return ""
-}
+func (s *Snapshot) memberHex(member string) results.Digest { return s.hex[member] }
 
 // KubernetesVersion is the cluster's version as the snapshot records it:
 // kubectl version's serverVersion, else the image tag of a kube-apiserver

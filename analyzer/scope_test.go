@@ -1,39 +1,21 @@
 package analyzer
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/catalog"
-	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/evidence"
+	"github.com/kubeproof/kubeproof/internal/snapshottest"
 	"github.com/kubeproof/kubeproof/results"
 )
 
-const privilegedPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"team-a"},"spec":{"nodeName":"k8s-v133-master","containers":[{"name":"app","image":"app:1","securityContext":{"privileged":true}}]}}`
 const quietPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"team-a"},"spec":{"nodeName":"k8s-v133-master","containers":[{"name":"app","image":"app:1"}]}}`
 
-// writeSnapshot seals objects into an API snapshot file.
-func writeSnapshot(t *testing.T, name string, objects ...string) string {
-	t.Helper()
-	in := []collector.SnapshotInput{{Name: "objects.json", R: strings.NewReader(`{"kind":"List","apiVersion":"v1","items":[` + strings.Join(objects, ",") + `]}`)}}
-	res, err := collector.Snapshot(in, collector.SnapshotOptions{Time: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), Version: "test", Cluster: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), name+".kpb")
-	if err := os.WriteFile(file, res.Bundle, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
-}
-
 func TestClusterScopeWithNodes(t *testing.T) {
-	snap := writeSnapshot(t, "prod", privilegedPod)
+	snap := snapshottest.Write(t, "prod", snapshottest.PrivilegedPod)
 	rep, err := Analyze([]string{filepath.Join(bundlesDir, "kubeadm-1.33-master.kpb"), snap}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -68,13 +50,13 @@ func TestClusterScopeWithNodes(t *testing.T) {
 
 func TestClusterScopeSnapshotAlone(t *testing.T) {
 	// No node and no version: the benchmark cannot be picked.
-	snap := writeSnapshot(t, "lone", quietPod)
+	snap := snapshottest.Write(t, "lone", quietPod)
 	if _, err := Analyze([]string{snap}, Options{}); err == nil || !strings.Contains(err.Error(), "--benchmark") {
 		t.Errorf("error %v", err)
 	}
 	// The version of the API server's pod picks it.
 	apiserver := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"kube-apiserver-cp1","namespace":"kube-system"},"spec":{"containers":[{"name":"kube-apiserver","image":"registry.k8s.io/kube-apiserver:v1.27.6"}]}}`
-	rep, err := Analyze([]string{writeSnapshot(t, "lone", quietPod, apiserver)}, Options{})
+	rep, err := Analyze([]string{snapshottest.Write(t, "lone", quietPod, apiserver)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +115,7 @@ func TestEvaluateAPIVerdicts(t *testing.T) {
 		}
 		return s
 	}
-	bad, good := read(writeSnapshot(t, "bad", privilegedPod)), read(writeSnapshot(t, "good", quietPod))
+	bad, good := read(snapshottest.Write(t, "bad", snapshottest.PrivilegedPod)), read(snapshottest.Write(t, "good", quietPod))
 	check := func(scored, review bool, api string) *catalog.Check {
 		return &catalog.Check{ID: "5.2.2", Title: "t", Assessment: "manual", Scored: scored, Review: review, API: api, Component: "none", Target: "policies"}
 	}

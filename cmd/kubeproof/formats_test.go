@@ -5,41 +5,20 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/kubeproof/kubeproof/collector"
+	"github.com/kubeproof/kubeproof/internal/snapshottest"
 )
-
-// privileged is a pod the policies of section 5 flag, for a cluster scope
-// decided from an API snapshot.
-const privilegedPod = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"team-a"},"spec":{"nodeName":"k8s-v133-master","containers":[{"name":"app","image":"app:1","securityContext":{"privileged":true}}]}}`
-
-// writeSnapshot seals objects into an API snapshot file of cluster name.
-func writeSnapshot(t *testing.T, name string, objects ...string) string {
-	t.Helper()
-	in := []collector.SnapshotInput{{Name: "objects.json", R: strings.NewReader(`{"kind":"List","apiVersion":"v1","items":[` + strings.Join(objects, ",") + `]}`)}}
-	res, err := collector.Snapshot(in, collector.SnapshotOptions{Time: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), Version: "test", Cluster: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), name+".kpb")
-	if err := os.WriteFile(file, res.Bundle, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return file
-}
 
 // TestMachineFormats renders JUnit and SARIF for node bundles alone and
 // with an API snapshot (a cluster scope), checks each against the
 // required fields of its schema, and that two runs give the same bytes.
 func TestMachineFormats(t *testing.T) {
-	snap := writeSnapshot(t, "prod", privilegedPod)
+	snap := snapshottest.Write(t, "prod", snapshottest.PrivilegedPod)
 	cases := []struct {
 		name    string
 		args    []string

@@ -133,6 +133,9 @@ func Snapshot(inputs []SnapshotInput, opts SnapshotOptions) (*SnapshotResult, er
 	}
 	s := &snapshotter{opts: opts, red: redact.New(opts.RedactionKey),
 		kept: map[kindKey][]apiObject{}, index: map[objectID]int{}, dropped: map[kindKey]int{}, redacted: map[kindKey]int{}}
+	if err := CheckClusterName(opts.Cluster); err != nil {
+		return nil, fmt.Errorf("cluster name %w", err)
+	}
 	if len(inputs) == 0 {
 		return nil, errors.New("no input: pipe kubectl get KINDS -A -o json into it, or name the files")
 	}
@@ -484,6 +487,15 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	l.left -= int64(n)
 	l.read += int64(n)
 	return n, err
+}
+
+// CheckClusterName checks a cluster's name for a snapshot's manifest: no
+// control character (the bundle reader refuses one), at most 253 bytes.
+func CheckClusterName(name string) error {
+	if hasControlChars(name) || len(name) > 253 {
+		return fmt.Errorf("%q: a name without control characters, at most 253 bytes", name)
+	}
+	return nil
 }
 
 func hasControlChars(s string) bool {

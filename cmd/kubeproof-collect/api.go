@@ -69,8 +69,8 @@ func runAPI(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return &exit.UsageError{Err: err}
 	}
-	if hasControlChars(*cluster) || len(*cluster) > 253 {
-		return &exit.UsageError{Err: fmt.Errorf("-cluster %q: a name without control characters, at most 253 bytes", *cluster)}
+	if err := collector.CheckClusterName(*cluster); err != nil {
+		return &exit.UsageError{Err: fmt.Errorf("-cluster: %w", err)}
 	}
 	opts := collector.SnapshotOptions{Cluster: *cluster, Version: version.Version, MaxInput: *maxInput}
 	if *at != "" {
@@ -152,15 +152,6 @@ func runAPI(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "bundle digest %s\n", res.Digest.Prefixed())
 	return nil
-}
-
-func hasControlChars(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return true
-		}
-	}
-	return false
 }
 
 // currentAccount is the user running the capture.

@@ -66,18 +66,19 @@ func readSnapshot(file string, opts Options) snapshotResult {
 // would run the policies target (asked for with --targets, or by its
 // roles), or its benchmark has a cluster target of a managed service.
 func wantsCluster(n *results.NodeResult, opts Options, pk *picker) bool {
-	targets := opts.Targets
-	if len(targets) == 0 {
-		targets = TargetsForRoles(n.Bundle.Host.Roles)
-		if cat, err := catalogOf(*n, pk); err == nil && len(opts.Targets) == 0 {
-			for _, sec := range cat.Sections {
-				if sec.Target != policyTarget && isClusterTarget(sec.Target) {
-					return true
-				}
-			}
-		}
+	if len(opts.Targets) > 0 {
+		return slices.ContainsFunc(opts.Targets, isClusterTarget)
 	}
-	return slices.Contains(targets, policyTarget)
+	if slices.Contains(TargetsForRoles(n.Bundle.Host.Roles), policyTarget) {
+		return true
+	}
+	cat, err := catalogOf(*n, pk)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(cat.Sections, func(sec *catalog.Section) bool {
+		return sec.Target != policyTarget && isClusterTarget(sec.Target)
+	})
 }
 
 // clusterScopes makes the cluster scopes: one per API snapshot, and one

@@ -149,3 +149,18 @@ func TestEvaluateAPIVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// TestClusterScopeManagedServicesOnly: --targets managedservices on a
+// managed service's worker gives the cluster scope with that target alone.
+func TestClusterScopeManagedServicesOnly(t *testing.T) {
+	rep, err := Analyze([]string{filepath.Join(bundlesDir, "eks-node.kpb")}, Options{Targets: []string{"managedservices"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Clusters) != 1 || len(rep.Clusters[0].Targets) != 1 || rep.Clusters[0].Targets[0].Section.Target != "managedservices" {
+		t.Fatalf("%d clusters", len(rep.Clusters))
+	}
+	if len(rep.Nodes) != 1 || len(rep.Nodes[0].Targets) != 0 {
+		t.Errorf("the node has targets %d", len(rep.Nodes[0].Targets))
+	}
+}

@@ -518,8 +518,7 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 				}
 				var r results.Result
 				if selected(opts.Skip, c) {
-					r = results.Result{Check: c.View(), Status: results.Info, Reason: "skipped by --skip", Expected: "skipped", Observed: "not evaluated",
-						Citations: []results.Citation{n.ManifestCitation("skipped on request")}}
+					r = skippedResult(c, n.ManifestCitation("skipped on request"))
 				} else {
 					r = Evaluate(c, n)
 				}
@@ -539,6 +538,12 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 		}
 	}
 	return nr
+}
+
+// skippedResult is the INFO result of a check skipped with --skip.
+func skippedResult(c *catalog.Check, cite results.Citation) results.Result {
+	return results.Result{Check: c.View(), Status: results.Info, Reason: "skipped by --skip", Expected: "skipped", Observed: "not evaluated",
+		Citations: []results.Citation{cite}}
 }
 
 // selected reports whether a check is named by id or by one of its

@@ -204,14 +204,13 @@ func evaluatePolicies(scope *results.NodeResult, cat *catalog.Catalog, s *eviden
 			continue
 		}
 		tr := results.TargetResult{Section: sec.View()}
-		for _, c := range sectionChecks(sec) {
+		for _, c := range sec.Checks() {
 			if len(opts.Checks) > 0 && !selected(opts.Checks, c) {
 				continue
 			}
 			var r results.Result
 			if selected(opts.Skip, c) {
-				r = results.Result{Check: c.View(), Status: results.Info, Reason: "skipped by --skip", Expected: "skipped", Observed: "not evaluated",
-					Citations: []results.Citation{scopeCitation(s, fallback, "skipped on request")}}
+				r = skippedResult(c, scopeCitation(s, fallback, "skipped on request"))
 			} else {
 				r = evaluateAPI(c, s, fallback)
 			}
@@ -321,14 +320,6 @@ func findingsText(fs []evidence.Finding) string {
 		parts = append(parts, f.Object.Ref()+" "+f.Field+": "+f.Observed)
 	}
 	return fmt.Sprintf("%s: %s", plural(len(fs), "finding"), strings.Join(parts, "; "))
-}
-
-func sectionChecks(sec *catalog.Section) []*catalog.Check {
-	var out []*catalog.Check
-	for _, g := range sec.Groups {
-		out = append(out, g.Checks...)
-	}
-	return out
 }
 
 // readSnapshots reads the API snapshots given.

@@ -146,9 +146,16 @@ func (s *Section) View() *results.Section {
 func (c *Catalog) Checks() []*Check {
 	var out []*Check
 	for _, s := range c.Sections {
-		for _, g := range s.Groups {
-			out = append(out, g.Checks...)
-		}
+		out = append(out, s.Checks()...)
+	}
+	return out
+}
+
+// Checks returns every check of the section, in group and id order.
+func (s *Section) Checks() []*Check {
+	var out []*Check
+	for _, g := range s.Groups {
+		out = append(out, g.Checks...)
 	}
 	return out
 }

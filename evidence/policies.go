@@ -292,9 +292,7 @@ func podsRule(expected string, check podCheck) policyRule {
 	return func(s *Snapshot) RuleResult {
 		r := RuleResult{Expected: expected, Scope: systemScope}
 		pods := s.Objects("Pod")
-		if len(pods) == 0 {
-			r.Unknown = "the snapshot holds no Pod objects: capture pods (kubectl get pods -A -o json)"
-			r.Examined = []results.Citation{s.ManifestCitation("no Pod objects")}
+		if s.missing(&r, "Pod", "", "pods (kubectl get pods -A -o json)") {
 			return r
 		}
 		var bad []string
@@ -316,6 +314,18 @@ func podsRule(expected string, check podCheck) policyRule {
 		r.Examined = []results.Citation{s.KindCitation("Pod", fmt.Sprintf("%d Pod objects in %d namespaces", len(pods), len(namespaces)))}
 		return r
 	}
+}
+
+// missing says, in r, that the snapshot holds no objects of kind and
+// which capture would give them (why: what their absence cannot tell),
+// and reports whether they are missing: a rule cannot decide without them.
+func (s *Snapshot) missing(r *RuleResult, kind, why, capture string) bool {
+	if s.Has(kind) {
+		return false
+	}
+	r.Unknown = "the snapshot holds no " + kind + " objects" + why + ": capture " + capture
+	r.Examined = []results.Citation{s.ManifestCitation("no " + kind + " objects")}
+	return true
 }
 
 // linuxOnly exempts Windows pods from a rule of Linux-only settings, as
@@ -361,9 +371,7 @@ func workloadNamespaces(s *Snapshot) map[string][]*Object {
 func defaultNamespaceRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "no workload runs in the default namespace"}
 	pods := s.Objects("Pod")
-	if len(pods) == 0 {
-		r.Unknown = "the snapshot holds no Pod objects: capture pods (kubectl get pods -A -o json)"
-		r.Examined = []results.Citation{s.ManifestCitation("no Pod objects")}
+	if s.missing(&r, "Pod", "", "pods (kubectl get pods -A -o json)") {
 		return r
 	}
 	for _, kind := range []string{"Pod", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"} {
@@ -379,15 +387,10 @@ func defaultNamespaceRule(s *Snapshot) RuleResult {
 
 func networkPolicyRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "every namespace that runs pods has a NetworkPolicy", Scope: "system namespaces kube-system, kube-public and kube-node-lease are listed apart and not counted"}
-	pods := s.Objects("Pod")
-	if len(pods) == 0 {
-		r.Unknown = "the snapshot holds no Pod objects: capture pods (kubectl get pods -A -o json)"
-		r.Examined = []results.Citation{s.ManifestCitation("no Pod objects")}
+	if s.missing(&r, "Pod", "", "pods (kubectl get pods -A -o json)") {
 		return r
 	}
-	if !s.Has("NetworkPolicy") {
-		r.Unknown = "the snapshot holds no NetworkPolicy objects, and cannot tell a cluster without any from a capture that did not ask for them: capture networkpolicies (kubectl get networkpolicies -A -o json)"
-		r.Examined = []results.Citation{s.ManifestCitation("no NetworkPolicy objects")}
+	if s.missing(&r, "NetworkPolicy", ", and cannot tell a cluster without any from a capture that did not ask for them", "networkpolicies (kubectl get networkpolicies -A -o json)") {
 		return r
 	}
 	with := map[string]bool{}
@@ -408,9 +411,7 @@ func policyControlRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "every namespace that runs pods enforces a Pod Security Standard (label pod-security.kubernetes.io/enforce: baseline or restricted), or a validating admission webhook that reviews pod creation selects it, or a ValidatingAdmissionPolicy is bound",
 		Scope: "system namespaces are listed apart and not counted; a mutating webhook is no policy"}
 	nss := s.Objects("Namespace")
-	if len(nss) == 0 {
-		r.Unknown = "the snapshot holds no Namespace objects: capture namespaces (kubectl get namespaces -o json)"
-		r.Examined = []results.Citation{s.ManifestCitation("no Namespace objects")}
+	if s.missing(&r, "Namespace", "", "namespaces (kubectl get namespaces -o json)") {
 		return r
 	}
 	// A bound ValidatingAdmissionPolicy counts for every namespace (its
@@ -489,9 +490,7 @@ func podWebhooks(s *Snapshot) webhookSelectors {
 func defaultServiceAccountRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "every namespace's default service account sets automountServiceAccountToken: false"}
 	sas := s.Objects("ServiceAccount")
-	if len(sas) == 0 {
-		r.Unknown = "the snapshot holds no ServiceAccount objects: capture serviceaccounts (kubectl get serviceaccounts -A -o json)"
-		r.Examined = []results.Citation{s.ManifestCitation("no ServiceAccount objects")}
+	if s.missing(&r, "ServiceAccount", "", "serviceaccounts (kubectl get serviceaccounts -A -o json)") {
 		return r
 	}
 	n := 0
@@ -516,9 +515,7 @@ func defaultServiceAccountRule(s *Snapshot) RuleResult {
 func tokenMountRule(s *Snapshot) RuleResult {
 	r := RuleResult{Expected: "no pod mounts a service account token unless it says it needs one (automountServiceAccountToken: true in its spec)", Scope: systemScope}
 	pods := s.Objects("Pod")
-	if len(pods) == 0 {
-		r.Unknown = "the snapshot holds no Pod objects: capture pods (kubectl get pods -A -o json)"
-		r.Examined = []results.Citation{s.ManifestCitation("no Pod objects")}
+	if s.missing(&r, "Pod", "", "pods (kubectl get pods -A -o json)") {
 		return r
 	}
 	for _, o := range pods {

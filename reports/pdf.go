@@ -41,16 +41,18 @@ const (
 	faceRegular face = iota
 	faceBold
 	faceCJK
+	faceMono // PDF's built-in Courier: code spans, printable ASCII only
 	numFaces
 )
 
 var faces = [numFaces]struct {
 	family, style string
-	data          *[]byte
+	data          *[]byte // nil: a font every PDF reader has, not embedded
 }{
 	faceRegular: {"dejavu", "", &fontRegular},
 	faceBold:    {"dejavu", "B", &fontBold},
 	faceCJK:     {"droidfallback", "", &fontCJK},
+	faceMono:    {"courier", "", nil},
 }
 
 // advances holds a font's advance widths for the Basic Multilingual Plane,
@@ -66,6 +68,10 @@ var fontMetrics struct {
 func metrics() ([numFaces]advances, error) {
 	fontMetrics.once.Do(func() {
 		for i, f := range faces {
+			if f.data == nil {
+				fontMetrics.adv[i] = monoAdvances()
+				continue
+			}
 			a, err := parseAdvances(*f.data)
 			if err != nil {
 				fontMetrics.err = fmt.Errorf("embedded font %s %s: %w", f.family, f.style, err)
@@ -78,6 +84,20 @@ func metrics() ([numFaces]advances, error) {
 }
 
 var errFont = errors.New("malformed TrueType font")
+
+// monoAdvances are Courier's: 600 thousandths of an em for printable
+// ASCII, the only characters set in it (it is not embedded, and a
+// reader's Courier may have no more).
+func monoAdvances() advances {
+	adv := make(advances, 1<<16)
+	for i := range adv {
+		adv[i] = -1
+	}
+	for r := ' '; r <= '~'; r++ {
+		adv[r] = 600
+	}
+	return adv
+}
 
 // parseAdvances reads the cmap, head, hhea and hmtx tables of a TrueType
 // font: enough to know which characters it has and how wide they are.
@@ -271,6 +291,7 @@ type pdfDoc struct {
 	onPage func() // redraws a broken table's caption and header
 
 	layouts  map[layoutKey][]line
+	markups  map[layoutKey][]mline
 	remedies map[string]remedy // by target and check id
 }
 
@@ -287,7 +308,9 @@ func PDF(w io.Writer, rep *results.Report) error {
 	// the digits that replace it in the font subsets.
 	f.AliasNbPages("{nb}")
 	for _, fc := range faces {
-		f.AddUTF8FontFromBytes(fc.family, fc.style, *fc.data)
+		if fc.data != nil {
+			f.AddUTF8FontFromBytes(fc.family, fc.style, *fc.data)
+		}
 	}
 	f.SetCatalogSort(true)
 	f.SetCreationDate(rep.ReportTime.UTC())
@@ -346,11 +369,22 @@ func (d *pdfDoc) shape(s string, st style) []glyph {
 	if st.bold {
 		primary = faceBold
 	}
-	scale := st.size * ptToMM / 1000
-	gs := make([]glyph, 0, len(s))
+	return d.shapeIn(nil, s, primary, st.size)
+}
+
+// shapeIn appends the glyphs of s to gs, each in primary if it has the
+// character, else in the text face or the CJK face.
+func (d *pdfDoc) shapeIn(gs []glyph, s string, primary face, size float64) []glyph {
+	scale := size * ptToMM / 1000
+	if gs == nil {
+		gs = make([]glyph, 0, len(s))
+	}
 	for _, r := range s {
 		f := primary
 		w := d.adv[f][r]
+		if w < 0 && f == faceMono {
+			f, w = faceRegular, d.adv[faceRegular][r]
+		}
 		if w < 0 {
 			if cw := d.adv[faceCJK][r]; cw >= 0 {
 				f, w = faceCJK, cw
@@ -621,7 +655,9 @@ func (d *pdfDoc) heading(s string, size float64, keep float64) {
 }
 
 func (d *pdfDoc) bookmark(s string, level int) {
-	if d.font == numFaces {
+	// gofpdf encodes a bookmark as the current font would: it must be one
+	// of the Unicode faces.
+	if d.font == numFaces || d.font == faceMono {
 		d.setFont(faceRegular, 9)
 	}
 	if pdfTextHook != nil {

@@ -139,7 +139,7 @@ type mline struct {
 // list items with a hanging indent, code lines in Courier unwrapped but
 // for lines too long for the width.
 func (d *pdfDoc) layoutMarkup(s string, st style, width float64) []mline {
-	key := layoutKey{"\x00markup\x00" + s, st.size, st.bold, width, 0}
+	key := layoutKey{s, st.size, st.bold, st.mono, width, 0}
 	if ls, ok := d.markups[key]; ok {
 		return ls
 	}

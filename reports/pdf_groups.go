@@ -1,0 +1,225 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kubeproof/kubeproof/results"
+)
+
+// checkResults is one check's results across the scopes of a report: the
+// same check of the check library (by target and name), whatever id each
+// node's benchmark gives it.
+type checkResults struct {
+	target  string
+	ids     []string // distinct ids, in the order of the scopes
+	check   *results.Check
+	section *results.Section
+	items   []scopedResult
+}
+
+type scopedResult struct {
+	scope *results.NodeResult
+	r     *results.Result
+}
+
+// id is the check's id, or its ids joined when benchmarks differ.
+func (c *checkResults) id() string { return strings.Join(c.ids, " / ") }
+
+// indexChecks groups the results of rep by check, in the order of the
+// targets' sections, then of the check ids.
+func indexChecks(rep *results.Report, scopes []results.NodeResult) []*checkResults {
+	var out []*checkResults
+	byKey := map[string]*checkResults{}
+	for si := range scopes {
+		n := &scopes[si]
+		for ti := range n.Targets {
+			tr := &n.Targets[ti]
+			for ri := range tr.Results {
+				r := &tr.Results[ri]
+				name := r.Check.Name
+				if name == "" {
+					name = "id " + r.Check.ID
+				}
+				key := tr.Section.Target + "\x00" + name
+				c := byKey[key]
+				if c == nil {
+					c = &checkResults{target: tr.Section.Target, check: r.Check, section: tr.Section}
+					byKey[key] = c
+					out = append(out, c)
+				}
+				if !slices.Contains(c.ids, r.Check.ID) {
+					c.ids = append(c.ids, r.Check.ID)
+				}
+				c.items = append(c.items, scopedResult{n, r})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *checkResults) int {
+		if c := results.CompareIDs(a.section.ID, b.section.ID); c != 0 {
+			return c
+		}
+		if a.target != b.target {
+			return strings.Compare(a.target, b.target)
+		}
+		return results.CompareIDs(a.check.ID, b.check.ID)
+	})
+	return out
+}
+
+// scopeCountText is "1 node", "1,000 nodes" or "the cluster".
+func scopeCountText(items []scopedResult) string {
+	nodes, clusters := 0, 0
+	for _, it := range items {
+		if it.scope.IsCluster() {
+			clusters++
+		} else {
+			nodes++
+		}
+	}
+	var parts []string
+	if nodes > 0 {
+		parts = append(parts, countNoun(nodes, "node"))
+	}
+	switch {
+	case clusters == 1:
+		parts = append(parts, "the cluster")
+	case clusters > 1:
+		parts = append(parts, countNoun(clusters, "cluster"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// thousands writes n with thousands separators: 1,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// countNoun is "1 node" or "1,000 nodes".
+func countNoun(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return thousands(n) + " " + word + "s"
+}
+
+// resultGroup is the results of one check on several scopes that read
+// alike: the same shown verdict and, as the key says, the same values.
+type resultGroup struct {
+	status results.Status // shown
+	first  *results.Result
+	items  []scopedResult
+}
+
+// groupResults groups the items whose shown verdict keep accepts by key,
+// the groups ordered by severity, then largest first, then first seen.
+func groupResults(items []scopedResult, keep func(results.Status) bool, key func(*results.Result) string) []*resultGroup {
+	var out []*resultGroup
+	byKey := map[string]*resultGroup{}
+	for _, it := range items {
+		s := it.r.Shown()
+		if !keep(s) {
+			continue
+		}
+		k := string(s) + "\x00" + key(it.r)
+		g := byKey[k]
+		if g == nil {
+			g = &resultGroup{status: s, first: it.r}
+			byKey[k] = g
+			out = append(out, g)
+		}
+		g.items = append(g.items, it)
+	}
+	slices.SortStableFunc(out, func(a, b *resultGroup) int {
+		if c := severity(a.status) - severity(b.status); c != 0 {
+			return c
+		}
+		return len(b.items) - len(a.items)
+	})
+	return out
+}
+
+// observedKey groups results by what was observed and why, and by the
+// waiver that applies: the distinct values of the findings.
+func observedKey(r *results.Result) string {
+	return r.Observed + "\x00" + r.Reason + "\x00" + r.WaiverNote()
+}
+
+// evidenceKey groups results by everything a reader checks but the node
+// and the digests: the values, and the members and places they were read
+// from.
+func evidenceKey(r *results.Result) string {
+	var b strings.Builder
+	b.WriteString(observedKey(r))
+	b.WriteString("\x00" + r.Expected)
+	if r.Unverified {
+		b.WriteString("\x00unverified")
+	}
+	for _, c := range r.Citations {
+		b.WriteString("\x01" + c.Member + "\x00" + c.Locator + "\x00" + c.Observed)
+		if c.Unverified {
+			b.WriteString("\x00unverified")
+		}
+	}
+	return b.String()
+}
+
+// nodeNames is the names of the scopes of items.
+func nodeNames(items []scopedResult) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.scope.Node
+	}
+	return out
+}
+
+// nodesText names the scopes of a group among those that ran the check:
+// "every node that ran it (1,000)" when they all did, "all 1,000 but
+// node-7 and node-9" when few did not, else the names, at most max of
+// them (max 0: all).
+func nodesText(group, ran []scopedResult, max int) string {
+	if len(ran) > 1 && len(group) == len(ran) {
+		return "all " + countNoun(len(ran), scopeWord(ran)) + " that ran it"
+	}
+	names := nodeNames(group)
+	if len(ran) > 4 && len(group) > len(ran)/2 {
+		in := map[*results.NodeResult]bool{}
+		for _, it := range group {
+			in[it.scope] = true
+		}
+		var out []scopedResult
+		for _, it := range ran {
+			if !in[it.scope] {
+				out = append(out, it)
+			}
+		}
+		return fmt.Sprintf("%s of %s, all but %s", thousands(len(group)), countNoun(len(ran), scopeWord(ran)), listNames(nodeNames(out), max))
+	}
+	return countNoun(len(group), scopeWord(group)) + ": " + listNames(names, max)
+}
+
+func scopeWord(items []scopedResult) string {
+	for _, it := range items {
+		if !it.scope.IsCluster() {
+			return "node"
+		}
+	}
+	return "cluster"
+}
+
+// listNames joins names, at most max of them (0: all), saying how many
+// more there are.
+func listNames(names []string, max int) string {
+	if max > 0 && len(names) > max {
+		return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %s more", thousands(len(names)-max))
+	}
+	return strings.Join(names, ", ")
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -64,6 +65,21 @@ type pdfDoc struct {
 	anchors map[*checkResults]int // links to the findings blocks
 }
 
+// Levels of PDFOptions.Detail: how much per-node detail the PDF's
+// appendix holds.
+const (
+	PDFDetailNone     = "none"     // the fleet view and findings only
+	PDFDetailFailures = "failures" // and each node's FAIL and WARN with evidence
+	PDFDetailAll      = "all"      // and the citations of every verdict
+)
+
+// PDFOptions shape the PDF report.
+type PDFOptions struct {
+	// Detail is one of PDFDetailNone, PDFDetailFailures (the default,
+	// also for "") and PDFDetailAll.
+	Detail string
+}
+
 // PDF writes the PDF report of rep to w, with the default options.
 func PDF(w io.Writer, rep *results.Report) error {
 	return PDFWith(w, rep, PDFOptions{})
@@ -109,7 +125,8 @@ func PDFWith(w io.Writer, rep *results.Report, opts PDFOptions) error {
 	f.SetFooterFunc(d.footer)
 	f.SetLineWidth(0.2)
 
-	checks := indexChecks(rep, rep.Scopes())
+	sum := fleet.Summarize(rep)
+	checks := indexChecks(sum, rep.Scopes())
 	for _, c := range findingChecks(checks) {
 		d.anchors[c] = f.AddLink()
 	}
@@ -118,6 +135,7 @@ func PDFWith(w io.Writer, rep *results.Report, opts PDFOptions) error {
 	nodesListed := d.summary(checks)
 	d.fleetTable(checks)
 	d.findings(checks)
+	d.inconsistencies(sum)
 	d.checklist(checks)
 	d.waivers()
 	d.signoff()

@@ -9,36 +9,12 @@ import (
 )
 
 // checkTotals counts a check's shown verdicts over the scopes that ran it.
-func checkTotals(c *checkResults) results.Totals {
-	var t results.Totals
-	for _, it := range c.items {
-		t.Add(it.r.Shown())
-	}
-	return t
-}
+func checkTotals(c *checkResults) results.Totals { return c.fleet.Totals }
 
-// outcomeLine says how a check went across the scopes that ran it:
-// "FAIL on 312 of 1,000 nodes · WARN on 3 · PASS on 685".
+// outcomeLine says how a check went across the scopes that ran it, as the
+// fleet summary does: "FAIL on 312, PASS on 688 of 1,000 nodes".
 func outcomeLine(c *checkResults) string {
-	t := checkTotals(c)
-	word := scopeWord(c.items)
-	var parts []string
-	for _, s := range []results.Status{results.Fail, results.Warn, results.Waived, results.Pass, results.Info, results.NA} {
-		n := statusCount(t, s)
-		if n == 0 {
-			continue
-		}
-		if len(parts) == 0 {
-			if n == len(c.items) && n == 1 {
-				parts = append(parts, fmt.Sprintf("%s on the one %s that ran it", s, word))
-			} else {
-				parts = append(parts, fmt.Sprintf("%s on %s of %s", s, thousands(n), countNoun(len(c.items), word)))
-			}
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%s on %s", s, thousands(n)))
-	}
-	return strings.Join(parts, " · ")
+	return strings.TrimPrefix(c.fleet.Line(), c.fleet.ID+" ")
 }
 
 // worst is the most severe shown verdict of a check's results.

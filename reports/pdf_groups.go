@@ -1,20 +1,22 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/results"
 )
 
-// checkResults is one check's results across the scopes of a report: the
-// same check of the check library (by target and name), whatever id each
-// node's benchmark gives it.
+// checkResults is one check's results across the scopes of a report, as
+// the fleet summary counts them: one check of the check library (by
+// target and name), whatever id each node's benchmark gives it.
 type checkResults struct {
+	fleet   *fleet.Check
 	target  string
-	ids     []string // distinct ids, in the order of the scopes
-	check   *results.Check
+	check   *results.Check // as the first scope has it
 	section *results.Section
 	items   []scopedResult
 }
@@ -25,46 +27,40 @@ type scopedResult struct {
 }
 
 // id is the check's id, or its ids joined when benchmarks differ.
-func (c *checkResults) id() string { return strings.Join(c.ids, " / ") }
+func (c *checkResults) id() string { return c.fleet.ID }
 
-// indexChecks groups the results of rep by check, in the order of the
-// targets' sections, then of the check ids.
-func indexChecks(rep *results.Report, scopes []results.NodeResult) []*checkResults {
-	var out []*checkResults
-	byKey := map[string]*checkResults{}
+// indexChecks gathers the results of the scopes by check, in the order of
+// the fleet summary sum.
+func indexChecks(sum *fleet.Summary, scopes []results.NodeResult) []*checkResults {
+	type key struct{ target, name string }
+	byKey := map[key]*checkResults{}
 	for si := range scopes {
 		n := &scopes[si]
 		for ti := range n.Targets {
 			tr := &n.Targets[ti]
 			for ri := range tr.Results {
 				r := &tr.Results[ri]
-				name := r.Check.Name
-				if name == "" {
-					name = "id " + r.Check.ID
+				if r.Check == nil {
+					continue
 				}
-				key := tr.Section.Target + "\x00" + name
-				c := byKey[key]
+				k := key{tr.Section.Target, cmp.Or(r.Check.Name, r.Check.ID)}
+				c := byKey[k]
 				if c == nil {
 					c = &checkResults{target: tr.Section.Target, check: r.Check, section: tr.Section}
-					byKey[key] = c
-					out = append(out, c)
-				}
-				if !slices.Contains(c.ids, r.Check.ID) {
-					c.ids = append(c.ids, r.Check.ID)
+					byKey[k] = c
 				}
 				c.items = append(c.items, scopedResult{n, r})
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *checkResults) int {
-		if c := results.CompareIDs(a.section.ID, b.section.ID); c != 0 {
-			return c
+	out := make([]*checkResults, 0, len(sum.Checks))
+	for i := range sum.Checks {
+		fc := &sum.Checks[i]
+		if c := byKey[key{fc.Target, cmp.Or(fc.Name, fc.ID)}]; c != nil {
+			c.fleet = fc
+			out = append(out, c)
 		}
-		if a.target != b.target {
-			return strings.Compare(a.target, b.target)
-		}
-		return results.CompareIDs(a.check.ID, b.check.ID)
-	})
+	}
 	return out
 }
 

@@ -58,11 +58,12 @@ type pdfDoc struct {
 	size   float64
 	onPage func() // redraws a broken table's caption and header
 
-	layouts map[layoutKey][]line
-	markups map[layoutKey][]mline
-	toc     []tocEntry
-	tocPage int
-	anchors map[*checkResults]int // links to the findings blocks
+	layouts  map[layoutKey][]line
+	markups  map[layoutKey][]mline
+	toc      []tocEntry
+	tocPage  int
+	anchors  map[*checkResults]int // links to the findings blocks
+	overflow []notice              // notices the cover had no room for
 }
 
 // Levels of PDFOptions.Detail: how much per-node detail the PDF's

@@ -66,8 +66,8 @@ func (d *pdfDoc) bundlesAppendix(nodesListed bool) {
 		"and it is the same whether or not the bundle is signed. "+signatureSummary(d.rep)+".",
 		style{size: 8.5, color: black}, marginL, contentW)
 	d.y += 2
-	cols := []tcol{{"Host", 38, "L"}, {"Collected (UTC)", 23, "L"}, {"Signature", 30, "L"}, {"Bundle SHA-256", 89, "L"}}
-	tb := &table{cols: cols, st: style{size: 7, color: black}, pad: 0.8}
+	cols := []tcol{{"Host", 42, "L"}, {"Collected (UTC)", 25, "L"}, {"Signature", 24, "L"}, {"Bundle SHA-256", 89, "L"}}
+	tb := &table{cols: cols, st: style{size: 7, color: black}, pad: 0.8, hsize: 6.5}
 	d.tableStart(tb, "Evidence bundles (continued)")
 	for _, b := range bundles(d.rep) {
 		host := b.Host.Hostname
@@ -75,9 +75,6 @@ func (d *pdfDoc) bundlesAppendix(nodesListed bool) {
 			host += " (" + strings.Join(b.Host.Roles, ", ") + ")"
 		}
 		sig := signatureWord(b)
-		if b.SignerKeyID != "" {
-			sig += ", key " + b.SignerKeyID
-		}
 		if b.Partial {
 			sig += ", partial"
 		}
@@ -87,12 +84,9 @@ func (d *pdfDoc) bundlesAppendix(nodesListed bool) {
 			cells[2].color, cells[2].bold = &col, true
 		}
 		d.tableRow(tb, cells)
-		if b.Failed() {
-			var notes []string
-			if b.File != "" {
-				notes = append(notes, "file "+b.File)
-			}
-			notes = append(notes, b.Verification)
+		// The full verification names the signer's key and what failed.
+		if b.Failed() || b.SignerKeyID != "" {
+			notes := []string{b.Verification, "file " + b.File}
 			for i, p := range b.Problems {
 				if i == 10 {
 					notes = append(notes, fmt.Sprintf("… and %d more problems (see the JSON report)", len(b.Problems)-10))

@@ -50,6 +50,11 @@ func tally(nodes []results.NodeResult, value func(*results.NodeResult) string) [
 // values, "5 versions: v1.32.4 on 990 nodes, … and 3 more". unknown names
 // the empty value.
 func tallyText(items []tallyItem, noun, unknown string, max int) string {
+	return tallyTextOf(items, noun, unknown, "node", max)
+}
+
+// tallyTextOf is tallyText for things counted in units other than nodes.
+func tallyTextOf(items []tallyItem, noun, unknown, unit string, max int) string {
 	name := func(v string) string {
 		if v == "" {
 			return unknown
@@ -65,7 +70,7 @@ func tallyText(items []tallyItem, noun, unknown string, max int) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(items)-max))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s on %s", name(it.value), countNoun(it.n, "node")))
+		parts = append(parts, fmt.Sprintf("%s on %s", name(it.value), countNoun(it.n, unit)))
 	}
 	s := strings.Join(parts, ", ")
 	if len(items) > max {
@@ -221,8 +226,7 @@ func collectorText(rep *results.Report) string {
 		}
 		return u + ", " + modeText(n.Bundle.Mode)
 	})
-	s := tallyText(items, "way", "", 3)
-	return strings.ReplaceAll(s, " node", " bundle")
+	return tallyTextOf(items, "way", "", "bundle", 3)
 }
 
 // scoreText is the compliance score: "87.5 % (702 of 802 automated checks)".
@@ -311,16 +315,46 @@ func (d *pdfDoc) cover() {
 	d.tiles(rep.Totals, d.y)
 	d.y += 24
 
-	for _, nt := range notices(rep) {
-		d.noticeBox(nt)
-	}
-	d.failureBox()
-	d.y += 5
 	note := "Produced offline from evidence bundles collected on each node. Every verdict cites the bundle member and the " +
 		"value it was read from (Appendix A); the bundles' digests are in Appendix B. The report ID is derived from the bundles, " +
 		"benchmark, analyzer version, report time, targets, check selection, waivers and how each bundle verified: the same " +
 		"inputs always give the same report."
-	d.paragraph(note, style{size: 8, color: grey}, marginL, contentW)
+	if d.opts.Detail == PDFDetailNone {
+		note = strings.Replace(note, "(Appendix A)", "(in the JSON report)", 1)
+		note = strings.Replace(note, "Appendix B", "the appendix", 1)
+	}
+	noteSt := style{size: 8, color: grey}
+	noteH := float64(len(d.layout(note, noteSt, contentW, 0)))*noteSt.lineH() + 5
+
+	// The notices come before any verdict; those the cover has no room
+	// for open the summary, and the cover says so.
+	nts := notices(rep)
+	if failed := failedBundles(rep); len(failed) > 0 {
+		var items []string
+		for _, b := range failed {
+			items = append(items, b.Host.Hostname+" ("+b.File+"): "+b.Verification)
+		}
+		nts = append([]notice{{title: "VERIFICATION FAILED", text: failureWarning(rep, len(failed)), items: items, alert: true}}, nts...)
+	}
+	more := notice{title: "MORE NOTICES"}
+	for i, nt := range nts {
+		rest := 0.0
+		if i < len(nts)-1 {
+			rest = d.noticeHeight(more)
+		}
+		if d.y+d.noticeHeight(nt)+rest+noteH > contentBottom {
+			d.overflow = nts[i:]
+			more.text = fmt.Sprintf("%s more: see the start of the summary (page 3).", firstUpper(countNoun(len(d.overflow), "notice")))
+			for _, o := range d.overflow {
+				more.alert = more.alert || o.alert
+			}
+			d.noticeBox(more)
+			break
+		}
+		d.noticeBox(nt)
+	}
+	d.y += 5
+	d.paragraph(note, noteSt, marginL, contentW)
 }
 
 // detailText says what the per-node appendix holds.
@@ -332,6 +366,32 @@ func detailText(detail string) string {
 		return "all: the evidence of every verdict, PASS included (--pdf-detail all)"
 	}
 	return "failures: the evidence of every finding (--pdf-detail failures)"
+}
+
+// noticeHeight is the height a notice box takes, the space above it too.
+func (d *pdfDoc) noticeHeight(nt notice) float64 {
+	_, _, _, _, h := d.noticeLayout(nt)
+	return h + 4
+}
+
+func (d *pdfDoc) noticeLayout(nt notice) (head, body style, title, lines []line, h float64) {
+	const pad = 3.0
+	head = style{size: 9.5, bold: true, color: white}
+	body = style{size: 8, color: white}
+	if !nt.alert {
+		head.color, body.color = black, black
+	}
+	title = d.layout(nt.title, head, contentW-2*pad, 1)
+	lines = d.layout(nt.text, body, contentW-2*pad, 4)
+	for i, it := range nt.items {
+		if i == 3 {
+			lines = append(lines, d.layout(fmt.Sprintf("… and %d more: see the text or JSON report", len(nt.items)-3), body, contentW-2*pad, 1)...)
+			break
+		}
+		lines = append(lines, d.layout("• "+it, body, contentW-2*pad, 1)...)
+	}
+	h = 2*pad + head.lineH() + 1 + float64(len(lines))*body.lineH()
+	return head, body, title, lines, h
 }
 
 // tiles draws one coloured box per verdict with its count.
@@ -347,41 +407,15 @@ func (d *pdfDoc) tiles(t results.Totals, y float64) {
 	}
 }
 
-// failureBox draws, on the cover, a red box saying which bundles failed
-// verification and were analyzed anyway.
-func (d *pdfDoc) failureBox() {
-	failed := failedBundles(d.rep)
-	if len(failed) == 0 {
-		return
-	}
-	items := []string{}
-	for _, b := range failed {
-		items = append(items, b.Host.Hostname+" ("+b.File+"): "+b.Verification)
-	}
-	d.noticeBox(notice{title: "VERIFICATION FAILED", text: failureWarning(d.rep, len(failed)), items: items, alert: true})
-}
-
 // noticeBox draws, on the cover, a box with a notice (notices): red when
 // nodes are missing from the report, amber otherwise.
 func (d *pdfDoc) noticeBox(nt notice) {
 	const pad = 3.0
-	head := style{size: 9.5, bold: true, color: white}
-	body := style{size: 8, color: white}
+	head, body, title, lines, h := d.noticeLayout(nt)
 	fill := statusFill(results.Fail)
 	if !nt.alert {
-		head.color, body.color = black, black
 		fill = statusFill(results.Warn)
 	}
-	title := d.layout(nt.title, head, contentW-2*pad, 1)
-	lines := d.layout(nt.text, body, contentW-2*pad, 4)
-	for i, it := range nt.items {
-		if i == 3 {
-			lines = append(lines, d.layout(fmt.Sprintf("… and %d more: see the text or JSON report", len(nt.items)-3), body, contentW-2*pad, 1)...)
-			break
-		}
-		lines = append(lines, d.layout("• "+it, body, contentW-2*pad, 1)...)
-	}
-	h := 2*pad + head.lineH() + 1 + float64(len(lines))*body.lineH()
 	d.y += 4
 	d.need(h)
 	d.fill(fill, marginL, d.y, contentW, h)

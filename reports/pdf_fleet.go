@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -225,7 +226,11 @@ func (d *pdfDoc) findingBlock(c *checkResults) {
 		if i == 0 {
 			label = "Observed"
 		}
-		rows = append(rows, d.badgeRow(label, g.status, shorten(obs, 300), value))
+		obs = shorten(obs, 300)
+		if slices.ContainsFunc(g.items, func(it scopedResult) bool { return it.r.Unverified }) {
+			obs += " " + unverifiedMark
+		}
+		rows = append(rows, d.badgeRow(label, g.status, obs, value))
 		detail := nodesText(g.items, c.items, maxNodesIn)
 		if g.first.Reason != "" {
 			detail = g.first.Reason + " · " + detail

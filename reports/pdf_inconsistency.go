@@ -41,7 +41,7 @@ func (d *pdfDoc) inconsistencies(sum *fleet.Summary) {
 		for _, g := range inc.Groups {
 			nodes += len(g.Nodes)
 		}
-		outcome := fmt.Sprintf("%d values on %s (%s)", len(inc.Groups), countNoun(nodes, "node"), inc.Target)
+		outcome := fmt.Sprintf("%d values on %s that ran the %s target", len(inc.Groups), countNoun(nodes, "node"), inc.Target)
 		tag := "VALUES"
 		if inc.VerdictsDiffer {
 			outcome += " · the verdicts differ"

@@ -22,10 +22,16 @@ func (d *pdfDoc) summary(checks []*checkResults) (nodesListed bool) {
 	d.newPage()
 	d.section("Summary", 0)
 	d.heading("Summary", 16, 0)
+	for _, nt := range d.overflow {
+		d.noticeBox(nt)
+	}
+	if len(d.overflow) > 0 {
+		d.y += 5
+	}
 	t := rep.Totals
 	passed, applicable := rep.Score()
-	s := fmt.Sprintf("%s audited against %s: %s passed, %s failed, %s need review (WARN), %s were waived, "+
-		"%s are informational and %s do not apply. Compliance score: %s, %s of %s passed. %s.",
+	s := fmt.Sprintf("%s audited against %s. Verdicts: %s PASS, %s FAIL, %s WARN (to review), %s WAIVED, "+
+		"%s INFO and %s not applicable. Compliance score: %s, %s of %s passed. %s.",
 		firstUpper(scope(rep)), rep.BenchmarkNames(), thousands(t.Pass), thousands(t.Fail), thousands(t.Warn), thousands(t.Waived),
 		thousands(t.Info), thousands(t.NA), percent(passed, applicable), thousands(passed), countNoun(applicable, "automated check"),
 		firstUpper(signatureSummary(rep)))

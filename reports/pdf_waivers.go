@@ -43,9 +43,13 @@ func (d *pdfDoc) waivers() {
 		"the result is shown as WAIVED, counted apart and never as PASS. Matched counts the results a waiver selects, "+
 		"whatever their verdict; waived, the FAIL and WARN results it accepts.",
 		firstUpper(countNoun(len(ws.Entries), "waiver")), ws.File, ws.Digest.Short())
-	if expired > 0 {
-		intro += fmt.Sprintf(" %s expired on the report date: %s no longer apply, and the results they would waive are shown "+
-			"as FAIL or WARN with the expiry noted.", firstUpper(countNoun(expired, "waiver")), map[bool]string{true: "it does", false: "they do"}[expired == 1])
+	switch {
+	case expired == 1:
+		intro += " 1 waiver had expired by the report date: it no longer applies, and the results it would waive are shown " +
+			"as FAIL or WARN with the expiry noted."
+	case expired > 1:
+		intro += fmt.Sprintf(" %s had expired by the report date: they no longer apply, and the results they would waive are shown "+
+			"as FAIL or WARN with the expiry noted.", countNoun(expired, "waiver"))
 	}
 	d.paragraph(intro, style{size: 9, color: black}, marginL, contentW)
 	d.y += 3
@@ -53,9 +57,9 @@ func (d *pdfDoc) waivers() {
 		d.paragraph("The file holds no waiver.", style{size: 9, color: grey}, marginL, contentW)
 		return
 	}
-	cols := []tcol{{"Check", 16, "L"}, {"Applies to", 26, "L"}, {"Justification", 58, "L"}, {"Approver", 20, "L"},
-		{"Ticket", 18, "L"}, {"Expires", 20, "L"}, {"Matched", 11, "R"}, {"Waived", 11, "R"}}
-	tb := &table{cols: cols, st: style{size: 7.5, color: black}, pad: 1}
+	cols := []tcol{{"Check", 15, "L"}, {"Applies to", 24, "L"}, {"Justification", 54, "L"}, {"Approver", 18, "L"},
+		{"Ticket", 17, "L"}, {"Expires", 20, "L"}, {"Matched", 16, "R"}, {"Waived", 16, "R"}}
+	tb := &table{cols: cols, st: style{size: 7.5, color: black}, pad: 1, hsize: 7}
 	d.tableStart(tb, "Waivers (continued)")
 	for _, e := range ws.Entries {
 		w := e.Waiver
@@ -74,8 +78,9 @@ func (d *pdfDoc) waivers() {
 			matched.color, matched.bold = &col, true
 		}
 		applied := tcell{text: thousands(e.Applied)}
-		if w.Expired && e.Applied > 0 {
-			applied.text += " (expired)"
+		if w.Expired {
+			// An expired waiver waives nothing; Applied counts what it would.
+			applied = tcell{text: "none", color: &grey}
 		}
 		check := w.Check
 		if w.Line > 0 {

@@ -206,6 +206,8 @@ func modeText(mode string) string {
 		return "from a mounted root or disk image"
 	case "spec":
 		return "from a node spec"
+	case "api":
+		return "from the API server (a cluster snapshot)"
 	case "":
 		return "mode not recorded"
 	}
@@ -247,6 +249,9 @@ func (d *pdfDoc) cover() {
 	d.text("CIS Kubernetes Benchmark audit", style{size: 22, bold: true, color: black}, marginL, d.y, contentW, "L")
 	d.y += 11
 	sub := rep.BenchmarkNames()
+	if len(rep.Benchmarks) > 3 {
+		sub = fmt.Sprintf("%d benchmarks", len(rep.Benchmarks))
+	}
 	if len(rep.Nodes) > 0 && rep.Nodes[0].Cluster.Name != "" && len(tally(rep.Nodes, func(n *results.NodeResult) string { return n.Cluster.Name })) == 1 {
 		sub = "Cluster " + rep.Nodes[0].Cluster.Name + " · " + sub
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kubeproof/kubeproof/results"
 )
@@ -27,7 +28,7 @@ func (d *pdfDoc) evidence(checks []*checkResults) {
 	d.paragraph(fmt.Sprintf("The evidence behind %s. Nodes whose results read alike (the same verdict and values, read from the same "+
 		"bundle members at the same places) share one block. Each piece of evidence names the bundle member, where in it the value "+
 		"was read, and the value; the member's SHA-256 is shown when it is the same on every node of the block, and is otherwise "+
-		"in the JSON report. Appendix B lists the bundles' digests.", what), style{size: 8.5, color: black}, marginL, contentW)
+		"in the JSON report; "+nodePlaceholder+" stands for each node's own name. Appendix B lists the bundles' digests.", what), style{size: 8.5, color: black}, marginL, contentW)
 	d.y += 3
 	titleSt := style{size: 8.5, bold: true, color: black}
 	value := style{size: 7.5, color: black}
@@ -54,8 +55,13 @@ func (d *pdfDoc) evidence(checks []*checkResults) {
 		for _, g := range groups {
 			r := g.first
 			var rows []brow
-			rows = append(rows, d.badgeRow("", g.status, nodesText(g.items, c.items, 0), style{size: 7, bold: true, color: black}))
-			obs := r.Observed
+			// The count by the badge, the names (which may be many) under it.
+			count, names, _ := strings.Cut(nodesText(g.items, c.items, 0), ": ")
+			rows = append(rows, d.badgeRow("", g.status, count, style{size: 7, bold: true, color: black}))
+			if names != "" {
+				rows = append(rows, d.indentedRow("", names, style{size: 6.5, color: black}))
+			}
+			obs := g.show(r.Observed)
 			if obs == "" {
 				obs = "(nothing)"
 			}
@@ -95,12 +101,12 @@ func (d *pdfDoc) evidence(checks []*checkResults) {
 // the value read.
 func citationText(g *resultGroup, i int) string {
 	c := g.first.Citations[i]
-	s := c.Member
+	s := g.show(c.Member)
 	if c.Unverified {
-		s = "UNVERIFIED · " + c.Member
+		s = "UNVERIFIED · " + s
 	}
 	if c.Locator != "" {
-		s += " · " + c.Locator
+		s += " · " + g.show(c.Locator)
 	}
 	same := true
 	for _, it := range g.items[1:] {
@@ -117,5 +123,5 @@ func citationText(g *resultGroup, i int) string {
 	default:
 		s += " · sha256 differs by node"
 	}
-	return s + " · observed: " + shorten(c.Observed, 200)
+	return s + " · observed: " + shorten(g.show(c.Observed), 200)
 }

@@ -55,7 +55,7 @@ func (d *pdfDoc) fleetTable(checks []*checkResults) {
 		"FAIL or WARN counts as WAIVED). Manual checks are in the review checklist; the findings section explains "+
 		"every FAIL, WARN and WAIVED.", what), style{size: 9, color: black}, marginL, contentW)
 	d.y += 3
-	cols := []tcol{{"ID", 15, "L"}, {"Check", 81, "L"}, {"Ran", 12, "R"}}
+	cols := []tcol{{"ID", 19, "L"}, {"Check", 77, "L"}, {"Ran", 12, "R"}}
 	for _, s := range pdfStatuses {
 		cols = append(cols, tcol{statusHeader(s), 12, "R"})
 	}
@@ -126,7 +126,8 @@ func (d *pdfDoc) findings(checks []*checkResults) {
 	d.section("Findings", 0)
 	d.heading("Findings", 16, 0)
 	intro := fmt.Sprintf("%s failed, could not be decided (WARN) or were waived on at least one node. Each is listed "+
-		"once, with the values the nodes showed and which nodes showed them; the remediation follows. ", firstUpper(countNoun(len(found), "automated check")))
+		"once, with the values the nodes showed and which nodes showed them (a value that names its node shows "+nodePlaceholder+
+		" in its place); the remediation follows. ", firstUpper(countNoun(len(found), "automated check")))
 	switch d.opts.Detail {
 	case PDFDetailNone:
 		intro += "This report leaves out the evidence of each node (--pdf-detail none): the JSON report has it."
@@ -149,7 +150,7 @@ const (
 	rowLabelW  = 22.0
 	rowValueX  = marginL + badgeW + 2 + rowLabelW
 	rowValueW  = contentW - badgeW - 2 - rowLabelW
-	maxNodesIn = 12 // node names in a findings block; Appendix A lists all
+	maxNodesIn = 6  // node names in a findings block; Appendix A lists all
 	maxValues  = 15 // distinct values in a findings block
 )
 
@@ -218,7 +219,7 @@ func (d *pdfDoc) findingBlock(c *checkResults) {
 				countNoun(rest, scopeWord(c.items))), small))
 			break
 		}
-		obs := g.first.Observed
+		obs := g.show(g.first.Observed)
 		if obs == "" {
 			obs = "(nothing)"
 		}
@@ -235,9 +236,9 @@ func (d *pdfDoc) findingBlock(c *checkResults) {
 		if g.first.Reason != "" {
 			detail = g.first.Reason + " · " + detail
 		}
-		rows = append(rows, indented(d.textRow("", detail, small)))
+		rows = append(rows, d.indentedRow("", detail, small))
 		if note := g.first.WaiverNote(); note != "" {
-			rows = append(rows, indented(d.textRow("", note, style{size: 7, bold: true, color: statusFill(results.Waived)})))
+			rows = append(rows, d.indentedRow("", note, style{size: 7, bold: true, color: statusFill(results.Waived)}))
 		}
 	}
 	rem := strings.TrimSpace(c.check.Remediation)
@@ -264,12 +265,9 @@ func (d *pdfDoc) findingBlock(c *checkResults) {
 	d.y += 2
 }
 
-// indented lays a row's text out under the text of a badgeRow.
-func indented(r brow) brow {
-	for i := range r.lines {
-		r.lines[i].dx += inlineBadgeW + 1.5
-	}
-	return r
+// indentedRow is a row whose text lines up under the text of a badgeRow.
+func (d *pdfDoc) indentedRow(label, text string, st style) brow {
+	return d.badgeRow(label, "", text, st)
 }
 
 // badge draws a status in its colour, h high, with its top at y.

@@ -117,7 +117,7 @@ type resultGroup struct {
 
 // groupResults groups the items whose shown verdict keep accepts by key,
 // the groups ordered by severity, then largest first, then first seen.
-func groupResults(items []scopedResult, keep func(results.Status) bool, key func(*results.Result) string) []*resultGroup {
+func groupResults(items []scopedResult, keep func(results.Status) bool, key func(*results.Result, string) string) []*resultGroup {
 	var out []*resultGroup
 	byKey := map[string]*resultGroup{}
 	for _, it := range items {
@@ -125,7 +125,7 @@ func groupResults(items []scopedResult, keep func(results.Status) bool, key func
 		if !keep(s) {
 			continue
 		}
-		k := string(s) + "\x00" + key(it.r)
+		k := string(s) + "\x00" + key(it.r, it.scope.Node)
 		g := byKey[k]
 		if g == nil {
 			g = &resultGroup{status: s, first: it.r}
@@ -143,24 +143,47 @@ func groupResults(items []scopedResult, keep func(results.Status) bool, key func
 	return out
 }
 
+// nodePlaceholder stands for each node's own name in the values of a
+// group, as in the fleet summary: a certificate named after its host is
+// one finding on a thousand nodes, not a thousand.
+const nodePlaceholder = "<node>"
+
+// nodeless is s with node's name replaced by nodePlaceholder. Names
+// shorter than three characters are left: they would match anywhere.
+func nodeless(s, node string) string {
+	if len(node) < 3 {
+		return s
+	}
+	return strings.ReplaceAll(s, node, nodePlaceholder)
+}
+
+// show is how a group shows a value of its first result: with the node's
+// name as nodePlaceholder when the group has several nodes.
+func (g *resultGroup) show(s string) string {
+	if len(g.items) < 2 {
+		return s
+	}
+	return nodeless(s, g.items[0].scope.Node)
+}
+
 // observedKey groups results by what was observed and why, and by the
 // waiver that applies: the distinct values of the findings.
-func observedKey(r *results.Result) string {
-	return r.Observed + "\x00" + r.Reason + "\x00" + r.WaiverNote()
+func observedKey(r *results.Result, node string) string {
+	return nodeless(r.Observed, node) + "\x00" + r.Reason + "\x00" + r.WaiverNote()
 }
 
 // evidenceKey groups results by everything a reader checks but the node
 // and the digests: the values, and the members and places they were read
 // from.
-func evidenceKey(r *results.Result) string {
+func evidenceKey(r *results.Result, node string) string {
 	var b strings.Builder
-	b.WriteString(observedKey(r))
+	b.WriteString(observedKey(r, node))
 	b.WriteString("\x00" + r.Expected)
 	if r.Unverified {
 		b.WriteString("\x00unverified")
 	}
 	for _, c := range r.Citations {
-		b.WriteString("\x01" + c.Member + "\x00" + c.Locator + "\x00" + c.Observed)
+		b.WriteString("\x01" + nodeless(c.Member, node) + "\x00" + nodeless(c.Locator, node) + "\x00" + nodeless(c.Observed, node))
 		if c.Unverified {
 			b.WriteString("\x00unverified")
 		}

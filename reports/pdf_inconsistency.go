@@ -66,13 +66,13 @@ func (d *pdfDoc) inconsistencies(sum *fleet.Summary) {
 			if other := mixedStatuses(g); other != "" {
 				detail += " · " + other
 			}
-			rows = append(rows, indented(d.textRow("", detail, small)))
+			rows = append(rows, d.indentedRow("", detail, small))
 			if c := g.Citation; c != nil {
 				where := c.Member
 				if c.Locator != "" {
 					where += " · " + c.Locator
 				}
-				rows = append(rows, indented(d.textRow("", "read from "+where+" (on "+c.Node+")", small)))
+				rows = append(rows, d.indentedRow("", "read from "+where+" (on "+c.Node+")", small))
 			}
 		}
 		title := d.layout(inc.ID+"  "+inc.Title, titleSt, contentW-badgeW-2, 3)

@@ -73,7 +73,7 @@ func (d *pdfDoc) summary(checks []*checkResults) (nodesListed bool) {
 	if top := widespread(checks, topFindings); len(top) > 0 {
 		d.y += 6
 		d.heading("Most widespread findings", 12, 20)
-		tb := &table{cols: []tcol{{"", 15, "C"}, {"ID", 16, "L"}, {"Check", 95, "L"}, {"Outcome", 54, "L"}}, st: style{size: 7.5, color: black}, pad: 0.9}
+		tb := &table{cols: []tcol{{"", 15, "C"}, {"ID", 20, "L"}, {"Check", 91, "L"}, {"Outcome", 54, "L"}}, st: style{size: 7.5, color: black}, pad: 0.9}
 		for _, c := range top {
 			cells := []tcell{{text: string(worst(c)), status: worst(c)}, {text: c.id(), bold: true}, {text: c.check.Title}, {text: outcomeLine(c)}}
 			top := d.y

@@ -22,8 +22,8 @@ type tcell struct {
 }
 
 type table struct {
-	cols []tcol
-	st   style
+	cols  []tcol
+	st    style
 	pad   float64 // cell padding; 0: cellPad
 	hsize float64 // the header's font size; 0: the table's
 }

@@ -28,7 +28,7 @@ func (d *pdfDoc) evidence(checks []*checkResults) {
 	d.paragraph(fmt.Sprintf("The evidence behind %s. Nodes whose results read alike (the same verdict and values, read from the same "+
 		"bundle members at the same places) share one block. Each piece of evidence names the bundle member, where in it the value "+
 		"was read, and the value; the member's SHA-256 is shown when it is the same on every node of the block, and is otherwise "+
-		"in the JSON report; "+nodePlaceholder+" stands for each node's own name. Appendix B lists the bundles' digests.", what), style{size: 8.5, color: black}, marginL, contentW)
+		"in the JSON report; "+nodePlaceholder+" stands for each node's own name and "+pidPlaceholder+" for its process ids. Appendix B lists the bundles' digests.", what), style{size: 8.5, color: black}, marginL, contentW)
 	d.y += 3
 	titleSt := style{size: 8.5, bold: true, color: black}
 	value := style{size: 7.5, color: black}
@@ -106,7 +106,14 @@ func citationText(g *resultGroup, i int) string {
 		s = "UNVERIFIED · " + s
 	}
 	if c.Locator != "" {
-		s += " · " + g.show(c.Locator)
+		loc := g.show(c.Locator)
+		for _, it := range g.items[1:] {
+			if i < len(it.r.Citations) && it.r.Citations[i].Locator != c.Locator {
+				loc = pidless(loc)
+				break
+			}
+		}
+		s += " · " + loc
 	}
 	same := true
 	for _, it := range g.items[1:] {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/results"
@@ -166,6 +167,37 @@ func (g *resultGroup) show(s string) string {
 	return nodeless(s, g.items[0].scope.Node)
 }
 
+// pidPlaceholder stands for the process ids in the places of a group's
+// evidence: the same flag of the same component is read from another pid
+// on every node.
+const pidPlaceholder = "<pid>"
+
+// pidless replaces the number after every word "pid" in s by
+// pidPlaceholder.
+func pidless(s string) string {
+	if !strings.Contains(s, "pid ") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if strings.HasPrefix(s[i:], "pid ") && (i == 0 || !unicode.IsLetter(rune(s[i-1]))) {
+			j := i + 4
+			for j < len(s) && isDigit(rune(s[j])) {
+				j++
+			}
+			b.WriteString("pid ")
+			if j > i+4 {
+				b.WriteString(pidPlaceholder)
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
 // observedKey groups results by what was observed and why, and by the
 // waiver that applies: the distinct values of the findings.
 func observedKey(r *results.Result, node string) string {
@@ -183,7 +215,7 @@ func evidenceKey(r *results.Result, node string) string {
 		b.WriteString("\x00unverified")
 	}
 	for _, c := range r.Citations {
-		b.WriteString("\x01" + nodeless(c.Member, node) + "\x00" + nodeless(c.Locator, node) + "\x00" + nodeless(c.Observed, node))
+		b.WriteString("\x01" + nodeless(c.Member, node) + "\x00" + pidless(nodeless(c.Locator, node)) + "\x00" + nodeless(c.Observed, node))
 		if c.Unverified {
 			b.WriteString("\x00unverified")
 		}

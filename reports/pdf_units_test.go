@@ -268,3 +268,19 @@ func TestGroupResults(t *testing.T) {
 		t.Errorf("groups:\n%q\nwant\n%q", got, want)
 	}
 }
+
+func TestPidless(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                  "",
+		"pid 1010 kube-apiserver argv[12]":  "pid <pid> kube-apiserver argv[12]",
+		"kubelet runs (pid 7, --a=b)":       "kubelet runs (pid <pid>, --a=b)",
+		"pid 1 and pid 22":                  "pid <pid> and pid <pid>",
+		"rapid 12":                          "rapid 12",
+		"pid x":                             "pid x",
+		"authentication.anonymous (line 7)": "authentication.anonymous (line 7)",
+	} {
+		if got := pidless(in); got != want {
+			t.Errorf("pidless(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

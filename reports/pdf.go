@@ -118,7 +118,7 @@ func PDFWith(w io.Writer, rep *results.Report, opts PDFOptions) error {
 	f.SetCreationDate(rep.ReportTime.UTC())
 	f.SetModificationDate(rep.ReportTime.UTC())
 	f.SetTitle("CIS Kubernetes Benchmark audit: "+rep.BenchmarkNames(), true)
-	f.SetSubject(fmt.Sprintf("%s, %s, report %s", rep.BenchmarkNames(), scope(rep), d.id), true)
+	f.SetSubject(fmt.Sprintf("%s, %s, report %s", rep.BenchmarkNames(), pdfScope(rep), d.id), true)
 	f.SetCreator("kubeproof "+rep.AnalyzerVersion, true)
 	f.SetProducer("kubeproof "+rep.AnalyzerVersion, true)
 	f.SetMargins(marginL, marginT, marginR)

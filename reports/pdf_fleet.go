@@ -78,9 +78,13 @@ func (d *pdfDoc) fleetTable(checks []*checkResults) {
 			group = c.check.Group
 			d.tableSpan(tb, group+" "+c.section.GroupTitle(group))
 		}
-		title := c.check.DisplayTitle()
+		// Most checks are automated: only the others say what they are.
+		title := c.check.Title
+		if l := c.check.AssessmentLabel(); l != "Automated" && l != "Scored" {
+			title += " (" + l + ")"
+		}
 		if c.check.Review {
-			title += " · review checklist"
+			title += " · in the review checklist"
 		}
 		cells := []tcell{{text: c.id()}, {text: title}, {text: thousands(len(c.items))}}
 		t := checkTotals(c)
@@ -238,7 +242,11 @@ func (d *pdfDoc) findingBlock(c *checkResults) {
 		}
 		rows = append(rows, d.indentedRow("", detail, small))
 		if note := g.first.WaiverNote(); note != "" {
-			rows = append(rows, d.indentedRow("", note, style{size: 7, bold: true, color: statusFill(results.Waived)}))
+			col := statusFill(results.Waived)
+			if g.first.Waiver.Expired {
+				col = statusFill(results.Fail)
+			}
+			rows = append(rows, d.indentedRow("", note, style{size: 7, bold: true, color: col}))
 		}
 	}
 	rem := strings.TrimSpace(c.check.Remediation)

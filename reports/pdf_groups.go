@@ -274,3 +274,8 @@ func listNames(names []string, max int) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// pdfScope is "1,000 nodes, 1,000 bundles".
+func pdfScope(rep *results.Report) string {
+	return countNoun(len(rep.Nodes), "node") + ", " + countNoun(len(bundleDigests(rep)), "bundle")
+}

@@ -42,10 +42,8 @@ func (d *pdfDoc) inconsistencies(sum *fleet.Summary) {
 			nodes += len(g.Nodes)
 		}
 		outcome := fmt.Sprintf("%d values on %s that ran the %s target", len(inc.Groups), countNoun(nodes, "node"), inc.Target)
-		tag := "VALUES"
 		if inc.VerdictsDiffer {
 			outcome += " · the verdicts differ"
-			tag = "VERDICTS"
 		}
 		rows := []brow{d.textRow("Differs", outcome, style{size: 7.5, bold: true, color: black})}
 		for i, g := range inc.Groups {
@@ -83,11 +81,11 @@ func (d *pdfDoc) inconsistencies(sum *fleet.Summary) {
 			fill = statusFill(results.Fail)
 		}
 		d.fill(fill, marginL, d.y+0.3, badgeW, titleSt.lineH()-0.6)
-		tagSt := style{size: 6, bold: true, color: white}
+		tagSt := style{size: 6.5, bold: true, color: white}
 		if !inc.VerdictsDiffer {
 			tagSt.color = black
 		}
-		d.text(tag, tagSt, marginL, d.y+(titleSt.lineH()-tagSt.lineH())/2, badgeW, "C")
+		d.text("DIFFERS", tagSt, marginL, d.y+(titleSt.lineH()-tagSt.lineH())/2, badgeW, "C")
 		for _, l := range title {
 			d.draw(l, titleSt, marginL+badgeW+2, d.y, contentW-badgeW-2, "L")
 			d.y += titleSt.lineH()

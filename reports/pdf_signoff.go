@@ -19,7 +19,7 @@ func (d *pdfDoc) signoff() {
 		{"Report ID", d.id},
 		{"Report date", reportTime(d.rep.ReportTime)},
 		{"Benchmark", d.rep.BenchmarkNames()},
-		{"Scope", scope(d.rep)},
+		{"Scope", pdfScope(d.rep)},
 		{"Compliance score", d.scoreText()},
 	} {
 		d.text(r[0], label, marginL, d.y+0.4, 40, "L")

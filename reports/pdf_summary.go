@@ -32,7 +32,7 @@ func (d *pdfDoc) summary(checks []*checkResults) (nodesListed bool) {
 	passed, applicable := rep.Score()
 	s := fmt.Sprintf("%s audited against %s. Verdicts: %s PASS, %s FAIL, %s WARN (to review), %s WAIVED, "+
 		"%s INFO and %s not applicable. Compliance score: %s, %s of %s passed. %s.",
-		firstUpper(scope(rep)), rep.BenchmarkNames(), thousands(t.Pass), thousands(t.Fail), thousands(t.Warn), thousands(t.Waived),
+		firstUpper(pdfScope(rep)), rep.BenchmarkNames(), thousands(t.Pass), thousands(t.Fail), thousands(t.Warn), thousands(t.Waived),
 		thousands(t.Info), thousands(t.NA), percent(passed, applicable), thousands(passed), countNoun(applicable, "automated check"),
 		firstUpper(signatureSummary(rep)))
 	d.paragraph(s, style{size: 9.5, color: black}, marginL, contentW)

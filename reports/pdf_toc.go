@@ -38,20 +38,31 @@ func (d *pdfDoc) reserveContents() {
 	d.bookmark("Contents", 0)
 }
 
-// contentsEntries are the entries the contents page lists: every section
-// and subsection if they fit on the page, else the sections alone.
+// contentsEntries are the entries the contents page lists: every
+// section, and the subsections of each section, in order, as long as they
+// fit on the page with the rest.
 func contentsEntries(toc []tocEntry) []tocEntry {
 	if len(toc) <= tocMaxLines {
 		return toc
 	}
-	var out []tocEntry
+	var sections [][]tocEntry
 	for _, e := range toc {
-		if e.level == 0 {
-			out = append(out, e)
+		if e.level == 0 || len(sections) == 0 {
+			sections = append(sections, nil)
 		}
+		sections[len(sections)-1] = append(sections[len(sections)-1], e)
 	}
-	if len(out) > tocMaxLines {
-		out = out[:tocMaxLines]
+	lines := min(len(sections), tocMaxLines) // the sections' own lines
+	var out []tocEntry
+	for _, sec := range sections {
+		if len(out) == tocMaxLines {
+			break
+		}
+		out = append(out, sec[0])
+		if subs := len(sec) - 1; subs > 0 && lines+subs <= tocMaxLines {
+			out = append(out, sec[1:]...)
+			lines += subs
+		}
 	}
 	return out
 }

@@ -215,11 +215,28 @@ func TestContentsEntries(t *testing.T) {
 	}{
 		{10, 0, 10},
 		{10, 3, 40},                       // every subsection fits
-		{10, 5, 10},                       // they do not: the sections alone
+		{10, 5, 45},                       // the subsections of the first seven sections fit
 		{tocMaxLines + 5, 0, tocMaxLines}, // never more than a page
+		{tocMaxLines + 5, 1, tocMaxLines},
 	} {
-		if got := len(contentsEntries(entries(tc.level0, tc.level1))); got != tc.want {
-			t.Errorf("%d sections of %d subsections: %d entries, want %d", tc.level0, tc.level1, got, tc.want)
+		got := contentsEntries(entries(tc.level0, tc.level1))
+		if len(got) != tc.want {
+			t.Errorf("%d sections of %d subsections: %d entries, want %d", tc.level0, tc.level1, len(got), tc.want)
+		}
+		// Every section is listed (as long as the sections fit), each
+		// with all of its subsections or none.
+		sections := 0
+		for i, e := range got {
+			if e.level == 0 {
+				sections++
+				continue
+			}
+			if i+1 < len(got) && got[i+1].level == 1 && got[i+1].title[:5] != e.title[:5] {
+				t.Errorf("subsections out of order: %q then %q", e.title, got[i+1].title)
+			}
+		}
+		if sections != min(tc.level0, tocMaxLines) {
+			t.Errorf("%d sections of %d subsections: %d sections listed", tc.level0, tc.level1, sections)
 		}
 	}
 }

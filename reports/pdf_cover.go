@@ -79,19 +79,58 @@ func tallyTextOf(items []tallyItem, noun, unknown, unit string, max int) string 
 	return s
 }
 
-// clusterText names the clusters of the nodes and their API endpoints.
+// clusterText names the clusters of the nodes by their API endpoints,
+// with the names the nodes' kubeconfigs give each (a control plane's
+// admin.conf and a worker's kubelet.conf often name one cluster
+// differently).
 func clusterText(nodes []results.NodeResult) string {
+	names := map[string][]results.NodeResult{}
 	items := tally(nodes, func(n *results.NodeResult) string {
-		c := n.Cluster
-		switch {
-		case c.Name != "" && c.Endpoint != "":
-			return c.Name + " · API " + c.Endpoint
-		case c.Endpoint != "":
-			return "API " + c.Endpoint
+		k := n.Cluster.Endpoint
+		if k == "" {
+			k = "\x00" + n.Cluster.Name
 		}
-		return c.Name
+		names[k] = append(names[k], *n)
+		return k
+	})
+	for i, it := range items {
+		var ns []string
+		for _, t := range tally(names[it.value], func(n *results.NodeResult) string { return n.Cluster.Name }) {
+			if t.value != "" {
+				ns = append(ns, t.value)
+			}
+		}
+		endpoint, _ := strings.CutPrefix(it.value, "\x00")
+		if it.value != endpoint {
+			endpoint = ""
+		}
+		switch {
+		case endpoint != "" && len(ns) > 0:
+			items[i].value = strings.Join(ns, ", ") + " · API " + endpoint
+		case endpoint != "":
+			items[i].value = "API " + endpoint
+		default:
+			items[i].value = strings.Join(ns, ", ")
+		}
+	}
+	slices.SortStableFunc(items, func(a, b tallyItem) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		if (a.value == "") != (b.value == "") {
+			return boolCmp(a.value == "")
+		}
+		return strings.Compare(a.value, b.value)
 	})
 	return tallyText(items, "cluster", "not named by the bundles", 3)
+}
+
+// boolCmp orders true after false.
+func boolCmp(after bool) int {
+	if after {
+		return 1
+	}
+	return -1
 }
 
 // benchmarkText names the benchmark of each node: "cis-1.12 on 998
@@ -258,7 +297,7 @@ func (d *pdfDoc) cover() {
 	d.text(sub, style{size: 13, color: grey}, marginL, d.y, contentW, "L")
 	d.y += 11
 
-	kube := tallyText(tally(rep.Nodes, kubeVersion), "version", "unknown", 3)
+	kube := tallyText(tally(rep.Nodes, kubeVersion), "version", "not recorded", 3)
 	platform := tallyText(tally(rep.Nodes, func(n *results.NodeResult) string {
 		if n.PlatformTitle != "" {
 			return n.PlatformTitle

@@ -487,6 +487,23 @@ func TestPDFDeterministic(t *testing.T) {
 	if bytes.Equal(a, renderPDF(t, other)) {
 		t.Fatal("the report time does not reach the PDF")
 	}
+	// With waivers, inconsistencies, a checklist and every detail: the
+	// contents page is filled in after the rest, the maps of groups are
+	// never iterated.
+	for _, detail := range []string{PDFDetailNone, PDFDetailAll} {
+		var first []byte
+		for i := 0; i < 3; i++ {
+			var buf bytes.Buffer
+			if err := PDFWith(&buf, pdfReport(), PDFOptions{Detail: detail}); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = buf.Bytes()
+			} else if !bytes.Equal(first, buf.Bytes()) {
+				t.Fatalf("detail %s: render %d differs from the first", detail, i+1)
+			}
+		}
+	}
 }
 
 func TestPDFWriteError(t *testing.T) {

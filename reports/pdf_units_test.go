@@ -301,3 +301,27 @@ func TestPidless(t *testing.T) {
 		}
 	}
 }
+
+func TestClusterText(t *testing.T) {
+	node := func(name, endpoint string) results.NodeResult {
+		return results.NodeResult{Cluster: results.ClusterInfo{Name: name, Endpoint: endpoint}}
+	}
+	const api = "https://10.0.0.1:6443"
+	for _, tc := range []struct {
+		nodes []results.NodeResult
+		want  string
+	}{
+		{[]results.NodeResult{node("", "")}, "not named by the bundles"},
+		{[]results.NodeResult{node("prod", api), node("prod", api)}, "prod · API " + api},
+		// One endpoint, named two ways: one cluster.
+		{[]results.NodeResult{node("kubernetes", api), node("default-cluster", api), node("default-cluster", api)},
+			"default-cluster, kubernetes · API " + api},
+		{[]results.NodeResult{node("", api)}, "API " + api},
+		{[]results.NodeResult{node("a", api), node("b", "https://b:6443"), node("b", "https://b:6443"), node("", "")},
+			"b · API https://b:6443 on 2 nodes, a · API " + api + " on 1 node, not named by the bundles on 1 node"},
+	} {
+		if got := clusterText(tc.nodes); got != tc.want {
+			t.Errorf("%d nodes: %q, want %q", len(tc.nodes), got, tc.want)
+		}
+	}
+}

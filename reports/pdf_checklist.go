@@ -56,6 +56,9 @@ func (d *pdfDoc) checklist(checks []*checkResults) {
 		if e := explanation(c.items); e != "" {
 			ex = d.layout(e, note, textW, 3)
 		}
+		for _, w := range waiverNotes(c.items) {
+			ex = append(ex, d.layout(w, note, textW, 2)...)
+		}
 		h := float64(len(tl))*title.lineH() + 0.6 + markupHeight(what, body) + float64(len(ex))*note.lineH() + 2*pad
 		if len(ex) > 0 {
 			h += 0.6
@@ -119,6 +122,27 @@ func explanation(items []scopedResult) string {
 		return ""
 	}
 	return "Found: " + strings.TrimSpace(e)
+}
+
+// waiverNotes are the distinct waiver notes of items, each with how many
+// scopes it covers: a waived manual check is shown WAIVED.
+func waiverNotes(items []scopedResult) []string {
+	var notes []string
+	count := map[string]int{}
+	for _, it := range items {
+		n := it.r.WaiverNote()
+		if n == "" {
+			continue
+		}
+		if count[n] == 0 {
+			notes = append(notes, n)
+		}
+		count[n]++
+	}
+	for i, n := range notes {
+		notes[i] = firstUpper(n) + " (" + countNoun(count[n], scopeWord(items)) + ")"
+	}
+	return notes
 }
 
 // checklistGrid draws the cell borders of a checklist row from top, h

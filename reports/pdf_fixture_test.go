@@ -29,6 +29,8 @@ func pdfReport() *results.Report {
 		Approver: "j.doe", Ticket: waiverTicket, Expires: "2027-06-30"}
 	expired := &results.Waiver{Line: 10, Check: "1.1.12", Nodes: []string{"*"}, Justification: "etcd moved to its own nodes",
 		Approver: "a.smith", Ticket: expiredTicket, Expires: "2024-01-31", Expired: true}
+	reviewWaiver := &results.Waiver{Line: 24, Check: "4.2.10", Nodes: []string{"worker-1"}, Justification: "certificates come from the node's TPM",
+		Approver: "j.doe", Ticket: "SEC-77", Expires: "2027-01-01"}
 	unmatched := results.Waiver{Line: 17, Check: "9.9.9", Roles: []string{"master"}, Justification: "a check no benchmark has",
 		Approver: "j.doe", Expires: "2027-01-01"}
 	applied := map[*results.Waiver]int{}
@@ -48,6 +50,9 @@ func pdfReport() *results.Report {
 					r.Status = results.Warn
 					r.Reason = "Test marked as a manual test"
 					r.Explanation = reviewFound
+					if r.Check.ID == "4.2.10" && n.Node == "worker-1" {
+						r.Waiver = reviewWaiver
+					}
 				case "4.2.6":
 					r.Check.Remediation = codeRemediation
 					if n.Node != "control-plane-1" {
@@ -76,6 +81,7 @@ func pdfReport() *results.Report {
 	rep.Waivers = &results.WaiverSet{File: "waivers.yaml", Digest: digestOf("waivers.yaml"), Entries: []results.WaiverEntry{
 		{Waiver: *waiver, Matched: matched[waiver], Applied: applied[waiver]},
 		{Waiver: *expired, Matched: matched[expired], Applied: applied[expired]},
+		{Waiver: *reviewWaiver, Matched: 1, Applied: 1},
 		{Waiver: unmatched},
 	}}
 	rep.Warnings = append(rep.Warnings, "waiver at waivers.yaml:17 (9.9.9) matches no result")

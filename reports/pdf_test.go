@@ -146,7 +146,7 @@ func TestPDFText(t *testing.T) {
 		"Kubernetes v1.29.4", "Distribution generic Kubernetes", "Benchmark cis-1.6, chosen with --benchmark cis-1.6",
 		"Nodes 4 nodes · by role: master 1, node 4",
 		"Collected 2024-05-01 06:28:00 → 2024-05-01 09:30:00 UTC (3 h 2 min)", "Collected by root (uid 0), live on the node",
-		"Report ID "+ReportID(rep), "Detail failures", "Waivers 3 waivers, waivers.yaml",
+		"Report ID "+ReportID(rep), "Detail failures", "Waivers 4 waivers, waivers.yaml",
 		"Compliance score", percent(passed, applicable), fmt.Sprintf("%d of %d automated checks passed", passed, applicable),
 		results.ScoreRule[:40],
 		fmt.Sprintf("%d %d %d %d %d %d PASS FAIL WARN WAIVED INFO N/A", tot.Pass, tot.Fail, tot.Warn, tot.Waived, tot.Info, tot.NA),
@@ -200,11 +200,11 @@ func TestPDFText(t *testing.T) {
 	checklist := sectionText(pages, "Review checklist")
 	has("the checklist", checklist, "2 checks need a person's judgement", "ID Check and what to verify Scope Verdict Initials",
 		"1.2.1 Ensure that the --anonymous-auth argument is set to false 1 node", "4.2.10 Ensure that the --tls-cert-file",
-		"Found: "+reviewFound)
+		"Found: "+reviewFound, "Waived until 2027-01-01 by j.doe (SEC-77): certificates come from the node's TPM (1 node)")
 	lacks("the checklist", checklist, "Evidence")
 
 	waivers := sectionText(pages, "Waivers")
-	has("the waivers", waivers, "3 waivers from waivers.yaml (sha256:"+digestOf("waivers.yaml").Short(),
+	has("the waivers", waivers, "4 waivers from waivers.yaml (sha256:"+digestOf("waivers.yaml").Short(),
 		"Check Applies to Justification Approver Ticket Expires Matched Waived",
 		"4.2.6 nodes worker-* kernel defaults are set by the node j.doe "+waiverTicket+" 2027-06-30 3 1",
 		"1.1.12 nodes * etcd moved to its own nodes a.smith "+expiredTicket+" 2024-01-31 1 none", "EXPIRED",

@@ -210,7 +210,7 @@ func TestXLSXVerification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(bs[2][9:], "|"); got != rep.Nodes[1].Bundle.Verification+"|unknown-key|fedcba9876543210|"+rep.Nodes[1].Bundle.Problems[0] {
+	if got := strings.Join(bs[2][12:], "|"); got != rep.Nodes[1].Bundle.Verification+"|unknown-key|fedcba9876543210|"+rep.Nodes[1].Bundle.Problems[0] {
 		t.Errorf("bundles row of worker-1: %q", got)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -203,7 +204,10 @@ func renderXLSX(t testing.TB, rep *results.Report) []byte {
 func TestXLSXContents(t *testing.T) {
 	rep := testReport()
 	mustStatus(t, rep, results.Pass, results.Fail, results.Warn, results.Info, results.NA)
-	rep.Nodes[0].Platform, rep.Nodes[0].PlatformReason = "k3s", "K3s: a k3s-server process (pid 812)"
+	rep.Nodes[0].Platform, rep.Nodes[0].PlatformTitle, rep.Nodes[0].PlatformReason = "k3s", "K3s", "K3s: a k3s-server process (pid 812)"
+	rep.Nodes[0].KubeVersion = "v1.29.4"
+	rep.Nodes[0].Bundle.Host.OS = results.OSRelease{ID: "ubuntu", VersionID: "22.04", PrettyName: "Ubuntu 22.04.4 LTS"}
+	rep.Nodes[0].Bundle.Host.Kernel, rep.Nodes[0].Bundle.Host.Architecture = "5.15.0-105-generic", "amd64"
 	data := renderXLSX(t, rep)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -219,7 +223,7 @@ func TestXLSXContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := "Node|Benchmark|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations|Unverified evidence"
+	wantHeader := "Node|Benchmark|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Remediation|Citations|Unverified evidence|Owner|Remediation status|Due date|Comment"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
 		t.Errorf("results header %s, want %s", got, wantHeader)
 	}
@@ -241,7 +245,7 @@ func TestXLSXContents(t *testing.T) {
 	hostileRow := 0
 	for i, r := range results {
 		row := append(rows[i+1], make([]string, 14)...)
-		if row[0] != nodes[i] || row[1] != "cis-1.6" || row[4] != r.Check.ID || row[5] != r.Check.DisplayTitle() || row[7] != string(r.Status) {
+		if row[0] != nodes[i] || row[1] != "cis-1.6" || row[4] != r.Check.ID || row[5] != r.Check.Title || row[7] != string(r.Status) {
 			t.Errorf("row %d = %q, want node %s benchmark cis-1.6 check %s status %s", i+2, row[:8], nodes[i], r.Check.ID, r.Status)
 		}
 		if want := cellText(citationLines(escapedCitations(r.Citations))); row[12] != want {
@@ -302,12 +306,31 @@ func TestXLSXContents(t *testing.T) {
 	if len(bs)-1 != len(rep.Nodes) {
 		t.Fatalf("bundles sheet has %d rows, want %d", len(bs)-1, len(rep.Nodes))
 	}
+	if got, want := strings.Join(bs[0], "|"), "File|Digest|Host|Roles|Kubernetes version|Distribution|Recognised by|OS|Collected at|"+
+		"Collector version|Format version|Partial|Verification|Signature|Signer key|Problems"; got != want {
+		t.Errorf("bundles header %s, want %s", got, want)
+	}
 	for i, n := range rep.Nodes {
 		row := bs[i+1]
-		row = append(row, make([]string, 12)...)
-		if row[1] != n.Bundle.Digest.String() || row[2] != n.Bundle.Host.Hostname || row[4] != n.PlatformReason || row[8] != yesNo(n.Bundle.Partial) ||
-			row[9] != n.Bundle.Verification || row[10] != n.Bundle.Signature || row[11] != n.Bundle.SignerKeyID {
-			t.Errorf("bundle row %d = %q", i+2, row)
+		row = append(row, make([]string, 16)...)
+		want := []string{n.Bundle.File, n.Bundle.Digest.String(), n.Bundle.Host.Hostname, strings.Join(n.Bundle.Host.Roles, ", "),
+			kubeVersion(&n), distribution(&n), n.PlatformReason, osText(n.Bundle.Host), n.Bundle.CollectedAt.Format("2006-01-02 15:04:05 UTC"),
+			n.Bundle.CollectorVersion, "1", yesNo(n.Bundle.Partial), n.Bundle.Verification, n.Bundle.Signature, n.Bundle.SignerKeyID, ""}
+		if got, want := strings.Join(row[:16], "|"), strings.Join(want, "|"); got != want {
+			t.Errorf("bundle row %d = %s, want %s", i+2, got, want)
+		}
+	}
+	if got := bs[1][4] + "|" + bs[1][5] + "|" + bs[1][7]; got != "v1.29.4|K3s|Ubuntu 22.04.4 LTS (kernel 5.15.0-105-generic, amd64)" {
+		t.Errorf("bundle row 2: Kubernetes, distribution, OS = %s", got)
+	}
+	// Times are dates, not text.
+	for _, c := range []struct{ sheet, cell string }{{sheetBundles, "I2"}} {
+		if typ, _ := f.GetCellType(c.sheet, c.cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+			t.Errorf("%s!%s has type %v, want a number (a date)", c.sheet, c.cell, typ)
+		}
+		raw, _ := f.GetCellValue(c.sheet, c.cell, excelize.Options{RawCellValue: true})
+		if v, err := strconv.ParseFloat(raw, 64); err != nil || v < 45000 || v > 46000 {
+			t.Errorf("%s!%s holds %q, want the serial number of a day of 2024", c.sheet, c.cell, raw)
 		}
 	}
 
@@ -361,7 +384,7 @@ func TestXLSXContents(t *testing.T) {
 		!strings.Contains(chart, "Summary!$D$") {
 		t.Errorf("no stacked bar chart of the summary: %.300s", chart)
 	}
-	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$N$%d"`, len(results)+1)) {
+	if !strings.Contains(parts["xl/worksheets/sheet2.xml"], fmt.Sprintf(`<autoFilter ref="$A$1:$R$%d"`, len(results)+1)) {
 		t.Error("results sheet has no autofilter over all rows")
 	}
 	for name, p := range parts {

@@ -824,13 +824,13 @@ func (x *workbook) summary() error {
 type kind uint8
 
 const (
-	kText   kind = iota // one line
-	kWrap               // wrapped text
-	kNumber             // an int
-	kTime               // a time.Time, shown in UTC to the second
-	kDay                // a time.Time, shown as its day
-	kInput              // wrapped text the auditor writes: empty, marked in the header
-	kInputDay           // a day the auditor writes
+	kText     kind = iota // one line
+	kWrap                 // wrapped text
+	kNumber               // an int
+	kTime                 // a time.Time, shown in UTC to the second
+	kDay                  // a time.Time, shown as its day
+	kInput                // wrapped text the auditor writes: empty, marked in the header
+	kInputDay             // a day the auditor writes
 )
 
 // column is one column of a streamed sheet. where, for a wrapped column,

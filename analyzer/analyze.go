@@ -402,8 +402,22 @@ func bundleInfo(n *evidence.Node, verifyProblems []error, trusted *bundle.Keyrin
 		CollectorVersion: m.Collector.Version, FormatVersion: m.Format, Partial: m.Collection.Partial,
 		UnverifiedMembers: b.Unverified(), ClusterCAs: clusterCAs(n),
 	}
+	collection(&info, &m)
 	signature(&info, b, verifyProblems, trusted)
 	return info
+}
+
+// collection fills in when, how and as whom the bundle was collected.
+func collection(info *results.BundleInfo, m *bundle.Manifest) {
+	info.CollectionStarted = m.Collection.Started.UTC()
+	info.Mode = m.Collection.Mode
+	u := m.Collection.User
+	switch {
+	case u.Name != "":
+		info.User = fmt.Sprintf("%s (uid %d)", u.Name, u.UID)
+	case m.Collection.Mode != "":
+		info.User = fmt.Sprintf("uid %d", u.UID)
+	}
 }
 
 // signature fills in how the bundle verified and who signed it.
@@ -495,7 +509,7 @@ func EvaluateNode(n *evidence.Node, cat *catalog.Catalog, opts Options) results.
 func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Options) results.NodeResult {
 	m := n.Manifest
 	nr := results.NodeResult{Node: n.Name, Bundle: bundleInfo(n, verifyProblems, opts.Trusted),
-		Benchmark: c.cat.Benchmark, BenchmarkReason: c.reason, BenchmarkVersion: c.cat.Version}
+		Benchmark: c.cat.Benchmark, BenchmarkReason: c.reason, BenchmarkVersion: c.cat.Version, Cluster: n.ClusterInfo()}
 	targets := opts.Targets
 	if len(targets) == 0 {
 		targets = TargetsForRoles(m.Host.Roles)
@@ -528,7 +542,7 @@ func evaluateNode(n *evidence.Node, verifyProblems []error, c choice, opts Optio
 				if n.AnyUnverified() {
 					markUnverified(n, &r)
 				}
-				tr.Totals.Add(r.Status)
+				tr.Totals.Add(r.Shown())
 				tr.Results = append(tr.Results, r)
 			}
 		}

@@ -189,6 +189,7 @@ func snapshotInfo(sr snapshotResult, opts Options) results.BundleInfo {
 	m := s.Manifest
 	info := results.BundleInfo{File: s.File, Digest: results.Digest(s.Digest.String()), Host: results.Host{Hostname: s.Name, Roles: []string{}, Components: []string{}},
 		CollectedAt: m.Collection.Finished, CollectorVersion: m.Collector.Version, FormatVersion: m.Format}
+	collection(&info, &m)
 	for _, v := range m.Host.Kubernetes {
 		info.Host.Kubernetes = append(info.Host.Kubernetes, results.Version{Version: v.Version, Component: v.Component, Source: v.Source, Path: v.Path})
 	}
@@ -215,7 +216,7 @@ func evaluatePolicies(scope *results.NodeResult, cat *catalog.Catalog, s *eviden
 				r = evaluateAPI(c, s, fallback)
 			}
 			boundResult(&r)
-			tr.Totals.Add(r.Status)
+			tr.Totals.Add(r.Shown())
 			tr.Results = append(tr.Results, r)
 		}
 		if len(tr.Results) > 0 {

@@ -39,13 +39,48 @@ type jsonMeta struct {
 	Refused  []results.RefusedBundle `json:"refused,omitempty"`
 	LeftOut  []results.LeftOutBundle `json:"left_out,omitempty"`
 	Warnings []string                `json:"warnings,omitempty"`
+	// Waivers is the waivers file the report was made with.
+	Waivers *results.WaiverSet `json:"waivers,omitempty"`
 }
 
+// jsonSummary counts as kube-bench does, by each result's status (a
+// waived FAIL counts as a FAIL), and adds two counts importers ignore:
+// the results not applicable, and the FAIL and WARN results a waiver
+// covers.
 type jsonSummary struct {
-	Pass int `json:"total_pass"`
-	Fail int `json:"total_fail"`
-	Warn int `json:"total_warn"`
-	Info int `json:"total_info"`
+	Pass   int `json:"total_pass"`
+	Fail   int `json:"total_fail"`
+	Warn   int `json:"total_warn"`
+	Info   int `json:"total_info"`
+	NA     int `json:"total_not_applicable"`
+	Waived int `json:"total_waived"`
+}
+
+func (s *jsonSummary) add(r *results.Result) {
+	switch r.Status {
+	case results.Pass:
+		s.Pass++
+	case results.Fail:
+		s.Fail++
+	case results.Warn:
+		s.Warn++
+	case results.Info:
+		s.Info++
+	case results.NA:
+		s.NA++
+	}
+	if r.Shown() == results.Waived {
+		s.Waived++
+	}
+}
+
+func (s *jsonSummary) merge(o jsonSummary) {
+	s.Pass += o.Pass
+	s.Fail += o.Fail
+	s.Warn += o.Warn
+	s.Info += o.Info
+	s.NA += o.NA
+	s.Waived += o.Waived
 }
 
 type jsonControls struct {
@@ -100,6 +135,9 @@ type jsonResult struct {
 	Explanation    string             `json:"explanation,omitempty"`
 	Citations      []results.Citation `json:"citations"`
 	Unverified     bool               `json:"unverified,omitempty"`
+	// Waiver is the waiver that covers a FAIL or WARN (status keeps
+	// the verdict, for importers), or that covered it and expired.
+	Waiver *results.Waiver `json:"waiver,omitempty"`
 	// Check is the check's stable name in the check library, the same in
 	// every benchmark that has it: kubeproof diff matches checks by it
 	// across benchmarks.
@@ -111,7 +149,8 @@ type jsonResult struct {
 func JSON(w io.Writer, rep *results.Report) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, Benchmarks: rep.Benchmarks, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{},
-		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings}
+		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings, Waivers: rep.Waivers}
+	var totals jsonSummary
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
 	for _, n := range rep.Scopes() {
@@ -127,7 +166,9 @@ func JSON(w io.Writer, rep *results.Report) error {
 				bw.WriteString(",\n    ")
 			}
 			first = false
-			if err := encodeIndented(bw, control(rep, n, tr), "    "); err != nil {
+			c := control(rep, n, tr)
+			totals.merge(c.jsonSummary)
+			if err := encodeIndented(bw, c, "    "); err != nil {
 				return err
 			}
 		}
@@ -136,7 +177,7 @@ func JSON(w io.Writer, rep *results.Report) error {
 		bw.WriteString("\n  ")
 	}
 	bw.WriteString("],\n  \"Totals\": ")
-	if err := encodeIndented(bw, jsonSummary{Pass: rep.Totals.Pass, Fail: rep.Totals.Fail, Warn: rep.Totals.Warn, Info: rep.Totals.Info}, "  "); err != nil {
+	if err := encodeIndented(bw, totals, "  "); err != nil {
 		return err
 	}
 	bw.WriteString(",\n  \"kubeproof\": ")
@@ -171,9 +212,10 @@ func control(rep *results.Report, n results.NodeResult, tr results.TargetResult)
 		ID: tr.Section.ID, Version: version, DetectedVersion: minorVersion(n.KubeVersion), Text: tr.Section.Title,
 		NodeType: tr.Section.Target, Tests: []jsonGroup{}, Node: n.Node, Scope: n.Scope, Bundle: n.Bundle.Digest,
 		Benchmark: n.Benchmark, BenchmarkReason: n.BenchmarkReason, Platform: n.Platform, PlatformReason: n.PlatformReason,
-		jsonSummary: jsonSummary{Pass: tr.Totals.Pass, Fail: tr.Totals.Fail, Warn: tr.Totals.Warn, Info: tr.Totals.Info},
 	}
-	for _, r := range tr.Results {
+	for i := range tr.Results {
+		r := &tr.Results[i]
+		c.add(r)
 		if len(c.Tests) == 0 || c.Tests[len(c.Tests)-1].Section != r.Check.Group {
 			c.Tests = append(c.Tests, jsonGroup{Section: r.Check.Group, Desc: tr.Section.GroupTitle(r.Check.Group), Results: []jsonResult{}})
 		}
@@ -199,7 +241,7 @@ func control(rep *results.Report, n results.NodeResult, tr results.TargetResult)
 			TestNumber: r.Check.ID, TestDesc: r.Check.DisplayTitle(), Type: typ,
 			Remediation: r.Check.Remediation, TestInfo: []string{r.Check.Remediation}, Status: string(r.Status),
 			ActualValue: r.Observed, Scored: r.Check.Scored, ExpectedResult: r.Expected, Reason: r.Reason, Explanation: r.Explanation,
-			Citations: r.Citations, Unverified: r.Unverified, Check: r.Check.Name,
+			Citations: r.Citations, Unverified: r.Unverified, Check: r.Check.Name, Waiver: r.Waiver,
 		})
 	}
 	return c

@@ -35,7 +35,7 @@ func ReadJSON(r io.Reader) (*results.Report, error) {
 	meta := in.KubeProof
 	rep := &results.Report{
 		Benchmark: meta.Benchmark, Benchmarks: meta.Benchmarks, AnalyzerVersion: meta.AnalyzerVersion,
-		ReportTime: meta.ReportTime, Refused: meta.Refused, LeftOut: meta.LeftOut, Warnings: meta.Warnings,
+		ReportTime: meta.ReportTime, Refused: meta.Refused, LeftOut: meta.LeftOut, Warnings: meta.Warnings, Waivers: meta.Waivers,
 	}
 	// Consecutive controls of one node (or cluster) and bundle are its
 	// targets; the bundles of the meta section follow the same order,
@@ -126,10 +126,10 @@ func readControl(c *jsonControls) results.TargetResult {
 			grp.Checks = append(grp.Checks, chk)
 			r := results.Result{
 				Check: chk, Status: results.Status(jr.Status), Expected: jr.ExpectedResult, Observed: jr.ActualValue,
-				Reason: jr.Reason, Explanation: jr.Explanation, Citations: jr.Citations, Unverified: jr.Unverified,
+				Reason: jr.Reason, Explanation: jr.Explanation, Citations: jr.Citations, Unverified: jr.Unverified, Waiver: jr.Waiver,
 			}
 			tr.Results = append(tr.Results, r)
-			tr.Totals.Add(r.Status)
+			tr.Totals.Add(r.Shown())
 		}
 	}
 	return tr

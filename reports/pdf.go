@@ -274,8 +274,28 @@ type pdfDoc struct {
 	remedies map[string]remedy // by target and check id
 }
 
-// PDF writes the PDF report of rep to w.
+// Levels of PDFOptions.Detail: how much per-node detail the PDF's
+// appendix holds.
+const (
+	PDFDetailNone     = "none"     // the fleet view and findings only
+	PDFDetailFailures = "failures" // and each node's FAIL and WARN with evidence
+	PDFDetailAll      = "all"      // and the citations of every verdict
+)
+
+// PDFOptions shape the PDF report.
+type PDFOptions struct {
+	// Detail is one of PDFDetailNone, PDFDetailFailures (the default,
+	// also for "") and PDFDetailAll.
+	Detail string
+}
+
+// PDF writes the PDF report of rep to w, with the default options.
 func PDF(w io.Writer, rep *results.Report) error {
+	return PDFWith(w, rep, PDFOptions{})
+}
+
+// PDFWith writes the PDF report of rep to w.
+func PDFWith(w io.Writer, rep *results.Report, opts PDFOptions) error {
 	rep = safeReport(rep)
 	adv, err := metrics()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
@@ -20,6 +21,7 @@ type TextOptions struct {
 
 var statusColor = map[results.Status]string{
 	results.Pass: "\x1b[32m", results.Fail: "\x1b[31m", results.Warn: "\x1b[33m", results.Info: "\x1b[34m", results.NA: "\x1b[90m",
+	results.Waived: "\x1b[35m",
 }
 
 // Text writes the layout kube-bench users know: [PASS] lines per target,
@@ -51,6 +53,7 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		}
 		ew.printf("\n")
 	}
+	textHeader(ew, rep)
 	for i, n := range rep.Scopes() {
 		if i > 0 {
 			ew.printf("\n")
@@ -84,7 +87,7 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 					group = r.Check.Group
 					ew.printf("%s %s %s\n", info, group, display.Escape(tr.Section.GroupTitle(group)))
 				}
-				line := fmt.Sprintf("%s %s %s", tag(r.Status), r.Check.ID, display.Escape(r.Check.DisplayTitle()))
+				line := fmt.Sprintf("%s %s %s", tag(r.Shown()), r.Check.ID, display.Escape(r.Check.DisplayTitle()))
 				if r.Status == results.NA {
 					line += " — " + r.Reason
 				}
@@ -101,6 +104,9 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 				ew.printf("%s %s\n", r.Check.ID, display.EscapeLines(strings.TrimRight(r.Check.Remediation, "\n")))
 				if r.Reason != "" {
 					ew.printf("  why %s: %s\n", r.Status, r.Reason)
+				}
+				if note := r.WaiverNote(); note != "" {
+					ew.printf("  %s: %s\n", strings.ToLower(string(r.Shown())), display.Escape(note))
 				}
 				if n.IsCluster() && r.Explanation != "" {
 					ew.printf("  note: %s\n", r.Explanation)
@@ -127,6 +133,10 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 		summary(ew, rep.Totals)
 		ew.printf("%s\n", signatureSummary(rep))
 	}
+	if len(rep.Nodes) > 1 {
+		textFleet(ew, fleet.Summarize(rep))
+	}
+	textWaivers(ew, rep.Waivers)
 	// The analyzer's version, as every other format carries it.
 	ew.printf("\n== Analyzed by kubeproof %s ==\n", rep.AnalyzerVersion)
 	if ew.err != nil {
@@ -137,6 +147,9 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 
 func summary(ew *errWriter, t results.Totals) {
 	ew.printf("%d checks PASS\n%d checks FAIL\n%d checks WARN\n%d checks INFO\n", t.Pass, t.Fail, t.Warn, t.Info)
+	if t.Waived > 0 {
+		ew.printf("%d checks WAIVED\n", t.Waived)
+	}
 	if t.NA > 0 {
 		ew.printf("%d checks NOT APPLICABLE\n", t.NA)
 	}

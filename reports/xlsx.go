@@ -72,6 +72,12 @@ func ReportID(rep *results.Report) string {
 	for _, d := range bundleDigests(rep) {
 		fmt.Fprintf(h, "bundle %s\n", d)
 	}
+	// The waivers are an input: the same bundles with other waivers give
+	// another report. (Absent without waivers, so that such reports keep
+	// their ids.)
+	if rep.Waivers != nil {
+		fmt.Fprintf(h, "waivers %s\n", rep.Waivers.Digest)
+	}
 	// How each bundle verified is an input too: the same bundles with
 	// other trusted keys give another report.
 	var verifications []string

@@ -5,7 +5,9 @@
 package results
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,6 +23,10 @@ const (
 	Warn Status = "WARN"
 	Info Status = "INFO"
 	NA   Status = "NA"
+	// Waived is how reports show a FAIL or WARN that a waiver (a risk
+	// acceptance) covers: counted apart, never as PASS. A Result's Status
+	// keeps the verdict; Shown gives the status to show.
+	Waived Status = "WAIVED"
 )
 
 // Digest is a SHA-256 digest as 64 lowercase hex digits: a bundle's
@@ -138,6 +144,76 @@ type Result struct {
 	// Unverified: some of the citations are unverified, so the verdict
 	// may rest on tampered or damaged evidence.
 	Unverified bool `json:"unverified,omitempty"`
+	// Waiver is the waiver that selects this FAIL or WARN, if any; an
+	// expired one stays here, so that reports can say it expired.
+	Waiver *Waiver `json:"waiver,omitempty"`
+}
+
+// Shown is the status reports show: Waived for a result a waiver covers
+// on the report's date, else the verdict.
+func (r *Result) Shown() Status {
+	if r.Waiver != nil && !r.Waiver.Expired {
+		return Waived
+	}
+	return r.Status
+}
+
+// WaiverNote says in one line which waiver covers the result, or which
+// one expired; "" without a waiver.
+func (r *Result) WaiverNote() string {
+	w := r.Waiver
+	if w == nil {
+		return ""
+	}
+	ref := w.Ticket
+	if ref == "" {
+		ref = "line " + strconv.Itoa(w.Line)
+	}
+	if w.Expired {
+		return fmt.Sprintf("waiver %s (approved by %s) expired %s; the %s stands", ref, w.Approver, w.Expires, r.Status)
+	}
+	return fmt.Sprintf("waived until %s by %s (%s): %s", w.Expires, w.Approver, ref, w.Justification)
+}
+
+// Waiver is a risk acceptance from a waivers file: the checks and nodes
+// it selects, who accepted the risk, why, and until when.
+type Waiver struct {
+	// Line is the waiver's line in its file.
+	Line int `json:"line"`
+	// Check is a check id ("1.2.21"), a group or section id ("1.2"), or
+	// a check's library name ("apiserver-profiling").
+	Check string `json:"check"`
+	// Nodes are host names or globs ("cp-*", "*"); Roles are node roles
+	// (master, worker, etcd) or "cluster" for a cluster's policies.
+	Nodes         []string `json:"nodes,omitempty"`
+	Roles         []string `json:"roles,omitempty"`
+	Justification string   `json:"justification"`
+	Approver      string   `json:"approver"`
+	Ticket        string   `json:"ticket,omitempty"`
+	// Benchmark, if given, is a benchmark name or glob: the waiver selects
+	// only nodes analyzed against it (check ids differ between benchmarks).
+	Benchmark string `json:"benchmark,omitempty"`
+	// Expires is the last day the waiver holds, as YYYY-MM-DD.
+	Expires string `json:"expires"`
+	// Expired: the report's date is after Expires.
+	Expired bool `json:"expired,omitempty"`
+}
+
+// WaiverSet is the waivers file a report was made with.
+type WaiverSet struct {
+	File    string        `json:"file"`
+	Digest  Digest        `json:"digest"`
+	Entries []WaiverEntry `json:"entries"`
+}
+
+// WaiverEntry is one waiver and what it did in the report.
+type WaiverEntry struct {
+	Waiver Waiver `json:"waiver"`
+	// Matched counts the results its selectors match, whatever their
+	// verdict; Applied the FAIL and WARN results among them it waives
+	// (or would, had it not expired).
+	Matched int `json:"matched"`
+	Applied int `json:"applied"`
 }
 
 // Totals count verdicts.
@@ -147,6 +223,8 @@ type Totals struct {
 	Warn int `json:"warn"`
 	Info int `json:"info"`
 	NA   int `json:"na"`
+	// Waived counts results shown WAIVED; Fail and Warn do not.
+	Waived int `json:"waived"`
 }
 
 // Add counts one verdict.
@@ -162,6 +240,8 @@ func (t *Totals) Add(s Status) {
 		t.Info++
 	case NA:
 		t.NA++
+	case Waived:
+		t.Waived++
 	}
 }
 
@@ -172,6 +252,7 @@ func (t *Totals) Merge(o Totals) {
 	t.Warn += o.Warn
 	t.Info += o.Info
 	t.NA += o.NA
+	t.Waived += o.Waived
 }
 
 // TargetResult holds the results of one target on one node.
@@ -235,6 +316,20 @@ type BundleInfo struct {
 	// ClusterCAs are the digests of the CA certificates in the bundle
 	// (but the kubelets' own): nodes of one cluster share one.
 	ClusterCAs []Digest `json:"cluster_cas,omitempty"`
+	// CollectionStarted is when the collection began (CollectedAt is
+	// when it finished); Mode how ("live", "root": a mounted file system
+	// such as a disk image, "spec"); User who ran it ("root (uid 0)").
+	CollectionStarted time.Time `json:"collection_started,omitzero"`
+	Mode              string    `json:"mode,omitempty"`
+	User              string    `json:"user,omitempty"`
+}
+
+// ClusterInfo names the cluster a node belongs to, as its kubeconfigs and
+// flags state it; empty fields are unknown.
+type ClusterInfo struct {
+	Name      string     `json:"name,omitempty"`
+	Endpoint  string     `json:"endpoint,omitempty"`
+	Citations []Citation `json:"citations,omitempty"`
 }
 
 // Signature states of BundleInfo.Signature.
@@ -279,8 +374,10 @@ type NodeResult struct {
 	PlatformTitle     string
 	PlatformReason    string
 	PlatformCitations []Citation
-	Targets           []TargetResult
-	Totals            Totals
+	// Cluster is the cluster the node's kubeconfigs and flags name.
+	Cluster ClusterInfo
+	Targets []TargetResult
+	Totals  Totals
 }
 
 // Report is the results model every renderer takes.
@@ -307,6 +404,8 @@ type Report struct {
 	Refused  []RefusedBundle
 	LeftOut  []LeftOutBundle
 	Warnings []string
+	// Waivers is the waivers file given (--waivers), nil without one.
+	Waivers *WaiverSet
 }
 
 // RefusedBundle is a bundle that could not be read or verified, left out
@@ -358,4 +457,53 @@ func (r *Report) Scopes() []NodeResult {
 		return r.Nodes
 	}
 	return append(slices.Clone(r.Nodes), r.Clusters...)
+}
+
+// ScoreRule says how Score is computed, for reports to print beside it.
+const ScoreRule = "automated checks that PASS, of the automated checks that apply " +
+	"(PASS, FAIL, WARN or WAIVED; manual checks, INFO and not applicable are left out; " +
+	"a waived check does not count as passed)"
+
+// Score is the compliance score: the automated (not manual) results of
+// every scope that pass, and those that apply, as ScoreRule says.
+func (r *Report) Score() (passed, applicable int) {
+	for _, n := range r.Scopes() {
+		for _, tr := range n.Targets {
+			for i := range tr.Results {
+				res := &tr.Results[i]
+				if res.Check == nil || res.Check.Review {
+					continue
+				}
+				switch res.Shown() {
+				case Pass:
+					passed++
+					applicable++
+				case Fail, Warn, Waived:
+					applicable++
+				}
+			}
+		}
+	}
+	return passed, applicable
+}
+
+// Recount counts every target's, scope's and the report's totals again
+// from the results' shown statuses (after waivers were set).
+func (r *Report) Recount() {
+	r.Totals = Totals{}
+	for _, scopes := range [][]NodeResult{r.Nodes, r.Clusters} {
+		for si := range scopes {
+			n := &scopes[si]
+			n.Totals = Totals{}
+			for ti := range n.Targets {
+				tr := &n.Targets[ti]
+				tr.Totals = Totals{}
+				for ri := range tr.Results {
+					tr.Totals.Add(tr.Results[ri].Shown())
+				}
+				n.Totals.Merge(tr.Totals)
+			}
+			r.Totals.Merge(n.Totals)
+		}
+	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kubeproof/kubeproof/internal/version"
 	"github.com/kubeproof/kubeproof/reports"
 	"github.com/kubeproof/kubeproof/results"
+	"github.com/kubeproof/kubeproof/waivers"
 )
 
 func analyzeCommand() *cli.Command {
@@ -44,6 +45,8 @@ func analyzeCommand() *cli.Command {
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours, even on a terminal"},
 			&cli.BoolFlag{Name: "keep-going", Usage: "analyze the bundles that can be read, and list every refused one with its reason on the first page of each report (exit code 5), instead of stopping"},
 			&cli.BoolFlag{Name: "all-bundles", Usage: "analyze every bundle of a host, each labelled with its collection time, instead of the newest only"},
+			&cli.StringFlag{Name: "waivers", Usage: "apply the risk acceptances of waivers `FILE` (YAML): a FAIL or WARN it covers is shown as WAIVED, with its justification, until the waiver expires"},
+			&cli.StringFlag{Name: "pdf-detail", Value: reports.PDFDetailFailures, Usage: "per-node detail in the PDF's appendix: none, failures (FAIL and WARN with their evidence) or all (the citations of every verdict too) `LEVEL`"},
 			&cli.BoolFlag{Name: "allow-unverified", Usage: "analyze bundles whose members or signature fail verification, instead of refusing them; " +
 				"the report says so on its first page and marks every verdict that rests on a failed member"},
 		}, trustFlags(), limitFlags()),
@@ -64,6 +67,16 @@ func runAnalyze(c *cli.Context) error {
 	opts, err := analysisOptions(c, cat, reason)
 	if err != nil {
 		return err
+	}
+	ropts := renderOptions{pdf: reports.PDFOptions{Detail: c.String("pdf-detail")}}
+	if !slices.Contains([]string{reports.PDFDetailNone, reports.PDFDetailFailures, reports.PDFDetailAll}, ropts.pdf.Detail) {
+		return &exit.UsageError{Err: fmt.Errorf("--pdf-detail %q: want none, failures or all", ropts.pdf.Detail)}
+	}
+	var wf *waivers.File
+	if name := c.String("waivers"); name != "" {
+		if wf, err = readWaivers(name); err != nil {
+			return err
+		}
 	}
 	formats := splitList(c.String("format"))
 	if c.Bool("json") {
@@ -88,6 +101,9 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if wf != nil {
+		waivers.Apply(rep, wf)
+	}
 	warn := func(format string, args ...any) {
 		fmt.Fprintln(stderr, display.Escape(fmt.Sprintf(format, args...)))
 	}
@@ -105,21 +121,25 @@ func runAnalyze(c *cli.Context) error {
 			warn("warning: %s: %s; analyzed anyway (--allow-unverified), verdicts resting on failed members are marked", n.Bundle.File, n.Bundle.Verification)
 		}
 	}
-	color := out == "" && outDir == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
+	ropts.color = out == "" && outDir == "" && !c.Bool("no-color") && isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == ""
 	if out == "" && outDir == "" {
-		if err := renderers[formats[0]](c.App.Writer, rep, color); err != nil {
+		if err := renderers[formats[0]](c.App.Writer, rep, ropts); err != nil {
 			return err
 		}
 	} else {
 		written, err := writeFiles(formats, out, outDir, "report", func(w io.Writer, format string) error {
-			return renderers[format](w, rep, false)
+			return renderers[format](w, rep, renderOptions{pdf: ropts.pdf})
 		})
 		if err != nil {
 			return err
 		}
 		t := rep.Totals
-		fmt.Fprintf(stderr, "%s: %d PASS, %d FAIL, %d WARN, %d INFO, %d not applicable; report id %s\n",
-			plural(len(rep.Nodes), "node"), t.Pass, t.Fail, t.Warn, t.Info, t.NA, reports.ReportID(rep))
+		waived := ""
+		if rep.Waivers != nil {
+			waived = fmt.Sprintf(", %d WAIVED", t.Waived)
+		}
+		fmt.Fprintf(stderr, "%s: %d PASS, %d FAIL, %d WARN%s, %d INFO, %d not applicable; report id %s\n",
+			plural(len(rep.Nodes), "node"), t.Pass, t.Fail, t.Warn, waived, t.Info, t.NA, reports.ReportID(rep))
 		for _, name := range written {
 			warn("wrote %s", name)
 		}
@@ -133,16 +153,43 @@ func runAnalyze(c *cli.Context) error {
 	return nil
 }
 
+// renderOptions are the options of the formats that have some.
+type renderOptions struct {
+	color bool // text on a terminal
+	pdf   reports.PDFOptions
+}
+
 // renderers write one format of the report; all take the same results.
-var renderers = map[string]func(io.Writer, *results.Report, bool) error{
-	"text": func(w io.Writer, rep *results.Report, color bool) error {
-		return reports.Text(w, rep, reports.TextOptions{Color: color})
+var renderers = map[string]func(io.Writer, *results.Report, renderOptions) error{
+	"text": func(w io.Writer, rep *results.Report, o renderOptions) error {
+		return reports.Text(w, rep, reports.TextOptions{Color: o.color})
 	},
-	"json":  func(w io.Writer, rep *results.Report, _ bool) error { return reports.JSON(w, rep) },
-	"xlsx":  func(w io.Writer, rep *results.Report, _ bool) error { return reports.XLSX(w, rep) },
-	"pdf":   func(w io.Writer, rep *results.Report, _ bool) error { return reports.PDF(w, rep) },
-	"junit": func(w io.Writer, rep *results.Report, _ bool) error { return reports.JUnit(w, rep) },
-	"sarif": func(w io.Writer, rep *results.Report, _ bool) error { return reports.SARIF(w, rep) },
+	"json":  func(w io.Writer, rep *results.Report, _ renderOptions) error { return reports.JSON(w, rep) },
+	"xlsx":  func(w io.Writer, rep *results.Report, _ renderOptions) error { return reports.XLSX(w, rep) },
+	"pdf":   func(w io.Writer, rep *results.Report, o renderOptions) error { return reports.PDFWith(w, rep, o.pdf) },
+	"junit": func(w io.Writer, rep *results.Report, _ renderOptions) error { return reports.JUnit(w, rep) },
+	"sarif": func(w io.Writer, rep *results.Report, _ renderOptions) error { return reports.SARIF(w, rep) },
+}
+
+// readWaivers reads and parses the waivers file; a malformed one is a
+// usage error naming its line.
+func readWaivers(name string) (*waivers.File, error) {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, &exit.UsageError{Err: fmt.Errorf("--waivers %s: %w", name, bareError(err))}
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > waivers.MaxSize {
+		return nil, &exit.UsageError{Err: fmt.Errorf("--waivers %s: not a regular file of at most %d bytes", name, waivers.MaxSize)}
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, &exit.UsageError{Err: fmt.Errorf("--waivers %s: %w", name, bareError(err))}
+	}
+	wf, err := waivers.Parse(name, data)
+	if err != nil {
+		return nil, &exit.UsageError{Err: fmt.Errorf("--waivers: %w", err)}
+	}
+	return wf, nil
 }
 
 var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf", "junit": "junit.xml", "sarif": "sarif"}

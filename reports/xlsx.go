@@ -17,15 +17,19 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/results"
 )
 
 // The workbook's sheets, in order.
 const (
-	sheetSummary  = "Summary"
-	sheetResults  = "Results"
-	sheetEvidence = "Evidence"
-	sheetBundles  = "Bundles"
+	sheetSummary         = "Summary"
+	sheetFleet           = "Fleet"
+	sheetInconsistencies = "Inconsistencies"
+	sheetResults         = "Results"
+	sheetWaivers         = "Waivers"
+	sheetEvidence        = "Evidence"
+	sheetBundles         = "Bundles"
 )
 
 // chartNodeLimit is the most nodes the summary charts bar by bar; a larger
@@ -35,7 +39,13 @@ const chartNodeLimit = 30
 // Status colours shared by the workbook and the PDF (RGB hex).
 var statusRGB = map[results.Status]string{
 	results.Pass: "2E7D32", results.Fail: "C62828", results.Warn: "F9A825", results.Info: "1565C0", results.NA: "9E9E9E",
+	results.Waived: "6A1B9A",
 }
+
+// bookStatuses are the statuses the workbooks count and colour, in the
+// order of their columns: WAIVED, a FAIL or WARN a waiver accepts, beside
+// the verdicts it is not.
+var bookStatuses = []results.Status{results.Pass, results.Fail, results.Warn, results.Waived, results.Info, results.NA}
 
 // chartStatuses are the verdicts charted (NA is not a finding).
 var chartStatuses = []results.Status{results.Pass, results.Fail, results.Warn, results.Info}
@@ -54,11 +64,13 @@ func count(t results.Totals, s results.Status) int {
 		return t.Info
 	case results.NA:
 		return t.NA
+	case results.Waived:
+		return t.Waived
 	}
 	return 0
 }
 
-func sum(t results.Totals) int { return t.Pass + t.Fail + t.Warn + t.Info + t.NA }
+func sum(t results.Totals) int { return t.Pass + t.Fail + t.Warn + t.Info + t.NA + t.Waived }
 
 // ReportID identifies a report by its inputs and options: the first 16 hex
 // digits of the SHA-256 of the sorted bundle digests, the benchmark, the
@@ -261,14 +273,36 @@ func citationLines(cs []results.Citation) string {
 // XLSX writes the Excel report of rep to w.
 func XLSX(w io.Writer, rep *results.Report) error {
 	rep = safeReport(rep)
-	x, err := newWorkbook(reportInfo(rep), sheetSummary, sheetResults, sheetEvidence, sheetBundles)
+	// The sheets: the fleet's when there is a fleet, the waivers' when
+	// there are waivers.
+	type sheet struct {
+		name string
+		fill func(*workbook) error
+	}
+	sheets := []sheet{{sheetSummary, (*workbook).summary}}
+	if len(rep.Nodes) > 1 {
+		fl := fleet.Summarize(rep)
+		sheets = append(sheets,
+			sheet{sheetFleet, func(x *workbook) error { return x.fleet(fl) }},
+			sheet{sheetInconsistencies, func(x *workbook) error { return x.inconsistencies(fl) }})
+	}
+	sheets = append(sheets, sheet{sheetResults, (*workbook).results})
+	if rep.Waivers != nil {
+		sheets = append(sheets, sheet{sheetWaivers, (*workbook).waivers})
+	}
+	sheets = append(sheets, sheet{sheetEvidence, (*workbook).evidence}, sheet{sheetBundles, (*workbook).bundles})
+	var names []string
+	for _, s := range sheets {
+		names = append(names, s.name)
+	}
+	x, err := newWorkbook(reportInfo(rep), names...)
 	if err != nil {
 		return fmt.Errorf("xlsx report: %w", err)
 	}
 	defer x.f.Close()
 	x.rep = rep
-	for _, step := range []func() error{x.summary, x.results, x.evidence, x.bundles} {
-		if err := step(); err != nil {
+	for _, s := range sheets {
+		if err := s.fill(x); err != nil {
 			return fmt.Errorf("xlsx report: %w", err)
 		}
 	}
@@ -564,7 +598,7 @@ func colName(col int) string {
 // colour follows the value through sorting and filtering.
 func (x *workbook) statusFormats(sheet, ref string) error {
 	var opts []excelize.ConditionalFormatOptions
-	for _, s := range allStatuses {
+	for _, s := range bookStatuses {
 		font := "FFFFFF"
 		if s == results.Warn {
 			font = "000000"
@@ -582,7 +616,7 @@ func (x *workbook) statusFormats(sheet, ref string) error {
 }
 
 // summaryWidths are the widths of the summary's columns.
-var summaryWidths = []float64{24, 44, 14, 9, 9, 9, 9, 9, 9, 9}
+var summaryWidths = []float64{24, 44, 14, 9, 9, 9, 9, 9, 9, 9, 9}
 
 // collectionWindow is when the first bundle of the report was collected
 // and when the last one was.
@@ -600,6 +634,60 @@ func collectionWindow(rep *results.Report) (first, last time.Time) {
 		}
 	}
 	return first, last
+}
+
+// clusterText names a node's cluster: "prod-eu (https://10.0.0.1:6443)".
+func clusterText(n *results.NodeResult) string {
+	c := n.Cluster
+	switch {
+	case c.Name != "" && c.Endpoint != "":
+		return c.Name + " (" + c.Endpoint + ")"
+	case c.Name != "":
+		return c.Name
+	}
+	return c.Endpoint
+}
+
+// collectionText says how a node's bundle was collected: "live, by root
+// (uid 0)".
+func collectionText(n *results.NodeResult) string {
+	b := n.Bundle
+	switch {
+	case b.Mode != "" && b.User != "":
+		return b.Mode + ", by " + b.User
+	case b.Mode != "":
+		return b.Mode
+	}
+	return b.User
+}
+
+// waiversText names the waivers file and sums up what its waivers did,
+// or "" without one.
+func waiversText(rep *results.Report) string {
+	ws := rep.Waivers
+	if ws == nil {
+		return ""
+	}
+	var expired, unmatched int
+	for _, e := range ws.Entries {
+		if e.Waiver.Expired {
+			expired++
+		}
+		if e.Matched == 0 {
+			unmatched++
+		}
+	}
+	return fmt.Sprintf("%s (sha256:%s): %s; %d results WAIVED, %d expired, %d matching nothing (the Waivers sheet lists them)",
+		ws.File, ws.Digest.Short(), plural(len(ws.Entries), "waiver"), rep.Totals.Waived, expired, unmatched)
+}
+
+// scoreText is the compliance score: "85.0% (68 of 80 automated checks)".
+func scoreText(rep *results.Report) string {
+	passed, applicable := rep.Score()
+	if applicable == 0 {
+		return "no automated check applies"
+	}
+	return fmt.Sprintf("%.1f%% (%d of %d automated checks pass)", 100*float64(passed)/float64(applicable), passed, applicable)
 }
 
 // countedText lists the values of what over the nodes, each with how many
@@ -674,12 +762,17 @@ func (x *workbook) summary() error {
 	}{
 		{"Benchmark", benchmarksText(rep)},
 		{"Scope", scope(rep)},
+		{"Cluster", countedText(rep, clusterText, "unknown")},
 		{"Kubernetes", countedText(rep, kubeVersion, "unknown")},
 		{"Distribution", countedText(rep, distribution, "none recognised")},
 		{"Bundles", signatureSummary(rep)},
+		{"Collection", countedText(rep, collectionText, "unknown")},
 		{"First collection", firstCollected},
 		{"Last collection", lastCollected},
 		{"Targets", targetsText(rep)},
+		{"Waivers", waiversText(rep)},
+		{"Compliance score", scoreText(rep)},
+		{"", "Score: " + results.ScoreRule + "."},
 		{"Report time", rep.ReportTime},
 		{"Analyzer version", rep.AnalyzerVersion},
 		{"Report ID", x.id},
@@ -687,6 +780,9 @@ func (x *workbook) summary() error {
 	for _, m := range meta {
 		switch v := m.value.(type) {
 		case string:
+			if v == "" {
+				continue
+			}
 			if err := long(m.label, v, x.wrap, x.bold); err != nil {
 				return err
 			}
@@ -709,12 +805,12 @@ func (x *workbook) summary() error {
 	row++
 
 	counts := func(row, col int, t results.Totals) error {
-		for i, s := range allStatuses {
+		for i, s := range bookStatuses {
 			if err := x.int(sh, cell(col+i, row), count(t, s), x.number); err != nil {
 				return err
 			}
 		}
-		return x.int(sh, cell(col+len(allStatuses), row), sum(t), x.number)
+		return x.int(sh, cell(col+len(bookStatuses), row), sum(t), x.number)
 	}
 	header := func(row int, names ...string) error {
 		for i, n := range names {
@@ -724,7 +820,11 @@ func (x *workbook) summary() error {
 		}
 		return nil
 	}
-	statusNames := []string{"PASS", "FAIL", "WARN", "INFO", "NA", "Total"}
+	var statusNames []string
+	for _, s := range bookStatuses {
+		statusNames = append(statusNames, string(s))
+	}
+	statusNames = append(statusNames, "Total")
 
 	// Per target, over the cluster.
 	if err := x.str(sh, cell(1, row), "Per target", x.bold); err != nil {
@@ -810,7 +910,8 @@ func (x *workbook) summary() error {
 		return nil
 	}
 
-	// The chart: the status columns are D..G in both tables.
+	// The chart: the status columns start at D in both tables. NA is no
+	// finding; WAIVED is charted when there are waivers.
 	first, last, cats, what := nodeFirst, nodeLast, "A", "node"
 	if len(rep.Nodes) > chartNodeLimit {
 		first, last, cats, what = targetFirst, targetLast, "B", "target"
@@ -819,7 +920,12 @@ func (x *workbook) summary() error {
 		return nil
 	}
 	var series []excelize.ChartSeries
-	for i, s := range chartStatuses {
+	var charted []string
+	for i, s := range bookStatuses {
+		if s == results.NA || s == results.Waived && rep.Waivers == nil {
+			continue
+		}
+		charted = append(charted, string(s))
 		col := colName(4 + i)
 		series = append(series, excelize.ChartSeries{
 			Name:       fmt.Sprintf("%s!$%s$%d", sh, col, first-1),
@@ -846,7 +952,7 @@ func (x *workbook) summary() error {
 			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: strings.ToUpper(what[:1]) + what[1:], Font: &axisFont}}}},
 		YAxis: excelize.ChartAxis{MajorGridLines: true, Font: axisFont,
 			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Checks", Font: &axisFont}}}},
-		Format: excelize.GraphicOptions{AltText: "PASS, FAIL, WARN and INFO verdicts per " + what},
+		Format: excelize.GraphicOptions{AltText: strings.Join(charted, ", ") + " per " + what},
 	})
 }
 
@@ -1014,8 +1120,9 @@ func (x *workbook) results() error {
 		{"Node", 22, kText, ""}, {"Benchmark", 11, kText, ""}, {"Target", 12, kText, ""}, {"Section", 26, kWrap, "the benchmark has it"},
 		{"ID", 8, kText, ""}, {"Title", 50, kWrap, "the benchmark has it"}, {"Assessment", 12, kText, ""}, {"Status", 10, kText, ""},
 		{"Expected", 28, kWrap, "the JSON report has it whole"}, {"Observed", 30, kWrap, everyCitation},
-		{"Reason", 28, kWrap, "the JSON report has it whole"}, {"Remediation", 50, kWrap, "the benchmark has it"},
-		{"Citations", 60, kWrap, everyCitation}, {"Unverified evidence", 12, kText, ""},
+		{"Reason", 28, kWrap, "the JSON report has it whole"}, {"Waiver", 36, kWrap, "the Waivers sheet has it whole"},
+		{"Remediation", 50, kWrap, "the benchmark has it"}, {"Citations", 60, kWrap, everyCitation},
+		{"Unverified evidence", 12, kText, ""},
 	}, auditColumns...)
 	rows := 0
 	for _, n := range x.rep.Scopes() {
@@ -1054,7 +1161,7 @@ func (x *workbook) results() error {
 				for _, r := range tr.Results {
 					c := r.Check
 					if err := add(n.Node, n.Benchmark, tr.Section.Target, c.Group+" "+tr.Section.GroupTitle(c.Group), c.ID,
-						c.Title, assessment(c), string(r.Status), r.Expected, r.Observed, r.Reason,
+						c.Title, assessment(c), string(r.Shown()), r.Expected, r.Observed, r.Reason, waiverText(&r),
 						strings.TrimRight(c.Remediation, "\n"), citationLines(r.Citations), yesOrEmpty(r.Unverified)); err != nil {
 						return err
 					}
@@ -1063,6 +1170,17 @@ func (x *workbook) results() error {
 		}
 		return nil
 	})
+}
+
+// waiverText is the waiver of a result as the results sheet says it: a
+// waived result's verdict, and the waiver's note ("FAIL waived until
+// 2027-06-30 by j.doe (SEC-1234): …"), or that the waiver expired.
+func waiverText(r *results.Result) string {
+	note := r.WaiverNote()
+	if note == "" || r.Waiver.Expired {
+		return note
+	}
+	return string(r.Status) + " " + note
 }
 
 // excelSerial is the spreadsheet serial number of a day (1900 date system).
@@ -1090,7 +1208,7 @@ func (x *workbook) evidence() error {
 			for _, tr := range n.Targets {
 				for _, r := range tr.Results {
 					for _, c := range r.Citations {
-						if err := add(n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member,
+						if err := add(n.Node, r.Check.ID, string(r.Shown()), c.Bundle.String(), c.Member,
 							c.MemberSHA256.String(), c.Locator, c.Observed, yesOrEmpty(c.Unverified)); err != nil {
 							return err
 						}
@@ -1152,7 +1270,9 @@ func (x *workbook) bundles() error {
 		{"File", 36, kWrap, "the JSON report has it whole"}, {"Digest", 68, kText, ""}, {"Host", 24, kText, ""},
 		{"Roles", 20, kText, ""}, {"Kubernetes version", 14, kText, ""}, {"Distribution", 18, kWrap, "the JSON report has it whole"},
 		{"Recognised by", 30, kWrap, "the JSON report has it whole"}, {"OS", 30, kWrap, "the JSON report has it whole"},
-		{"Collected at", 22, kTime, ""}, {"Collector version", 18, kText, ""}, {"Format version", 10, kNumber, ""},
+		{"Cluster", 20, kWrap, "the JSON report has it whole"}, {"API endpoint", 28, kWrap, "the JSON report has it whole"},
+		{"Collection started", 22, kTime, ""}, {"Collected at", 22, kTime, ""}, {"Mode", 8, kText, ""}, {"User", 14, kText, ""},
+		{"Collector version", 18, kText, ""}, {"Format version", 10, kNumber, ""},
 		{"Partial", 9, kText, ""}, {"Verification", 30, kWrap, "the JSON report has it whole"}, {"Signature", 12, kText, ""},
 		{"Signer key", 18, kText, ""}, {"Problems", 60, kWrap, "the JSON report lists them all"},
 	}
@@ -1166,11 +1286,13 @@ func (x *workbook) bundles() error {
 	return x.stream(sheetBundles, cols, len(bs), 0, nil, func(add func(...any) error) error {
 		for _, b := range bs {
 			var version, dist, reason string
+			var cluster results.ClusterInfo
 			if n := node[b.Digest]; n != nil {
-				version, dist, reason = kubeVersion(n), distribution(n), n.PlatformReason
+				version, dist, reason, cluster = kubeVersion(n), distribution(n), n.PlatformReason, n.Cluster
 			}
 			if err := add(b.File, b.Digest.String(), b.Host.Hostname, strings.Join(b.Host.Roles, ", "), version, dist, reason,
-				osText(b.Host), b.CollectedAt, b.CollectorVersion, b.FormatVersion,
+				osText(b.Host), cluster.Name, cluster.Endpoint, b.CollectionStarted, b.CollectedAt, b.Mode, b.User,
+				b.CollectorVersion, b.FormatVersion,
 				yesNo(b.Partial), b.Verification, b.Signature, b.SignerKeyID, strings.Join(b.Problems, "\n")); err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
@@ -625,9 +627,14 @@ func TestXLSXManyNodesChartsTargets(t *testing.T) {
 }
 
 func TestXLSXDeterministic(t *testing.T) {
-	a := renderXLSX(t, testReport())
+	waived := func() *results.Report {
+		rep := testReport()
+		waive(rep)
+		return rep
+	}
+	a := renderXLSX(t, waived())
 	for i := 0; i < 5; i++ {
-		if b := renderXLSX(t, testReport()); !bytes.Equal(a, b) {
+		if b := renderXLSX(t, waived()); !bytes.Equal(a, b) {
 			t.Fatalf("render %d differs from the first (%d and %d bytes)", i+2, len(a), len(b))
 		}
 	}
@@ -745,4 +752,273 @@ func escapedCitations(cs []results.Citation) []results.Citation {
 		}
 	}
 	return out
+}
+
+// TestXLSXPrinting: every sheet prints landscape A4 fit to the page's
+// width, with the report id and page numbers in its footer, and every
+// table repeats its header row on each page.
+func TestXLSXPrinting(t *testing.T) {
+	rep := testReport()
+	waive(rep)
+	data := renderXLSX(t, rep)
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	titles := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" {
+			titles[dn.Scope] = dn.RefersTo
+		}
+	}
+	for _, sh := range f.GetSheetList() {
+		layout, err := f.GetPageLayout(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if layout.Orientation == nil || *layout.Orientation != "landscape" || layout.Size == nil || *layout.Size != 9 ||
+			layout.FitToWidth == nil || *layout.FitToWidth != 1 || layout.FitToHeight == nil || *layout.FitToHeight != 0 {
+			t.Errorf("%s: page layout %+v, want A4 landscape, one page wide", sh, layout)
+		}
+		props, err := f.GetSheetProps(sh)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: sheet properties %+v (%v), want fit to page", sh, props, err)
+		}
+		hf, err := f.GetHeaderFooter(sh)
+		if err != nil || !strings.Contains(hf.OddFooter, "kubeproof report "+ReportID(rep)) || !strings.Contains(hf.OddFooter, "page &P of &N") {
+			t.Errorf("%s: footer %+v (%v)", sh, hf, err)
+		}
+		if sh == sheetSummary {
+			continue
+		}
+		if want := "'" + sh + "'!$1:$1"; titles[sh] != want {
+			t.Errorf("%s: print titles %q, want %q", sh, titles[sh], want)
+		}
+	}
+}
+
+// TestXLSXChartCaches: the chart holds the values it draws, read from the
+// summary's cells, so that viewers that do not recalculate show it.
+func TestXLSXChartCaches(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		rep  *results.Report
+	}{{"per node", testReport()}, {"per target", bigReport(chartNodeLimit+5, 10, 1)}} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := renderXLSX(t, tt.rep)
+			f, err := excelize.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			chart := unzip(t, data)["xl/charts/chart1.xml"]
+			refs := regexp.MustCompile(`<(strRef|numRef)><f>([^<]*)</f>(.*?)</(?:strRef|numRef)>`).FindAllStringSubmatch(chart, -1)
+			if len(refs) != 4*3 { // PASS, FAIL, WARN, INFO: name, categories, values
+				t.Fatalf("%d references in the chart, want 12", len(refs))
+			}
+			for _, m := range refs {
+				want, err := refValues(f, m[2])
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, pt := range regexp.MustCompile(`<pt idx="(\d+)"><v>([^<]*)</v></pt>`).FindAllStringSubmatch(m[3], -1) {
+					if pt[1] != strconv.Itoa(len(got)) {
+						t.Errorf("%s: point %s out of order", m[2], pt[1])
+					}
+					got = append(got, html(pt[2]))
+				}
+				if len(want) == 0 || strings.Join(got, "|") != strings.Join(want, "|") {
+					t.Errorf("%s caches %q, the cells hold %q", m[2], got, want)
+				}
+				if !strings.Contains(m[3], fmt.Sprintf(`<ptCount val="%d">`, len(want))) {
+					t.Errorf("%s: no point count in %s", m[2], m[3])
+				}
+				if m[1] == "numRef" && !strings.HasPrefix(m[3], "<numCache><formatCode>General</formatCode>") {
+					t.Errorf("%s: numbers cached as %.80s", m[2], m[3])
+				}
+			}
+		})
+	}
+}
+
+func TestWrappedLines(t *testing.T) {
+	for _, tt := range []struct {
+		s     string
+		width float64
+		want  int
+	}{
+		{"", 10, 1},
+		{"PASS", 10, 1},
+		{"one\ntwo\nthree", 30, 3},
+		{"Ensure that the --anonymous-auth argument is set to false", 60, 1},
+		{"Ensure that the --anonymous-auth argument is set to false", 30, 2},
+		{"Ensure that the --anonymous-auth argument is set to false", 20, 4},
+		{strings.Repeat("W", 50), 10, 10},          // a word wider than the line breaks anywhere
+		{strings.Repeat("i", 50), 10, 3},           // narrow letters
+		{strings.Repeat("确", 20), 20, 2},           // ideographs are nearly two digits wide
+		{"aaaa " + strings.Repeat("b", 30), 20, 3}, // a long word starts a line
+	} {
+		if got := wrappedLines(tt.s, tt.width); got != tt.want {
+			t.Errorf("wrappedLines(%q, %v) = %d, want %d", tt.s, tt.width, got, tt.want)
+		}
+	}
+}
+
+func TestFitCell(t *testing.T) {
+	short := "a value that fits"
+	if got := fitCell(short, 30, "elsewhere"); got != short {
+		t.Errorf("fitCell cut %q to %q", short, got)
+	}
+	long := strings.Repeat("--flag=value ", 2000)
+	got := fitCell(long, 30, "the Evidence sheet lists every citation whole")
+	if lines := wrappedLines(got, 30); lines > maxLines {
+		t.Errorf("cut text takes %d lines, more than %d", lines, maxLines)
+	}
+	if lines := wrappedLines(got, 30); lines < maxLines-1 {
+		t.Errorf("cut text takes %d lines: cut more than needed", lines)
+	}
+	if !strings.HasPrefix(long, strings.SplitN(got, "…", 2)[0]) ||
+		!regexp.MustCompile(`… \(\d+ more characters cut to fit the cell; the Evidence sheet lists every citation whole\)$`).MatchString(got) {
+		t.Errorf("cut text ends %q", got[max(0, len(got)-120):])
+	}
+}
+
+// TestXLSXRowHeights: every row of a table is as high as the estimate of
+// its tallest wrapped cell, and no cell needs more than the tallest row.
+func TestXLSXRowHeights(t *testing.T) {
+	rep := testReport()
+	// Citations enough to overflow a row.
+	r := &rep.Nodes[0].Targets[0].Results[1]
+	for i := 0; i < 80; i++ {
+		r.Citations = append(r.Citations, results.Citation{Bundle: r.Citations[0].Bundle, Member: "facts/processes.json",
+			Locator: fmt.Sprintf("pid %d kube-apiserver argv[%d]", 1000+i, i), Observed: "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheetResults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := 0
+	for i := 1; i < len(rows); i++ {
+		lines := 1
+		for j, v := range rows[i] {
+			w, err := f.GetColWidth(sheetResults, colName(j+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			style, _ := f.GetCellStyle(sheetResults, cell(j+1, i+1))
+			if st, _ := f.GetStyle(style); st != nil && st.Alignment != nil && st.Alignment.WrapText {
+				lines = max(lines, wrappedLines(v, w))
+			}
+			if strings.Contains(v, "cut to fit the cell") {
+				cut++
+			}
+		}
+		h, err := f.GetRowHeight(sheetResults, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines > maxLines {
+			t.Errorf("row %d: a cell takes %d lines, more than a row holds", i+1, lines)
+		}
+		if want := rowHeight(lines); h != want && !(lines == 1 && h == 15) {
+			t.Errorf("row %d: height %v, want %v for %d lines", i+1, h, want, lines)
+		}
+	}
+	if cut == 0 {
+		t.Error("no cell was cut to fit its row")
+	}
+}
+
+// TestXLSXFleet: with more than one node, the Fleet sheet counts each
+// check across them and names the failing nodes, the first ones and how
+// many more; the Inconsistencies sheet lists each value of a check that
+// differs between nodes of one target.
+func TestXLSXFleet(t *testing.T) {
+	rep := bigReport(3*namedNodes, 10, 1)
+	// One node observes another value for the first check.
+	odd := &rep.Nodes[3].Targets[0].Results[0]
+	odd.Observed, odd.Citations[0].Observed = "--setting=odd", "--setting=odd"
+	fl := fleet.Summarize(rep)
+	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheetFleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHeader := "Target|ID|Title|Assessment|Ran on|PASS|FAIL|WARN|WAIVED|INFO|NA|Fleet line|Failing nodes|Waived on|Inconsistent"
+	if got := strings.Join(rows[0], "|"); got != wantHeader {
+		t.Errorf("fleet header %s, want %s", got, wantHeader)
+	}
+	if len(rows)-1 != len(fl.Checks) {
+		t.Fatalf("fleet sheet has %d rows, want %d checks", len(rows)-1, len(fl.Checks))
+	}
+	manyFailing := false
+	for i, c := range fl.Checks {
+		row := append(rows[i+1], make([]string, 15)...)
+		want := []string{c.Target, c.ID, c.Title, "Automated", strconv.Itoa(c.Ran)}
+		for _, s := range bookStatuses {
+			want = append(want, strconv.Itoa(count(c.Totals, s)))
+		}
+		want = append(want, c.Line())
+		if got := strings.Join(row[:12], "|"); got != strings.Join(want, "|") {
+			t.Errorf("fleet row %d = %s, want %s", i+2, got, strings.Join(want, "|"))
+		}
+		if len(c.Failing) > namedNodes+1 {
+			manyFailing = true
+			want := strings.Join(c.Failing[:namedNodes], ", ") + fmt.Sprintf(" and %d more", len(c.Failing)-namedNodes)
+			if row[12] != want {
+				t.Errorf("fleet row %d names the failing nodes %q, want %q", i+2, row[12], want)
+			}
+		} else if row[12] != strings.Join(c.Failing, ", ") {
+			t.Errorf("fleet row %d names the failing nodes %q, want %q", i+2, row[12], strings.Join(c.Failing, ", "))
+		}
+	}
+	if !manyFailing {
+		t.Error("no check fails on more nodes than the sheet names")
+	}
+	inc, err := f.GetRows(sheetInconsistencies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fl.Inconsistencies) == 0 {
+		t.Fatal("the fixture has no inconsistency")
+	}
+	var want []string
+	for _, in := range fl.Inconsistencies {
+		for _, g := range in.Groups {
+			want = append(want, strings.Join([]string{in.Target, in.ID, in.Title, yesOrEmpty(in.VerdictsDiffer), g.Observed,
+				string(g.Status), strconv.Itoa(len(g.Nodes)), nodeList(g.Nodes)}, "|"))
+		}
+	}
+	var got []string
+	for _, r := range inc[1:] {
+		got = append(got, strings.Join(r[:8], "|"))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("inconsistencies:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(strings.Join(got, "\n"), "--setting=odd|") {
+		t.Error("the odd node's value is not listed")
+	}
+
+	// One node: no fleet.
+	one := bigReport(1, 10, 1)
+	f1, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, one)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f1.Close()
+	if got := strings.Join(f1.GetSheetList(), ","); got != "Summary,Results,Evidence,Bundles" {
+		t.Errorf("one node without waivers: sheets %s", got)
+	}
 }

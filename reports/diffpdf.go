@@ -557,11 +557,12 @@ func (p *diffPDF) change(g *dpGroup) dpBlock {
 	if len(g.scopes) > 1 {
 		fields[0].label = fmt.Sprintf("%d nodes", len(g.scopes))
 	}
-	check := c.Target
 	if c.Name != "" {
-		check = c.Name + " (" + c.Target + ")"
+		fields = append(fields, dpField{"Check", c.Name + " (" + c.Target + ")", false})
+	} else {
+		fields = append(fields, dpField{"Target", c.Target, false})
 	}
-	fields = append(fields, dpField{"Check", check, false}, dpField{"Cause", string(c.Cause), false})
+	fields = append(fields, dpField{"Cause", string(c.Cause), false})
 	for _, def := range c.Definition {
 		fields = append(fields, dpField{"Benchmark", def, false})
 	}
@@ -814,7 +815,10 @@ func dpScopeSide(s diff.ScopeSide) string {
 
 func dpTotals(t results.Totals) string {
 	var parts []string
-	for _, s := range allStatuses {
+	for _, s := range bookStatuses {
+		if s == results.Waived && t.Waived == 0 {
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s\u00a0%d", s, count(t, s)))
 	}
 	return strings.Join(parts, " · ")

@@ -138,7 +138,7 @@ func (x *workbook) diffSummary(d *diff.Diff) error {
 			return err
 		}
 	}
-	for _, s := range allStatuses {
+	for _, s := range bookStatuses {
 		if err := line(x.bold, string(s), count(d.Old.Totals, s), count(d.New.Totals, s)); err != nil {
 			return err
 		}
@@ -320,7 +320,7 @@ func (x *workbook) scopes(d *diff.Diff) error {
 	}
 	cols = append(cols, column{"Unchanged", 11, kNumber, ""})
 	for _, side := range []string{"Old", "New"} {
-		for _, s := range allStatuses {
+		for _, s := range bookStatuses {
 			cols = append(cols, column{side + " " + string(s), 8, kNumber, ""})
 		}
 	}
@@ -346,7 +346,7 @@ func (x *workbook) scopes(d *diff.Diff) error {
 			}
 			values = append(values, s.Counts.Unchanged)
 			for _, t := range []results.Totals{s.Old.Totals, s.New.Totals} {
-				for _, st := range allStatuses {
+				for _, st := range bookStatuses {
 					values = append(values, count(t, st))
 				}
 			}

@@ -50,10 +50,10 @@ func testDiff() *diff.Diff {
 		}
 		panic(fmt.Sprintf("no check %s on %s", id, node))
 	}
-	set("worker-1", "4.1.1", results.Fail, "permissions=666")        // PASS → FAIL
-	set("worker-1", "4.2.10", results.Pass, "--tls-cert-file=/x.crt") // FAIL → PASS
+	set("worker-1", "4.1.1", results.Fail, "permissions=666")                 // PASS → FAIL
+	set("worker-1", "4.2.10", results.Pass, "--tls-cert-file=/x.crt")         // FAIL → PASS
 	set("worker-1", "4.2.6", results.Fail, "--protect-kernel-defaults=false") // NA → FAIL
-	set(chineseNode, "4.2.1", results.Pass, "--anonymous-auth=false")          // PASS, unchanged verdict, other evidence
+	set(chineseNode, "4.2.1", results.Pass, "--anonymous-auth=false")         // PASS, unchanged verdict, other evidence
 	set(chineseNode, "4.2.6", results.Warn, "--protect-kernel-defaults unreadable")
 	set("worker-3", "4.2.6", results.Fail, "--protect-kernel-defaults=false")
 	set("control-plane-1", "1.1.1", results.Fail, "=cmd|' /C calc'!B1 \u202eevil") // PASS → FAIL

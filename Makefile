@@ -52,6 +52,7 @@ fuzz:
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInArgs$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./collector -run '^$$' -fuzz '^FuzzPathsInText$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./catalog -run '^$$' -fuzz '^FuzzParseSection$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./waivers -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence -run '^$$' -fuzz '^FuzzNodeFlag$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence/rbac -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./evidence/rbac -run '^$$' -fuzz '^FuzzPolicy$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s

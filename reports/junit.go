@@ -111,7 +111,7 @@ func JUnit(w io.Writer, rep *results.Report) error {
 			for _, r := range tr.Results {
 				s.Cases = append(s.Cases, junitTestcase(n, tr, r))
 				s.Tests++
-				switch r.Status {
+				switch r.Shown() {
 				case results.Pass:
 				case results.Fail:
 					s.Failures++
@@ -130,6 +130,20 @@ func JUnit(w io.Writer, rep *results.Report) error {
 				Error: &junitOutcome{Message: display.Escape(r.Reason), Type: "REFUSED", Body: display.EscapeLines(r.Reason)}})
 			s.Tests++
 			s.Errors++
+		}
+		// Bundles left out and warnings are no failures, but a suite
+		// must hold a testcase for each thing it reports.
+		for _, l := range rep.LeftOut {
+			s.Cases = append(s.Cases, junitCase{Name: display.Escape(l.File), Classname: "kubeproof.left_out", Time: "0",
+				Skipped: &junitOutcome{Message: display.Escape(shorten(l.Reason, 300))}})
+			s.Tests++
+			s.Skipped++
+		}
+		for i, w := range rep.Warnings {
+			s.Cases = append(s.Cases, junitCase{Name: fmt.Sprintf("warning %d", i+1), Classname: "kubeproof.warning", Time: "0",
+				Skipped: &junitOutcome{Message: display.Escape(shorten(w, 300)), Body: display.EscapeLines(w)}})
+			s.Tests++
+			s.Skipped++
 		}
 		var out strings.Builder
 		for _, nt := range notices(rep) {
@@ -185,7 +199,7 @@ func suiteProperties(n results.NodeResult, tr results.TargetResult) []junitPrope
 	for _, c := range []struct {
 		name string
 		n    int
-	}{{"pass", t.Pass}, {"fail", t.Fail}, {"warn", t.Warn}, {"info", t.Info}, {"na", t.NA}} {
+	}{{"pass", t.Pass}, {"fail", t.Fail}, {"warn", t.Warn}, {"info", t.Info}, {"na", t.NA}, {"waived", t.Waived}} {
 		p = append(p, junitProperty{c.name, strconv.Itoa(c.n)})
 	}
 	for i := range p {
@@ -205,8 +219,11 @@ func junitTestcase(n results.NodeResult, tr results.TargetResult, r results.Resu
 		Classname: display.Escape(n.Benchmark + " " + class),
 		Time:      "0",
 	}
-	switch r.Status {
+	switch r.Shown() {
 	case results.Pass:
+	case results.Waived:
+		// An accepted risk is no failure of the build, and no pass.
+		tc.Skipped = &junitOutcome{Message: display.Escape(shorten(r.WaiverNote(), 300)), Body: outcomeBody(r)}
 	case results.Fail:
 		tc.Failure = &junitOutcome{Message: display.Escape(shorten(outcomeMessage(r), 300)), Type: "FAIL", Body: outcomeBody(r)}
 	case results.Warn:
@@ -241,6 +258,7 @@ func outcomeBody(r results.Result) string {
 		}
 	}
 	line("status", string(r.Status))
+	line("waiver", r.WaiverNote())
 	line("expected", r.Expected)
 	line("observed", r.Observed)
 	line("reason", r.Reason)

@@ -120,7 +120,25 @@ type sarifResult struct {
 	Message             sarifMessage      `json:"message"`
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          sarifResultProps  `json:"properties"`
+	// Suppressions: a waived result is suppressed "externally" (by the
+	// waivers file), its status "accepted" — code-scanning dashboards
+	// list it apart from the open findings.
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	Properties   sarifResultProps   `json:"properties"`
+}
+
+type sarifSuppression struct {
+	Kind          string              `json:"kind"`
+	Status        string              `json:"status"`
+	Justification string              `json:"justification"`
+	Properties    sarifSuppressionFor `json:"properties"`
+}
+
+type sarifSuppressionFor struct {
+	Approver string `json:"approver"`
+	Ticket   string `json:"ticket,omitempty"`
+	Expires  string `json:"expires"`
+	Line     int    `json:"line"`
 }
 
 type sarifResultProps struct {
@@ -133,6 +151,7 @@ type sarifResultProps struct {
 	Observed    string             `json:"observed"`
 	Reason      string             `json:"reason,omitempty"`
 	Explanation string             `json:"explanation,omitempty"`
+	Waiver      string             `json:"waiver,omitempty"`
 	Unverified  bool               `json:"unverified,omitempty"`
 	Citations   []results.Citation `json:"citations"`
 }
@@ -231,6 +250,11 @@ func SARIF(w io.Writer, rep *results.Report) error {
 				if res.Properties.Citations == nil {
 					res.Properties.Citations = []results.Citation{}
 				}
+				if w := r.Waiver; w != nil && !w.Expired {
+					res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: display.Escape(w.Justification),
+						Properties: sarifSuppressionFor{Approver: display.Escape(w.Approver), Ticket: display.Escape(w.Ticket), Expires: w.Expires, Line: w.Line}}}
+				}
+				res.Properties.Waiver = r.WaiverNote()
 				for _, cit := range r.Citations {
 					base := "BUNDLE_" + cit.Bundle.Short()
 					if _, ok := bases[base]; !ok {

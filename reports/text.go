@@ -106,7 +106,7 @@ func Text(w io.Writer, rep *results.Report, opts TextOptions) error {
 					ew.printf("  why %s: %s\n", r.Status, r.Reason)
 				}
 				if note := r.WaiverNote(); note != "" {
-					ew.printf("  %s: %s\n", strings.ToLower(string(r.Shown())), display.Escape(note))
+					ew.printf("  %s\n", display.Escape(note))
 				}
 				if n.IsCluster() && r.Explanation != "" {
 					ew.printf("  note: %s\n", r.Explanation)

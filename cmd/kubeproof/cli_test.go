@@ -51,6 +51,13 @@ func TestCLI(t *testing.T) {
 		{"bad --version", []string{"analyze", "--version", "2.1", fx}, 2, "", "--version: Kubernetes version \"2.1\""},
 		{"--checks-dir needs --benchmark", []string{"analyze", "--checks-dir", "testdata", fx}, 2, "", "--checks-dir needs --benchmark"},
 		{"worker alone", []string{"analyze", fx + "tkestack-worker.kpb"}, 2, "", "no benchmark can be picked: its bundle records no Kubernetes version"},
+		// Waivers: one holds, one expired, one waives a PASS, one matches nothing.
+		{"waivers text", []string{"analyze", "--benchmark", "cis-1.6", "--waivers", "testdata/waivers-tkestack.yaml", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack-waivers.txt", "waiver testdata/waivers-tkestack.yaml:20 (check 9.9.9) matches no result"},
+		{"waivers json", []string{"analyze", "--benchmark", "cis-1.6", "--format", "json", "--waivers", "testdata/waivers-tkestack.yaml", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, 0, "analyze-tkestack-waivers.json", "expired 2021-06-30"},
+		{"a waived FAIL does not fail --exit-code", []string{"analyze", "--benchmark", "cis-1.6", "--exit-code", "7", "--check", "1.2.21", "--waivers", "testdata/waivers-tkestack.yaml", fx + "tkestack-master.kpb"}, 0, "", ""},
+		{"malformed waivers", []string{"analyze", "--benchmark", "cis-1.6", "--waivers", "testdata/waivers-bad.yaml", fx}, 2, "", `--waivers: testdata/waivers-bad.yaml:6: expires: "31.12.2021" is not a date`},
+		{"missing waivers", []string{"analyze", "--benchmark", "cis-1.6", "--waivers", "testdata/nope.yaml", fx}, 2, "", "--waivers testdata/nope.yaml: no such file"},
+		{"bad --pdf-detail", []string{"analyze", "--benchmark", "cis-1.6", "--pdf-detail", "some", fx}, 2, "", `--pdf-detail "some": want none, failures or all`},
 		{"version command", []string{"version"}, 0, "version.txt", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"missing file", []string{"verify", "nope.kpb"}, 2, "", "nope.kpb: no such file or directory"},

@@ -26,6 +26,7 @@ func TestMachineFormats(t *testing.T) {
 	}{
 		{"tkestack", []string{"--benchmark", "cis-1.6", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, false},
 		{"kubeadm-1.33 and a snapshot", []string{fx + "kubeadm-1.33-master.kpb", fx + "kubeadm-1.33-worker.kpb", snap}, true},
+		{"tkestack with waivers", []string{"--benchmark", "cis-1.6", "--waivers", "testdata/waivers-tkestack.yaml", fx + "tkestack-master.kpb", fx + "tkestack-worker.kpb"}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,6 +231,7 @@ var sarifRequired = map[string][]string{
 	"location":                 {},
 	"artifactLocation":         {},
 	"logicalLocation":          {},
+	"suppression":              {"kind"},
 }
 
 var sarifAnyOf = map[string][]string{
@@ -316,6 +318,12 @@ func validateSARIF(t *testing.T, data []byte, cluster bool) {
 	fingerprints := map[string]bool{}
 	levels := map[string]int{}
 	sawCluster := false
+	suppressed := 0
+	defer func() {
+		if want := bytes.Count(data, []byte(`"approver"`)); suppressed != want {
+			t.Errorf("sarif: %d suppressions, want one per waived result (%d)", suppressed, want)
+		}
+	}()
 	for i, r := range list("results", run["results"]) {
 		path := fmt.Sprintf("results[%d]", i)
 		res := need("result", path, r)
@@ -324,6 +332,15 @@ func validateSARIF(t *testing.T, data []byte, cluster bool) {
 		idx, ok := ruleIDs[id]
 		if ri, _ := res["ruleIndex"].(float64); !ok || int(ri) != idx {
 			t.Errorf("sarif: %s: ruleId %q ruleIndex %v", path, id, res["ruleIndex"])
+		}
+		if sup, ok := res["suppressions"]; ok {
+			for j, x := range list(path+".suppressions", sup) {
+				m := need("suppression", fmt.Sprintf("%s.suppressions[%d]", path, j), x)
+				if m["kind"] != "external" || m["status"] != "accepted" || m["justification"] == "" {
+					t.Errorf("sarif: %s: suppression %v", path, m)
+				}
+				suppressed++
+			}
 		}
 		level, _ := res["level"].(string)
 		levels[level]++

@@ -319,11 +319,11 @@ func (x *workbook) write(w io.Writer, t time.Time) error {
 	if err := x.f.Write(&buf); err != nil {
 		return err
 	}
-	return normalizeZip(w, buf.Bytes(), t, func(name string, data []byte) ([]byte, error) {
+	return normalizeZip(w, buf.Bytes(), t, func(name string) func([]byte) ([]byte, error) {
 		if strings.HasPrefix(name, "xl/charts/chart") {
-			return chartCaches(x.f, data)
+			return func(data []byte) ([]byte, error) { return chartCaches(x.f, data) }
 		}
-		return nil, nil
+		return nil
 	})
 }
 
@@ -331,9 +331,9 @@ func (x *workbook) write(w io.Writer, t time.Time) error {
 // name and stamped with the report time, and the defaults of its content
 // types sorted: excelize writes stream-written sheets and image content
 // types in map order, so its archives differ from run to run. rewrite, if
-// not nil, may return new contents for an entry (nil: keep it). Other
-// entries' compressed bytes are copied as they are.
-func normalizeZip(w io.Writer, data []byte, t time.Time, rewrite func(name string, data []byte) ([]byte, error)) error {
+// not nil, returns for an entry's name what rewrites its contents, or nil.
+// Other entries' compressed bytes are copied as they are.
+func normalizeZip(w io.Writer, data []byte, t time.Time, rewrite func(name string) func([]byte) ([]byte, error)) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return fmt.Errorf("rereading the workbook: %w", err)
@@ -361,15 +361,14 @@ func normalizeZip(w io.Writer, data []byte, t time.Time, rewrite func(name strin
 			continue
 		}
 		if rewrite != nil {
-			content, err := readEntry(f)
-			if err != nil {
-				return err
-			}
-			content, err = rewrite(f.Name, content)
-			if err != nil {
-				return fmt.Errorf("%s: %w", f.Name, err)
-			}
-			if content != nil {
+			if fn := rewrite(f.Name); fn != nil {
+				content, err := readEntry(f)
+				if err != nil {
+					return err
+				}
+				if content, err = fn(content); err != nil {
+					return fmt.Errorf("%s: %w", f.Name, err)
+				}
 				if err := writeEntry(zw, h, content); err != nil {
 					return err
 				}
@@ -726,14 +725,14 @@ func (x *workbook) summary() error {
 	row := 3
 	// A notice or a value in column B, wrapped, its row as high as it.
 	long := func(label, msg string, style, labelStyle int) error {
-		msg = fitCell(cellText(msg), summaryWidths[1], "the text report has it whole")
+		msg, lines := fitCell(cellText(msg), summaryWidths[1], "the text report has it whole")
 		if err := x.str(sh, cell(1, row), label, labelStyle); err != nil {
 			return err
 		}
 		if err := x.str(sh, cell(2, row), msg, style); err != nil {
 			return err
 		}
-		if lines := wrappedLines(msg, summaryWidths[1]); lines > 1 {
+		if lines > 1 {
 			return x.f.SetRowHeight(sh, row, rowHeight(lines))
 		}
 		return nil
@@ -1064,8 +1063,9 @@ func (x *workbook) stream(sheet string, cols []column, rows int, statusCol int, 
 				text := cellText(val)
 				if c.kind == kWrap || c.kind == kInput {
 					style = x.wrap
-					text = fitCell(text, c.width, c.where)
-					lines = max(lines, wrappedLines(text, c.width))
+					var n int
+					text, n = fitCell(text, c.width, c.where)
+					lines = max(lines, n)
 				}
 				values[i] = excelize.Cell{StyleID: style, Value: text}
 			case int:

@@ -868,12 +868,12 @@ func TestWrappedLines(t *testing.T) {
 
 func TestFitCell(t *testing.T) {
 	short := "a value that fits"
-	if got := fitCell(short, 30, "elsewhere"); got != short {
+	if got, lines := fitCell(short, 30, "elsewhere"); got != short || lines != 1 {
 		t.Errorf("fitCell cut %q to %q", short, got)
 	}
 	long := strings.Repeat("--flag=value ", 2000)
-	got := fitCell(long, 30, "the Evidence sheet lists every citation whole")
-	if lines := wrappedLines(got, 30); lines > maxLines {
+	got, n := fitCell(long, 30, "the Evidence sheet lists every citation whole")
+	if lines := wrappedLines(got, 30); lines > maxLines || lines != n {
 		t.Errorf("cut text takes %d lines, more than %d", lines, maxLines)
 	}
 	if lines := wrappedLines(got, 30); lines < maxLines-1 {

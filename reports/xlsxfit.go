@@ -68,6 +68,10 @@ func lineWidth(width float64) float64 { return max(1, (width-0.6)*0.95) }
 // hyphens and slashes, so they need as many lines or fewer.
 func wrappedLines(s string, width float64) int {
 	per := lineWidth(width)
+	// No character is wider than two digits: a short text fits one line.
+	if 2*float64(len(s)) <= per && strings.IndexByte(s, '\n') < 0 {
+		return 1
+	}
 	lines := 0
 	for p := range strings.SplitSeq(s, "\n") {
 		lines += paragraphLines(strings.TrimSuffix(p, "\r"), per)
@@ -75,20 +79,20 @@ func wrappedLines(s string, width float64) int {
 	return lines
 }
 
+// paragraphLines lays out a paragraph word by word: x is the width taken
+// on the current line, word the width of the word being read, and
+// wordStart where it starts in p.
 func paragraphLines(p string, per float64) int {
-	lines, x := 1, 0.0 // x: the width taken on the current line
-	for i, word := range strings.Split(p, " ") {
-		w := 0.0
-		for _, r := range word {
-			w += runeWidth(r)
-		}
-		space := 0.0
-		if i > 0 {
-			space = runeWidth(' ')
+	lines, x := 1, 0.0
+	space := runeWidth(' ')
+	place := func(word string, w float64, first bool) {
+		sp := space
+		if first {
+			sp = 0
 		}
 		switch {
-		case x+space+w <= per:
-			x += space + w
+		case x+sp+w <= per:
+			x += sp + w
 		case w <= per:
 			lines++
 			x = w
@@ -108,6 +112,16 @@ func paragraphLines(p string, per float64) int {
 			}
 		}
 	}
+	start, w, first := 0, 0.0, true
+	for i, r := range p {
+		if r == ' ' {
+			place(p[start:i], w, first)
+			start, w, first = i+1, 0, false
+			continue
+		}
+		w += runeWidth(r)
+	}
+	place(p[start:], w, first)
 	return lines
 }
 
@@ -117,10 +131,11 @@ func rowHeight(lines int) float64 { return lineHeight * float64(min(max(lines, 1
 
 // fitCell returns s, or s cut so that it fits maxLines lines of a column
 // width units wide and ends saying how much was cut and where is the
-// whole text (where, like "the Evidence sheet has every citation").
-func fitCell(s string, width float64, where string) string {
-	if wrappedLines(s, width) <= maxLines {
-		return s
+// whole text (where, like "the Evidence sheet has every citation"), and
+// the lines it takes.
+func fitCell(s string, width float64, where string) (string, int) {
+	if lines := wrappedLines(s, width); lines <= maxLines {
+		return s, lines
 	}
 	runes := []rune(s)
 	cut := func(n int) string {
@@ -136,5 +151,5 @@ func fitCell(s string, width float64, where string) string {
 			hi = mid - 1
 		}
 	}
-	return cut(lo)
+	return cut(lo), wrappedLines(cut(lo), width)
 }

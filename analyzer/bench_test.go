@@ -2,15 +2,13 @@ package analyzer_test
 
 import (
 	"io"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/internal/fixturegen"
+	"github.com/kubeproof/kubeproof/internal/peakrss"
 	"github.com/kubeproof/kubeproof/reports"
 )
 
@@ -49,7 +47,7 @@ func benchmarkCluster(b *testing.B, opts analyzer.Options) {
 	var peak int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		resetPeakRSS()
+		peakrss.Reset()
 		rep, err := analyzer.Analyze(files, opts)
 		if err != nil {
 			b.Fatal(err)
@@ -63,27 +61,9 @@ func benchmarkCluster(b *testing.B, opts analyzer.Options) {
 		if len(rep.Nodes) != 1000 {
 			b.Fatalf("%d nodes in the report", len(rep.Nodes))
 		}
-		peak = max(peak, peakRSS())
+		peak = max(peak, peakrss.Bytes())
 	}
 	if peak > 0 {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 	}
-}
-
-// resetPeakRSS resets the kernel's high-water mark of this process's
-// resident memory (Linux: write 5 to /proc/self/clear_refs).
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-func peakRSS() int64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

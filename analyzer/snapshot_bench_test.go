@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/analyzer"
 	"github.com/kubeproof/kubeproof/collector"
+	"github.com/kubeproof/kubeproof/internal/peakrss"
 	"github.com/kubeproof/kubeproof/reports"
 )
 
@@ -65,7 +66,7 @@ func BenchmarkSnapshot50000Pods(b *testing.B) {
 	var peak int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		resetPeakRSS()
+		peakrss.Reset()
 		rep, err := analyzer.Analyze([]string{file}, analyzer.Options{Version: "bench"})
 		if err != nil {
 			b.Fatal(err)
@@ -79,7 +80,7 @@ func BenchmarkSnapshot50000Pods(b *testing.B) {
 		if err := reports.JSON(io.Discard, rep); err != nil {
 			b.Fatal(err)
 		}
-		peak = max(peak, peakRSS())
+		peak = max(peak, peakrss.Bytes())
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 }

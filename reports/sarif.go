@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -59,8 +60,10 @@ type sarifRun struct {
 	Tool               sarifTool                    `json:"tool"`
 	AutomationDetails  *sarifAutomation             `json:"automationDetails,omitempty"`
 	OriginalURIBaseIDs map[string]sarifArtifactBase `json:"originalUriBaseIds,omitempty"`
-	Results            []sarifResult                `json:"results"`
-	Properties         sarifRunProperties           `json:"properties"`
+	// Results are streamed (SARIF writes them one at a time); the field
+	// is only ever null here, where they go.
+	Results    []sarifResult      `json:"results"`
+	Properties sarifRunProperties `json:"properties"`
 }
 
 type sarifAutomation struct {
@@ -194,12 +197,14 @@ type sarifRunProperties struct {
 // SARIFInformationURI is the tool's informationUri.
 const SARIFInformationURI = "https://github.com/kubeproof/kubeproof"
 
-// SARIF writes the report as a SARIF 2.1.0 log.
+// SARIF writes the report as a SARIF 2.1.0 log. The rules and the uri
+// base ids come first in the log and are found in a first pass; the
+// results are then written one at a time, so that a large fleet's log is
+// never held in memory.
 func SARIF(w io.Writer, rep *results.Report) error {
 	run := sarifRun{
 		Tool:              sarifTool{Driver: sarifDriver{Name: "kubeproof", Version: rep.AnalyzerVersion, InformationURI: SARIFInformationURI, Rules: []sarifRule{}}},
 		AutomationDetails: &sarifAutomation{ID: "kubeproof/" + ReportID(rep)},
-		Results:           []sarifResult{},
 		Properties: sarifRunProperties{ReportID: ReportID(rep), ReportTime: rep.ReportTime.UTC().Format("2006-01-02T15:04:05Z"),
 			Benchmarks: sarifBenchmarks(rep), Totals: rep.Totals, Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings},
 	}
@@ -219,88 +224,138 @@ func SARIF(w io.Writer, rep *results.Report) error {
 	}
 	bases := map[string]sarifArtifactBase{}
 	ruleIndex := map[string]int{}
+	// each calls fn for every finding with its rule's id and index.
+	each := func(fn func(n *results.NodeResult, r *results.Result, id string, idx int) error) error {
+		scopes := rep.Scopes()
+		for ni := range scopes {
+			n := &scopes[ni]
+			for _, tr := range n.Targets {
+				for ri := range tr.Results {
+					r := &tr.Results[ri]
+					id := n.Benchmark + "/" + r.Check.ID
+					if r.Status != results.Fail && r.Status != results.Warn {
+						continue
+					}
+					if err := fn(n, r, id, ruleIndex[id]); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	// First pass: the rules (one per check of each benchmark, findings
+	// or not) and the uri base ids of every citation.
 	for _, n := range rep.Scopes() {
 		for _, tr := range n.Targets {
 			for _, r := range tr.Results {
-				c := r.Check
-				id := n.Benchmark + "/" + c.ID
-				idx, ok := ruleIndex[id]
-				if !ok {
-					idx = len(run.Tool.Driver.Rules)
-					ruleIndex[id] = idx
-					run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(n.Benchmark, id, c))
+				id := n.Benchmark + "/" + r.Check.ID
+				if _, ok := ruleIndex[id]; !ok {
+					ruleIndex[id] = len(run.Tool.Driver.Rules)
+					run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(n.Benchmark, id, r.Check))
 				}
-				var level string
-				switch r.Status {
-				case results.Fail:
-					level = "error"
-				case results.Warn:
-					level = "warning"
-				default:
-					continue
-				}
-				res := sarifResult{
-					RuleID: id, RuleIndex: idx, Level: level,
-					Message:             sarifMessage{Text: sarifResultMessage(n, r)},
-					PartialFingerprints: map[string]string{"kubeproof/v1": fingerprint(c.ID, n.Node, r.Citations)},
-					Properties: sarifResultProps{Status: string(r.Status), Scope: n.ScopeLabel(), Node: n.Node, Bundle: n.Bundle.Digest,
-						Benchmark: n.Benchmark, Expected: r.Expected, Observed: r.Observed, Reason: r.Reason, Explanation: r.Explanation,
-						Unverified: r.Unverified, Citations: r.Citations},
-				}
-				if res.Properties.Citations == nil {
-					res.Properties.Citations = []results.Citation{}
-				}
-				if w := r.Waiver; w != nil && !w.Expired {
-					res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: display.Escape(w.Justification),
-						Properties: sarifSuppressionFor{Approver: display.Escape(w.Approver), Ticket: display.Escape(w.Ticket), Expires: w.Expires, Line: w.Line}}}
-				}
-				res.Properties.Waiver = r.WaiverNote()
-				for _, cit := range r.Citations {
-					base := "BUNDLE_" + cit.Bundle.Short()
-					if _, ok := bases[base]; !ok {
-						desc := owners[cit.Bundle]
-						if desc == "" {
-							desc = "bundle of node " + cit.Node
-						}
-						bases[base] = sarifArtifactBase{URI: "bundle:" + cit.Bundle.Prefixed() + "/", Description: &sarifMessage{Text: desc}}
-					}
-					loc := sarifLocation{
-						PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactLocation{URI: memberURI(cit.Member), URIBaseID: base}},
-					}
-					if line := locatorLine(cit.Locator); line > 0 {
-						loc.PhysicalLocation.Region = &sarifRegion{StartLine: line}
-					}
-					if cit.Locator != "" {
-						loc.LogicalLocations = []sarifLogicalLocation{{Name: cit.Locator, FullyQualifiedName: cit.Node + ":" + cit.Member + ":" + cit.Locator}}
-					}
-					msg := cit.Locator
-					if msg != "" {
-						msg += " = "
-					}
-					msg += shorten(cit.Observed, 500)
-					if cit.Unverified {
-						msg += " (UNVERIFIED: the member failed verification)"
-					}
-					loc.Message = &sarifMessage{Text: msg}
-					res.Locations = append(res.Locations, loc)
-				}
-				run.Results = append(run.Results, res)
 			}
 		}
 	}
+	each(func(n *results.NodeResult, r *results.Result, _ string, _ int) error {
+		for _, cit := range r.Citations {
+			base := "BUNDLE_" + cit.Bundle.Short()
+			if _, ok := bases[base]; !ok {
+				desc := owners[cit.Bundle]
+				if desc == "" {
+					desc = "bundle of node " + cit.Node
+				}
+				bases[base] = sarifArtifactBase{URI: "bundle:" + cit.Bundle.Prefixed() + "/", Description: &sarifMessage{Text: desc}}
+			}
+		}
+		return nil
+	})
 	if len(bases) > 0 {
 		run.OriginalURIBaseIDs = bases // encoding/json sorts the keys
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	// The log around the results: everything of the run but its results
+	// and properties, written with the results left empty, then cut
+	// before them.
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}}); err != nil {
 		return fmt.Errorf("sarif report: %w", err)
 	}
-	// encoding/json leaves DEL, C1 and bidirectional controls raw.
-	_, err := w.Write(display.JSON(b.Bytes()))
-	return err
+	const marker = "\n      \"results\": null,\n"
+	before, after, ok := bytes.Cut(head.Bytes(), []byte(marker))
+	if !ok {
+		return fmt.Errorf("sarif report: the log's layout is not the one expected")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(display.JSON(before))
+	bw.WriteString("\n      \"results\": [")
+	first := true
+	err := each(func(n *results.NodeResult, r *results.Result, id string, idx int) error {
+		if first {
+			bw.WriteString("\n        ")
+		} else {
+			bw.WriteString(",\n        ")
+		}
+		first = false
+		return encodeIndented(bw, sarifResultOf(n, r, id, idx), "        ")
+	})
+	if err != nil {
+		return fmt.Errorf("sarif report: %w", err)
+	}
+	if !first {
+		bw.WriteString("\n      ")
+	}
+	bw.WriteString("],\n")
+	bw.Write(display.JSON(after))
+	return bw.Flush()
+}
+
+// sarifResultOf is the SARIF result of a FAIL or WARN.
+func sarifResultOf(n *results.NodeResult, r *results.Result, id string, idx int) sarifResult {
+	c := r.Check
+	level := "error"
+	if r.Status == results.Warn {
+		level = "warning"
+	}
+	res := sarifResult{
+		RuleID: id, RuleIndex: idx, Level: level,
+		Message:             sarifMessage{Text: sarifResultMessage(*n, *r)},
+		PartialFingerprints: map[string]string{"kubeproof/v1": fingerprint(c.ID, n.Node, r.Citations)},
+		Properties: sarifResultProps{Status: string(r.Status), Scope: n.ScopeLabel(), Node: n.Node, Bundle: n.Bundle.Digest,
+			Benchmark: n.Benchmark, Expected: r.Expected, Observed: r.Observed, Reason: r.Reason, Explanation: r.Explanation,
+			Unverified: r.Unverified, Citations: r.Citations, Waiver: r.WaiverNote()},
+	}
+	if res.Properties.Citations == nil {
+		res.Properties.Citations = []results.Citation{}
+	}
+	if w := r.Waiver; w != nil && !w.Expired {
+		res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: display.Escape(w.Justification),
+			Properties: sarifSuppressionFor{Approver: display.Escape(w.Approver), Ticket: display.Escape(w.Ticket), Expires: w.Expires, Line: w.Line}}}
+	}
+	for _, cit := range r.Citations {
+		loc := sarifLocation{
+			PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactLocation{URI: memberURI(cit.Member), URIBaseID: "BUNDLE_" + cit.Bundle.Short()}},
+		}
+		if line := locatorLine(cit.Locator); line > 0 {
+			loc.PhysicalLocation.Region = &sarifRegion{StartLine: line}
+		}
+		if cit.Locator != "" {
+			loc.LogicalLocations = []sarifLogicalLocation{{Name: cit.Locator, FullyQualifiedName: cit.Node + ":" + cit.Member + ":" + cit.Locator}}
+		}
+		msg := cit.Locator
+		if msg != "" {
+			msg += " = "
+		}
+		msg += shorten(cit.Observed, 500)
+		if cit.Unverified {
+			msg += " (UNVERIFIED: the member failed verification)"
+		}
+		loc.Message = &sarifMessage{Text: msg}
+		res.Locations = append(res.Locations, loc)
+	}
+	return res
 }
 
 func sarifBenchmarks(rep *results.Report) []string {

@@ -10,11 +10,13 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kubeproof/kubeproof/bundle"
 	"github.com/kubeproof/kubeproof/collector"
 	"github.com/kubeproof/kubeproof/internal/atomicfile"
+	"github.com/kubeproof/kubeproof/internal/clidoc"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/internal/version"
 )
@@ -46,28 +48,62 @@ errors (no bundle written).
 Flags:
 `
 
-func runAPI(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// apiOptions are the flags of the api command.
+type apiOptions struct {
+	out, cluster, at, signKey, redactKey *string
+	quiet, man                           *bool
+	maxInput                             *int64
+}
+
+// apiFlagSet declares the api command's flags.
+func apiFlagSet(stderr io.Writer) (*flag.FlagSet, apiOptions) {
 	fs := flag.NewFlagSet("kubeproof-collect api", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, apiUsage)
 		fs.PrintDefaults()
 	}
-	var (
-		out       = fs.String("o", ".", "write the snapshot to `FILE`, into DIR, or to standard output with -")
-		cluster   = fs.String("cluster", "", "name the cluster in the snapshot (`NAME`)")
-		at        = fs.String("time", "", "record `RFC3339` as the capture time (reproducible fixtures)")
-		quiet     = fs.Bool("q", false, "print only the bundle digest on standard error")
-		signKey   = fs.String("sign-key", "", "sign the snapshot with the private key in `FILE` (NAME.key of kubeproof keygen)")
-		redactKey = fs.String("redaction-key", "", "give redaction markers keyed digests, with a key derived from the private key in `FILE`")
-		maxInput  = fs.Int64("max-input", collector.DefaultMaxSnapshotInput, "read at most `BYTES` of each input")
-	)
-	fs.StringVar(out, "output", ".", "same as -o")
+	o := apiOptions{
+		out:       fs.String("o", ".", "write the snapshot to `FILE`, into DIR, or to standard output with -"),
+		cluster:   fs.String("cluster", "", "name the cluster in the snapshot (`NAME`)"),
+		at:        fs.String("time", "", "record `RFC3339` as the capture time (reproducible fixtures)"),
+		quiet:     fs.Bool("q", false, "print only the bundle digest on standard error"),
+		signKey:   fs.String("sign-key", "", "sign the snapshot with the private key in `FILE` (NAME.key of kubeproof keygen)"),
+		redactKey: fs.String("redaction-key", "", "give redaction markers keyed digests, with a key derived from the private key in `FILE`"),
+		maxInput:  fs.Int64("max-input", collector.DefaultMaxSnapshotInput, "read at most `BYTES` of each input"),
+		man:       fs.Bool("man", false, "print this command's manual page (roff: kubeproof-collect api -man | man -l -) and exit"),
+	}
+	fs.StringVar(o.out, "output", ".", "same as -o")
+	return fs, o
+}
+
+// apiCommand describes the api command for the manual pages.
+func apiCommand() clidoc.Command {
+	fs, _ := apiFlagSet(io.Discard)
+	desc, _, _ := strings.Cut(strings.SplitN(apiUsage, "\n\n", 2)[1], "\nFlags:")
+	return clidoc.Command{
+		Name:        "api",
+		Summary:     "seal what kubectl printed about a cluster's objects into an API snapshot bundle",
+		Description: strings.TrimSpace(desc),
+		Args:        "[LIST.json…]",
+		ArgKind:     clidoc.File,
+		Flags:       clidoc.FromFlagSet(fs, map[string]clidoc.Kind{"o": clidoc.File, "output": clidoc.File, "sign-key": clidoc.File, "redaction-key": clidoc.File}),
+	}
+}
+
+func runAPI(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, o := apiFlagSet(stderr)
+	out, cluster, at, quiet, signKey, redactKey, maxInput := o.out, o.cluster, o.at, o.quiet, o.signKey, o.redactKey, o.maxInput
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return &exit.UsageError{Err: err}
+	}
+	if *o.man {
+		page := clidoc.Man(&clidoc.Program{Name: "kubeproof-collect", Version: version.Version, Commands: []clidoc.Command{apiCommand()}})[1]
+		_, err := stdout.Write(page.Text)
+		return err
 	}
 	if err := collector.CheckClusterName(*cluster); err != nil {
 		return &exit.UsageError{Err: fmt.Errorf("-cluster: %w", err)}

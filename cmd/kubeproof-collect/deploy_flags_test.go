@@ -172,17 +172,30 @@ func TestManPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := o.String()
-	for _, want := range []string{".TH \"KUBEPROOF-COLLECT\" 1", `\fB\-\-output\fR \fIFILE\fR, \fB\-o\fR \fIFILE\fR`, `\fB\-\-base64\fR`, `\fB\-\-hostname\fR \fINAME\fR`, ".SH EXIT STATUS"} {
+	for _, want := range []string{".TH \"KUBEPROOF-COLLECT\" 1", `\fB\-\-output\fR \fIFILE\fR, \fB\-o\fR \fIFILE\fR`, `\fB\-\-base64\fR`, `\fB\-\-hostname\fR \fINAME\fR`, ".SH EXIT STATUS",
+		// the collector runs without a command; api is the one it has
+		"\\fBkubeproof\\-collect\\fR [\\fIOPTIONS\\fR]\n.br\n", ".SH COMMANDS", `\fBkubeproof\-collect\-api\fR(1)`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("no %q in the page:\n%s", want, page)
+		}
+	}
+	var api bytes.Buffer
+	if err := run([]string{"api", "-man"}, &api, &e); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{".TH \"KUBEPROOF-COLLECT-API\" 1", `\fB\-\-cluster\fR \fINAME\fR`, `\fB\-\-max\-input\fR \fIBYTES\fR`, "Secrets and\nConfigMaps first of all"} {
+		if !strings.Contains(api.String(), want) {
+			t.Errorf("no %q in the api page:\n%s", want, api.String())
 		}
 	}
 	if _, err := exec.LookPath("groff"); err != nil {
 		skips.Skip(t, "no groff here to check the page's roff; skipped")
 	}
-	cmd := exec.Command("groff", "-man", "-ww", "-z")
-	cmd.Stdin = strings.NewReader(page)
-	if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
-		t.Errorf("groff: %v\n%s", err, out)
+	for _, p := range []string{page, api.String()} {
+		cmd := exec.Command("groff", "-man", "-ww", "-z")
+		cmd.Stdin = strings.NewReader(p)
+		if out, err := cmd.CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("groff: %v\n%s", err, out)
+		}
 	}
 }

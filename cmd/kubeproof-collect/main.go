@@ -253,7 +253,9 @@ func manual(fs *flag.FlagSet) *clidoc.Program {
 			{Code: "3", Meaning: "the bundle was written, but partial: the problems are recorded in it"},
 			{Code: "4", Meaning: "the node spec or the --sign-key file is malformed or missing; no bundle was written"},
 		},
-		SeeAlso: []string{"kubeproof(1)"},
+		Commands:        []clidoc.Command{apiCommand()},
+		CommandOptional: true,
+		SeeAlso:         []string{"kubeproof(1)"},
 	}
 }
 

@@ -65,8 +65,11 @@ type Program struct {
 	ArgKind     Kind
 	Flags       []Flag // before any command
 	Commands    []Command
-	ExitCodes   []ExitCode
-	SeeAlso     []string // name(section)
+	// CommandOptional: the program does its main work without a command
+	// (the collector), and its commands are extra.
+	CommandOptional bool
+	ExitCodes       []ExitCode
+	SeeAlso         []string // name(section)
 }
 
 // commandNames are every name of the commands, aliases included, sorted.

@@ -24,6 +24,10 @@ func Man(p *Program) []Page {
 	b.text(p.Name + ` \- ` + esc(p.Summary))
 	b.section("SYNOPSIS")
 	switch {
+	case len(p.Commands) > 0 && p.CommandOptional:
+		b.text(`\fB` + esc(p.Name) + `\fR [\fIOPTIONS\fR]` + argsSynopsis(p.Args))
+		b.WriteString(".br\n")
+		b.text(`\fB` + esc(p.Name) + `\fR \fICOMMAND\fR [\fICOMMAND OPTIONS\fR] [\fIARGUMENTS\fR]`)
 	case len(p.Commands) > 0:
 		b.text(`\fB` + esc(p.Name) + `\fR [\fIOPTIONS\fR] \fICOMMAND\fR [\fICOMMAND OPTIONS\fR] [\fIARGUMENTS\fR]`)
 	default:

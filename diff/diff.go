@@ -8,6 +8,15 @@
 // changed, or the benchmark added or dropped the check), the node (same
 // check, other evidence), or the analyzer (same benchmark, same evidence).
 //
+// A check that starts failing is a regression whatever it was before:
+// PASS, WARN, INFO or NA in OLD, or absent from OLD (a check the node's
+// new roles or the new benchmark add) and FAIL in NEW. PASS → WARN is a
+// regression too (a verdict that held now needs review). FAIL or WARN →
+// PASS is fixed. Every other change of verdict (FAIL → WARN, FAIL → NA, a
+// check NEW no longer runs) is listed, but is neither; a failing check
+// of a node only NEW has counts with that node, not as a regression, so
+// that adding a node to a cluster is not read as a change of the others.
+//
 // Scopes match by scope and node name; checks match by their stable
 // library name (results.Check.Name), the same in every benchmark that has
 // the check, or by id for checks without one (reports written before
@@ -30,11 +39,14 @@ type Kind string
 const (
 	// Fixed: FAIL or WARN became PASS.
 	Fixed Kind = "fixed"
-	// Regressed: PASS became FAIL or WARN, or WARN became FAIL.
+	// Regressed: the check fails in NEW and did not in OLD (PASS,
+	// WARN, INFO, NA, or absent: then Change.Old is nil), or PASS became
+	// WARN.
 	Regressed Kind = "regressed"
-	// Changed: any other change of verdict (FAIL → WARN, NA → FAIL …).
+	// Changed: any other change of verdict (FAIL → WARN, FAIL → NA …).
 	Changed Kind = "changed"
-	// Added and Removed: the check is in one report only.
+	// Added and Removed: the check is in one report only (a check
+	// added that fails in NEW is Regressed).
 	Added   Kind = "added"
 	Removed Kind = "removed"
 	// Redefined: the same verdict, but the benchmark states the check
@@ -338,7 +350,11 @@ func compareScope(o, n *results.NodeResult) Scope {
 	for _, ne := range entries(n) {
 		i, ok := oldByKey[ne.key]
 		if !ok {
-			s.add(Change{Kind: Added, Cause: onlyOne, Name: ne.r.Check.Name, Target: ne.target, New: verdict(ne.r)})
+			k := Added
+			if ne.r.Status == results.Fail {
+				k = Regressed
+			}
+			s.add(Change{Kind: k, Cause: onlyOne, Name: ne.r.Check.Name, Target: ne.target, New: verdict(ne.r)})
 			continue
 		}
 		used[i] = true
@@ -432,14 +448,14 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// kind classifies a change of verdict.
+// kind classifies a change of verdict (o != n): a check that starts
+// failing regressed, whatever it was.
 func kind(o, n results.Status) Kind {
-	bad := func(s results.Status) bool { return s == results.Fail || s == results.Warn }
 	switch {
-	case bad(o) && n == results.Pass:
-		return Fixed
-	case o == results.Pass && bad(n), o == results.Warn && n == results.Fail:
+	case n == results.Fail, o == results.Pass && n == results.Warn:
 		return Regressed
+	case (o == results.Fail || o == results.Warn) && n == results.Pass:
+		return Fixed
 	}
 	return Changed
 }

@@ -111,10 +111,10 @@ func writeChange(p func(string, ...any), ch *Change) {
 	p("[%s] %s %s (%s)\n", strings.ToUpper(string(ch.Kind)), esc(id), esc(ch.Title()), esc(name))
 	switch {
 	case ch.Old == nil:
-		p("    %s in NEW; cause: %s\n", ch.New.Status, ch.Cause)
+		p("    %s in NEW, not in OLD; cause: %s\n", ch.New.Status, ch.Cause)
 		p("    expected: %s\n    observed: %s\n", esc(ch.New.Expected), esc(ch.New.Observed))
 	case ch.New == nil:
-		p("    %s in OLD; cause: %s\n", ch.Old.Status, ch.Cause)
+		p("    %s in OLD, not in NEW; cause: %s\n", ch.Old.Status, ch.Cause)
 	case ch.Kind == Redefined:
 		p("    %s, verdict unchanged; cause: %s\n", ch.New.Status, ch.Cause)
 		for _, def := range ch.Definition {

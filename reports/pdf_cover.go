@@ -79,11 +79,11 @@ func tallyTextOf(items []tallyItem, noun, unknown, unit string, max int) string 
 	return s
 }
 
-// clusterText names the clusters of the nodes by their API endpoints,
+// clustersText names the clusters of the nodes by their API endpoints,
 // with the names the nodes' kubeconfigs give each (a control plane's
 // admin.conf and a worker's kubelet.conf often name one cluster
 // differently).
-func clusterText(nodes []results.NodeResult) string {
+func clustersText(nodes []results.NodeResult) string {
 	names := map[string][]results.NodeResult{}
 	items := tally(nodes, func(n *results.NodeResult) string {
 		k := n.Cluster.Endpoint
@@ -156,20 +156,6 @@ func nodeBenchmark(rep *results.Report, n *results.NodeResult) string {
 	return rep.Benchmark
 }
 
-// kubeVersion is a node's Kubernetes version, or the first version its
-// bundle observed.
-func kubeVersion(n *results.NodeResult) string {
-	if n.KubeVersion != "" {
-		return n.KubeVersion
-	}
-	for _, v := range n.Bundle.Host.Kubernetes {
-		if v.Version != "" {
-			return v.Version
-		}
-	}
-	return ""
-}
-
 // rolesText counts the nodes by role: "1,000 nodes: 3 master, 997 node".
 func rolesText(rep *results.Report) string {
 	counts := map[string]int{}
@@ -197,9 +183,9 @@ func rolesText(rep *results.Report) string {
 	return s
 }
 
-// collectionWindow is the time from the earliest start to the latest end
+// windowText is the time from the earliest start to the latest end
 // of the collections.
-func collectionWindow(rep *results.Report) string {
+func windowText(rep *results.Report) string {
 	var from, to time.Time
 	for _, b := range bundles(rep) {
 		start := b.CollectionStarted
@@ -305,13 +291,13 @@ func (d *pdfDoc) cover() {
 		return n.Platform
 	}), "distribution", "generic Kubernetes", 3)
 	rows := [][2]string{
-		{"Cluster", clusterText(rep.Nodes)},
+		{"Cluster", clustersText(rep.Nodes)},
 		{"Distribution", platform},
 		{"Kubernetes", kube},
 		{"Benchmark", benchmarkText(rep)},
 		{"Nodes", rolesText(rep)},
 		{"Targets", targetsText(rep)},
-		{"Collected", collectionWindow(rep)},
+		{"Collected", windowText(rep)},
 		{"Collected by", collectorText(rep)},
 		{"Bundles", signatureSummary(rep)},
 		{"Report date", reportTime(rep.ReportTime)},

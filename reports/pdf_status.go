@@ -8,16 +8,9 @@ import (
 // waived FAIL or WARN is WAIVED, counted apart, never as PASS.
 var pdfStatuses = []results.Status{results.Pass, results.Fail, results.Warn, results.Waived, results.Info, results.NA}
 
-// waivedRGB is WAIVED's colour where the shared table has none: violet,
-// apart from the red, amber, green and blue of the verdicts.
-const waivedRGB = "6A1B9A"
-
 func statusFill(s results.Status) rgb {
 	if c, ok := statusRGB[s]; ok {
 		return hexRGB(c)
-	}
-	if s == results.Waived {
-		return hexRGB(waivedRGB)
 	}
 	return grey
 }

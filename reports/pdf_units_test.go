@@ -174,7 +174,7 @@ func TestTallyText(t *testing.T) {
 	}
 }
 
-func TestCollectionWindow(t *testing.T) {
+func TestWindowText(t *testing.T) {
 	at := func(start, end time.Duration) results.NodeResult {
 		b := results.BundleInfo{Digest: digestOf(fmt.Sprint(start, end)), CollectedAt: fixtureTime.Add(end)}
 		if start >= 0 {
@@ -193,7 +193,7 @@ func TestCollectionWindow(t *testing.T) {
 			"2024-05-01 10:30:00 → 2024-05-01 13:30:00 UTC (3 h 0 min)"},
 		{[]results.NodeResult{at(0, time.Minute), at(-1, 50*time.Hour)}, "2024-05-01 10:30:00 → 2024-05-03 12:30:00 UTC (2 days 2 h)"},
 	} {
-		if got := collectionWindow(&results.Report{Nodes: tc.nodes}); got != tc.want {
+		if got := windowText(&results.Report{Nodes: tc.nodes}); got != tc.want {
 			t.Errorf("%d bundles: %q, want %q", len(tc.nodes), got, tc.want)
 		}
 	}
@@ -302,7 +302,7 @@ func TestPidless(t *testing.T) {
 	}
 }
 
-func TestClusterText(t *testing.T) {
+func TestClustersText(t *testing.T) {
 	node := func(name, endpoint string) results.NodeResult {
 		return results.NodeResult{Cluster: results.ClusterInfo{Name: name, Endpoint: endpoint}}
 	}
@@ -320,7 +320,7 @@ func TestClusterText(t *testing.T) {
 		{[]results.NodeResult{node("a", api), node("b", "https://b:6443"), node("b", "https://b:6443"), node("", "")},
 			"b · API https://b:6443 on 2 nodes, a · API " + api + " on 1 node, not named by the bundles on 1 node"},
 	} {
-		if got := clusterText(tc.nodes); got != tc.want {
+		if got := clustersText(tc.nodes); got != tc.want {
 			t.Errorf("%d nodes: %q, want %q", len(tc.nodes), got, tc.want)
 		}
 	}

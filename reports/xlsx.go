@@ -8,25 +8,28 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kubeproof/kubeproof/fleet"
 	"github.com/kubeproof/kubeproof/results"
 )
 
 // The workbook's sheets, in order.
 const (
-	sheetSummary  = "Summary"
-	sheetResults  = "Results"
-	sheetEvidence = "Evidence"
-	sheetBundles  = "Bundles"
+	sheetSummary         = "Summary"
+	sheetFleet           = "Fleet"
+	sheetInconsistencies = "Inconsistencies"
+	sheetResults         = "Results"
+	sheetWaivers         = "Waivers"
+	sheetEvidence        = "Evidence"
+	sheetBundles         = "Bundles"
 )
 
 // chartNodeLimit is the most nodes the summary charts bar by bar; a larger
@@ -36,7 +39,13 @@ const chartNodeLimit = 30
 // Status colours shared by the workbook and the PDF (RGB hex).
 var statusRGB = map[results.Status]string{
 	results.Pass: "2E7D32", results.Fail: "C62828", results.Warn: "F9A825", results.Info: "1565C0", results.NA: "9E9E9E",
+	results.Waived: "6A1B9A",
 }
+
+// bookStatuses are the statuses the workbooks count and colour, in the
+// order of their columns: WAIVED, a FAIL or WARN a waiver accepts, beside
+// the verdicts it is not.
+var bookStatuses = []results.Status{results.Pass, results.Fail, results.Warn, results.Waived, results.Info, results.NA}
 
 // chartStatuses are the verdicts charted (NA is not a finding).
 var chartStatuses = []results.Status{results.Pass, results.Fail, results.Warn, results.Info}
@@ -55,11 +64,13 @@ func count(t results.Totals, s results.Status) int {
 		return t.Info
 	case results.NA:
 		return t.NA
+	case results.Waived:
+		return t.Waived
 	}
 	return 0
 }
 
-func sum(t results.Totals) int { return t.Pass + t.Fail + t.Warn + t.Info + t.NA }
+func sum(t results.Totals) int { return t.Pass + t.Fail + t.Warn + t.Info + t.NA + t.Waived }
 
 // ReportID identifies a report by its inputs and options: the first 16 hex
 // digits of the SHA-256 of the sorted bundle digests, the benchmark, the
@@ -261,32 +272,71 @@ func citationLines(cs []results.Citation) string {
 
 // XLSX writes the Excel report of rep to w.
 func XLSX(w io.Writer, rep *results.Report) error {
-	x, err := newWorkbook(safeReport(rep))
+	rep = safeReport(rep)
+	// The sheets: the fleet's when there is a fleet, the waivers' when
+	// there are waivers.
+	type sheet struct {
+		name string
+		fill func(*workbook) error
+	}
+	sheets := []sheet{{sheetSummary, (*workbook).summary}}
+	if len(rep.Nodes) > 1 {
+		fl := fleet.Summarize(rep)
+		sheets = append(sheets,
+			sheet{sheetFleet, func(x *workbook) error { return x.fleet(fl) }},
+			sheet{sheetInconsistencies, func(x *workbook) error { return x.inconsistencies(fl) }})
+	}
+	sheets = append(sheets, sheet{sheetResults, (*workbook).results})
+	if rep.Waivers != nil {
+		sheets = append(sheets, sheet{sheetWaivers, (*workbook).waivers})
+	}
+	sheets = append(sheets, sheet{sheetEvidence, (*workbook).evidence}, sheet{sheetBundles, (*workbook).bundles})
+	var names []string
+	for _, s := range sheets {
+		names = append(names, s.name)
+	}
+	x, err := newWorkbook(reportInfo(rep), names...)
 	if err != nil {
 		return fmt.Errorf("xlsx report: %w", err)
 	}
 	defer x.f.Close()
-	for _, step := range []func() error{x.summary, x.results, x.evidence, x.bundles} {
-		if err := step(); err != nil {
+	x.rep = rep
+	for _, s := range sheets {
+		if err := s.fill(x); err != nil {
 			return fmt.Errorf("xlsx report: %w", err)
 		}
 	}
-	var buf bytes.Buffer
-	if err := x.f.Write(&buf); err != nil {
+	if err := x.write(w, rep.ReportTime); err != nil {
 		return fmt.Errorf("xlsx report: %w", err)
 	}
-	return normalizeZip(w, buf.Bytes(), rep.ReportTime)
+	return nil
+}
+
+// write writes the workbook to w, its charts' caches filled in, its zip
+// archive made the same for the same workbook (normalizeZip).
+func (x *workbook) write(w io.Writer, t time.Time) error {
+	var buf bytes.Buffer
+	if err := x.f.Write(&buf); err != nil {
+		return err
+	}
+	return normalizeZip(w, buf.Bytes(), t, func(name string) func([]byte) ([]byte, error) {
+		if strings.HasPrefix(name, "xl/charts/chart") {
+			return func(data []byte) ([]byte, error) { return chartCaches(x.f, data) }
+		}
+		return nil
+	})
 }
 
 // normalizeZip copies the zip archive data to w with its entries sorted by
 // name and stamped with the report time, and the defaults of its content
 // types sorted: excelize writes stream-written sheets and image content
-// types in map order, so its archives differ from run to run. Other
-// entries' compressed bytes are copied as they are.
-func normalizeZip(w io.Writer, data []byte, t time.Time) error {
+// types in map order, so its archives differ from run to run. rewrite, if
+// not nil, returns for an entry's name what rewrites its contents, or nil.
+// Other entries' compressed bytes are copied as they are.
+func normalizeZip(w io.Writer, data []byte, t time.Time, rewrite func(name string) func([]byte) ([]byte, error)) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fmt.Errorf("xlsx report: rereading the workbook: %w", err)
+		return fmt.Errorf("rereading the workbook: %w", err)
 	}
 	files := append([]*zip.File(nil), zr.File...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -306,24 +356,39 @@ func normalizeZip(w io.Writer, data []byte, t time.Time) error {
 		h.SetMode(0o644)
 		if f.Name == "[Content_Types].xml" {
 			if err := copySortedContentTypes(zw, f, h); err != nil {
-				return fmt.Errorf("xlsx report: %w", err)
+				return err
 			}
 			continue
 		}
+		if rewrite != nil {
+			if fn := rewrite(f.Name); fn != nil {
+				content, err := readEntry(f)
+				if err != nil {
+					return err
+				}
+				if content, err = fn(content); err != nil {
+					return fmt.Errorf("%s: %w", f.Name, err)
+				}
+				if err := writeEntry(zw, h, content); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		raw, err := f.OpenRaw()
 		if err != nil {
-			return fmt.Errorf("xlsx report: %w", err)
+			return err
 		}
 		out, err := zw.CreateRaw(h)
 		if err != nil {
-			return fmt.Errorf("xlsx report: %w", err)
+			return err
 		}
 		if _, err := io.Copy(out, raw); err != nil {
-			return fmt.Errorf("xlsx report: %w", err)
+			return err
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return fmt.Errorf("xlsx report: %w", err)
+		return err
 	}
 	return nil
 }
@@ -333,11 +398,7 @@ var contentTypeDefault = regexp.MustCompile(`<Default [^>]*(/>|></Default>)`)
 // copySortedContentTypes writes the content types with their Default
 // elements in order of extension; the Overrides stay where they are.
 func copySortedContentTypes(zw *zip.Writer, f *zip.File, h *zip.FileHeader) error {
-	rc, err := f.Open()
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(rc)
+	data, err := readEntry(f)
 	if err != nil {
 		return err
 	}
@@ -346,6 +407,20 @@ func copySortedContentTypes(zw *zip.Writer, f *zip.File, h *zip.FileHeader) erro
 	sort.Slice(sorted, func(i, j int) bool { return bytes.Compare(sorted[i], sorted[j]) < 0 })
 	i := 0
 	data = contentTypeDefault.ReplaceAllFunc(data, func([]byte) []byte { i++; return sorted[i-1] })
+	return writeEntry(zw, h, data)
+}
+
+func readEntry(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// writeEntry writes data, compressed anew, under the header h.
+func writeEntry(zw *zip.Writer, h *zip.FileHeader, data []byte) error {
 	h.Method, h.CRC32, h.CompressedSize64, h.UncompressedSize64 = zip.Deflate, 0, 0, 0
 	out, err := zw.CreateHeader(h)
 	if err != nil {
@@ -372,12 +447,37 @@ func msDosTime(t time.Time) (date, clock uint16) {
 
 type workbook struct {
 	f   *excelize.File
-	rep *results.Report
+	rep *results.Report // nil for a diff's workbook
+	id  string
 
-	title, header, text, wrap, number, bold, alert, warn int
+	title, header, inputHeader, text, wrap, number, bold, alert, warn, date, day int
 }
 
-func newWorkbook(rep *results.Report) (*workbook, error) {
+// Number formats of the date cells: a time, in UTC as every time of a
+// report, and a day.
+const (
+	timeFormat = `yyyy-mm-dd hh:mm:ss "UTC"`
+	dayFormat  = "yyyy-mm-dd"
+)
+
+// bookInfo is what a workbook says about itself: its document properties
+// and the footer of its printed pages.
+type bookInfo struct {
+	title, subject, version, id, footer string
+	time                                time.Time
+}
+
+func reportInfo(rep *results.Report) bookInfo {
+	id := ReportID(rep)
+	return bookInfo{title: "CIS Kubernetes Benchmark audit", subject: rep.BenchmarkNames(), version: rep.AnalyzerVersion,
+		id: id, footer: "kubeproof report " + id, time: rep.ReportTime}
+}
+
+// newWorkbook creates the workbook and its sheets, each set up for
+// printing: A4 landscape, fit to the page's width, the header row of a
+// table repeated on every page (stream does that), the report id and page
+// number in the footer.
+func newWorkbook(info bookInfo, sheets ...string) (*workbook, error) {
 	f := excelize.NewFile()
 	// Speed over size: a 1,000-node workbook compresses three times
 	// faster for a fifth more bytes.
@@ -388,37 +488,39 @@ func newWorkbook(rep *results.Report) (*workbook, error) {
 		})
 		return zw
 	})
-	x := &workbook{f: f, rep: rep}
-	if err := f.SetSheetName("Sheet1", sheetSummary); err != nil {
+	x := &workbook{f: f, id: info.id}
+	if err := f.SetSheetName("Sheet1", sheets[0]); err != nil {
 		return nil, err
 	}
-	for _, s := range []string{sheetResults, sheetEvidence, sheetBundles} {
+	for _, s := range sheets[1:] {
 		if _, err := f.NewSheet(s); err != nil {
 			return nil, err
 		}
 	}
-	// Printed, sheets are landscape A4, and the summary fits the page
-	// width. (Stream sheets take their layout from the worksheet as it is
-	// when their stream starts, so it is set first; they keep no sheet
-	// properties, so they cannot fit to the page.)
-	for _, s := range f.GetSheetList() {
-		if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape")}); err != nil {
+	// Stream sheets take their layout from the worksheet as it is when
+	// their stream starts, so it is set first.
+	for _, s := range sheets {
+		if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape"),
+			FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
+			return nil, err
+		}
+		if err := f.SetSheetProps(s, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+			return nil, err
+		}
+		// &A is the sheet's name, &P and &N the page and the pages.
+		if err := f.SetHeaderFooter(s, &excelize.HeaderFooterOptions{
+			OddFooter: "&L&8" + strings.ReplaceAll(info.footer, "&", "&&") + "&R&8&A, page &P of &N",
+		}); err != nil {
 			return nil, err
 		}
 	}
-	if err := f.SetPageLayout(sheetSummary, &excelize.PageLayoutOptions{FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
-		return nil, err
-	}
-	if err := f.SetSheetProps(sheetSummary, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return nil, err
-	}
-	t := rep.ReportTime.UTC().Format(time.RFC3339)
+	t := info.time.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:          "CIS Kubernetes Benchmark audit",
-		Subject:        rep.BenchmarkNames(),
-		Creator:        "kubeproof " + rep.AnalyzerVersion,
-		LastModifiedBy: "kubeproof " + rep.AnalyzerVersion,
-		Identifier:     ReportID(rep),
+		Title:          info.title,
+		Subject:        info.subject,
+		Creator:        "kubeproof " + info.version,
+		LastModifiedBy: "kubeproof " + info.version,
+		Identifier:     info.id,
 		Created:        t,
 		Modified:       t,
 		Language:       "en-US",
@@ -434,7 +536,13 @@ func newWorkbook(rep *results.Report) (*workbook, error) {
 		{&x.header, &excelize.Style{
 			Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"37474F"}},
-			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+		}},
+		// The columns the auditor fills in.
+		{&x.inputHeader, &excelize.Style{
+			Font:      &excelize.Font{Bold: true, Color: "000000"},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFE082"}},
+			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
 		}},
 		{&x.text, &excelize.Style{Alignment: top}},
 		{&x.wrap, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
@@ -446,6 +554,8 @@ func newWorkbook(rep *results.Report) (*workbook, error) {
 		{&x.warn, &excelize.Style{Font: &excelize.Font{Bold: true},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusRGB[results.Warn]}},
 			Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&x.date, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}, CustomNumFmt: ptr(timeFormat)}},
+		{&x.day, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "left"}, CustomNumFmt: ptr(dayFormat)}},
 	}
 	for _, s := range styles {
 		id, err := f.NewStyle(s.s)
@@ -487,7 +597,7 @@ func colName(col int) string {
 // colour follows the value through sorting and filtering.
 func (x *workbook) statusFormats(sheet, ref string) error {
 	var opts []excelize.ConditionalFormatOptions
-	for _, s := range allStatuses {
+	for _, s := range bookStatuses {
 		font := "FFFFFF"
 		if s == results.Warn {
 			font = "000000"
@@ -504,6 +614,108 @@ func (x *workbook) statusFormats(sheet, ref string) error {
 	return x.f.SetConditionalFormat(sheet, ref, opts)
 }
 
+// summaryWidths are the widths of the summary's columns.
+var summaryWidths = []float64{24, 44, 14, 9, 9, 9, 9, 9, 9, 9, 9}
+
+// collectionWindow is when the first bundle of the report was collected
+// and when the last one was.
+func collectionWindow(rep *results.Report) (first, last time.Time) {
+	for _, b := range bundles(rep) {
+		t := b.CollectedAt
+		if t.IsZero() {
+			continue
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return first, last
+}
+
+// clusterText names a node's cluster: "prod-eu (https://10.0.0.1:6443)".
+func clusterText(n *results.NodeResult) string {
+	c := n.Cluster
+	switch {
+	case c.Name != "" && c.Endpoint != "":
+		return c.Name + " (" + c.Endpoint + ")"
+	case c.Name != "":
+		return c.Name
+	}
+	return c.Endpoint
+}
+
+// collectionText says how a node's bundle was collected: "live, by root
+// (uid 0)".
+func collectionText(n *results.NodeResult) string {
+	b := n.Bundle
+	switch {
+	case b.Mode != "" && b.User != "":
+		return b.Mode + ", by " + b.User
+	case b.Mode != "":
+		return b.Mode
+	}
+	return b.User
+}
+
+// waiversText names the waivers file and sums up what its waivers did,
+// or "" without one.
+func waiversText(rep *results.Report) string {
+	ws := rep.Waivers
+	if ws == nil {
+		return ""
+	}
+	var expired, unmatched int
+	for _, e := range ws.Entries {
+		if e.Waiver.Expired {
+			expired++
+		}
+		if e.Matched == 0 {
+			unmatched++
+		}
+	}
+	return fmt.Sprintf("%s (sha256:%s): %s; %d results WAIVED, %d expired, %d matching nothing (the Waivers sheet lists them)",
+		ws.File, ws.Digest.Short(), plural(len(ws.Entries), "waiver"), rep.Totals.Waived, expired, unmatched)
+}
+
+// scoreText is the compliance score: "85.0% (68 of 80 automated checks)".
+func scoreText(rep *results.Report) string {
+	passed, applicable := rep.Score()
+	if applicable == 0 {
+		return "no automated check applies"
+	}
+	return fmt.Sprintf("%.1f%% (%d of %d automated checks pass)", 100*float64(passed)/float64(applicable), passed, applicable)
+}
+
+// countedText lists the values of what over the nodes, each with how many
+// nodes have it: "v1.29.4 (3 nodes), v1.30.1 (1 node)"; none stands for
+// the empty value.
+func countedText(rep *results.Report, what func(*results.NodeResult) string, none string) string {
+	count := map[string]int{}
+	var order []string
+	for i := range rep.Nodes {
+		v := what(&rep.Nodes[i])
+		if v == "" {
+			v = none
+		}
+		if count[v] == 0 {
+			order = append(order, v)
+		}
+		count[v]++
+	}
+	if len(order) == 1 {
+		return order[0]
+	}
+	slices.Sort(order)
+	var parts []string
+	for _, v := range order {
+		parts = append(parts, fmt.Sprintf("%s (%s)", v, plural(count[v], "node")))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (x *workbook) summary() error {
 	const sh = sheetSummary
 	rep := x.rep
@@ -511,64 +723,93 @@ func (x *workbook) summary() error {
 		return err
 	}
 	row := 3
+	// A notice or a value in column B, wrapped, its row as high as it.
+	long := func(label, msg string, style, labelStyle int) error {
+		msg, lines := fitCell(cellText(msg), summaryWidths[1], "the text report has it whole")
+		if err := x.str(sh, cell(1, row), label, labelStyle); err != nil {
+			return err
+		}
+		if err := x.str(sh, cell(2, row), msg, style); err != nil {
+			return err
+		}
+		if lines > 1 {
+			return x.f.SetRowHeight(sh, row, rowHeight(lines))
+		}
+		return nil
+	}
 	for _, nt := range notices(rep) {
 		st := x.alert
 		if !nt.alert {
 			st = x.warn
 		}
-		msg := noticeText(nt, 50)
-		if err := x.str(sh, cell(1, row), nt.title, st); err != nil {
-			return err
-		}
-		if err := x.str(sh, cell(2, row), msg, st); err != nil {
-			return err
-		}
-		if err := x.f.SetRowHeight(sh, row, min(409, 15*float64(wrappedLines(msg, 44)))); err != nil {
+		if err := long(nt.title, noticeText(nt, 50), st, st); err != nil {
 			return err
 		}
 		row += 2
 	}
 	if failed := failedBundles(rep); len(failed) > 0 {
 		// The first thing the workbook says, in red.
-		if err := x.str(sh, cell(1, row), "VERIFICATION FAILED", x.alert); err != nil {
-			return err
-		}
-		msg := failureWarning(rep, len(failed))
-		if err := x.str(sh, cell(2, row), msg, x.alert); err != nil {
-			return err
-		}
-		if err := x.f.SetRowHeight(sh, row, 15*float64(wrappedLines(msg, 44))); err != nil {
+		if err := long("VERIFICATION FAILED", failureWarning(rep, len(failed)), x.alert, x.alert); err != nil {
 			return err
 		}
 		row += 2
 	}
-	meta := [][2]string{
+	firstCollected, lastCollected := collectionWindow(rep)
+	meta := []struct {
+		label string
+		value any // a string or a time
+	}{
 		{"Benchmark", benchmarksText(rep)},
 		{"Scope", scope(rep)},
+		{"Cluster", countedText(rep, clusterText, "unknown")},
+		{"Kubernetes", countedText(rep, kubeVersion, "unknown")},
+		{"Distribution", countedText(rep, distribution, "none recognised")},
 		{"Bundles", signatureSummary(rep)},
+		{"Collection", countedText(rep, collectionText, "unknown")},
+		{"First collection", firstCollected},
+		{"Last collection", lastCollected},
 		{"Targets", targetsText(rep)},
-		{"Report time", reportTime(rep.ReportTime)},
+		{"Waivers", waiversText(rep)},
+		{"Compliance score", scoreText(rep)},
+		{"", "Score: " + results.ScoreRule + "."},
+		{"Report time", rep.ReportTime},
 		{"Analyzer version", rep.AnalyzerVersion},
-		{"Report ID", ReportID(rep)},
+		{"Report ID", x.id},
 	}
 	for _, m := range meta {
-		if err := x.str(sh, cell(1, row), m[0], x.bold); err != nil {
-			return err
-		}
-		if err := x.str(sh, cell(2, row), m[1], x.text); err != nil {
-			return err
+		switch v := m.value.(type) {
+		case string:
+			if v == "" {
+				continue
+			}
+			if err := long(m.label, v, x.wrap, x.bold); err != nil {
+				return err
+			}
+		case time.Time:
+			if v.IsZero() {
+				continue
+			}
+			if err := x.str(sh, cell(1, row), m.label, x.bold); err != nil {
+				return err
+			}
+			if err := x.f.SetCellValue(sh, cell(2, row), v.UTC().Truncate(time.Second)); err != nil {
+				return err
+			}
+			if err := x.f.SetCellStyle(sh, cell(2, row), cell(2, row), x.date); err != nil {
+				return err
+			}
 		}
 		row++
 	}
 	row++
 
 	counts := func(row, col int, t results.Totals) error {
-		for i, s := range allStatuses {
+		for i, s := range bookStatuses {
 			if err := x.int(sh, cell(col+i, row), count(t, s), x.number); err != nil {
 				return err
 			}
 		}
-		return x.int(sh, cell(col+len(allStatuses), row), sum(t), x.number)
+		return x.int(sh, cell(col+len(bookStatuses), row), sum(t), x.number)
 	}
 	header := func(row int, names ...string) error {
 		for i, n := range names {
@@ -578,7 +819,11 @@ func (x *workbook) summary() error {
 		}
 		return nil
 	}
-	statusNames := []string{"PASS", "FAIL", "WARN", "INFO", "NA", "Total"}
+	var statusNames []string
+	for _, s := range bookStatuses {
+		statusNames = append(statusNames, string(s))
+	}
+	statusNames = append(statusNames, "Total")
 
 	// Per target, over the cluster.
 	if err := x.str(sh, cell(1, row), "Per target", x.bold); err != nil {
@@ -595,8 +840,14 @@ func (x *workbook) summary() error {
 		if err := x.str(sh, cell(1, row), tt.Section.Target, x.text); err != nil {
 			return err
 		}
-		if err := x.str(sh, cell(2, row), tt.Section.ID+" "+tt.Section.Title, x.wrap); err != nil {
+		section := cellText(tt.Section.ID + " " + tt.Section.Title)
+		if err := x.str(sh, cell(2, row), section, x.wrap); err != nil {
 			return err
+		}
+		if lines := wrappedLines(section, summaryWidths[1]); lines > 1 {
+			if err := x.f.SetRowHeight(sh, row, rowHeight(lines)); err != nil {
+				return err
+			}
 		}
 		if err := x.int(sh, cell(3, row), tt.Nodes, x.number); err != nil {
 			return err
@@ -649,7 +900,7 @@ func (x *workbook) summary() error {
 	}
 	nodeLast := row - 1
 
-	for col, w := range []float64{24, 44, 14, 9, 9, 9, 9, 9, 9} {
+	for col, w := range summaryWidths {
 		if err := x.f.SetColWidth(sh, colName(col+1), colName(col+1), w); err != nil {
 			return err
 		}
@@ -658,7 +909,8 @@ func (x *workbook) summary() error {
 		return nil
 	}
 
-	// The chart: the status columns are D..G in both tables.
+	// The chart: the status columns start at D in both tables. NA is no
+	// finding; WAIVED is charted when there are waivers.
 	first, last, cats, what := nodeFirst, nodeLast, "A", "node"
 	if len(rep.Nodes) > chartNodeLimit {
 		first, last, cats, what = targetFirst, targetLast, "B", "target"
@@ -667,7 +919,12 @@ func (x *workbook) summary() error {
 		return nil
 	}
 	var series []excelize.ChartSeries
-	for i, s := range chartStatuses {
+	var charted []string
+	for i, s := range bookStatuses {
+		if s == results.NA || s == results.Waived && rep.Waivers == nil {
+			continue
+		}
+		charted = append(charted, string(s))
 		col := colName(4 + i)
 		series = append(series, excelize.ChartSeries{
 			Name:       fmt.Sprintf("%s!$%s$%d", sh, col, first-1),
@@ -694,29 +951,59 @@ func (x *workbook) summary() error {
 			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: strings.ToUpper(what[:1]) + what[1:], Font: &axisFont}}}},
 		YAxis: excelize.ChartAxis{MajorGridLines: true, Font: axisFont,
 			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Checks", Font: &axisFont}}}},
-		Format: excelize.GraphicOptions{AltText: "PASS, FAIL, WARN and INFO verdicts per " + what},
+		Format: excelize.GraphicOptions{AltText: strings.Join(charted, ", ") + " per " + what},
 	})
 }
 
-// column is one column of a streamed sheet.
+// kind is what a column of a streamed sheet holds.
+type kind uint8
+
+const (
+	kText     kind = iota // one line
+	kWrap                 // wrapped text
+	kNumber               // an int
+	kTime                 // a time.Time, shown in UTC to the second
+	kDay                  // a time.Time, shown as its day
+	kInput                // wrapped text the auditor writes: empty, marked in the header
+	kInputDay             // a day the auditor writes
+)
+
+// column is one column of a streamed sheet. where, for a wrapped column,
+// says where the whole text of a cell cut to fit is.
 type column struct {
 	name  string
 	width float64
-	wrap  bool
+	kind  kind
+	where string
 }
 
 // stream writes a sheet of rows through excelize's StreamWriter (a
-// 1,000-node cluster has over 100,000 rows), with the header frozen, an
-// autofilter and, when statusCol > 0, the status column coloured.
-// Formats that live in the worksheet must be set before the stream starts.
-func (x *workbook) stream(sheet string, cols []column, rows int, statusCol int, each func(add func(values ...string) error) error) error {
+// 1,000-node cluster has over 100,000 rows), with the header frozen and
+// repeated on every printed page, an autofilter and, when statusCol > 0,
+// the status column coloured. Each row gives one value per column: a
+// string, an int, a time.Time (the zero time is an empty cell) or nil.
+// Formats that live in the worksheet must be set before the stream
+// starts: setup, if not nil, sets them.
+func (x *workbook) stream(sheet string, cols []column, rows int, statusCol int, setup func() error, each func(add func(values ...any) error) error) error {
 	lastCol := colName(len(cols))
 	if err := x.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", lastCol, rows+1), nil); err != nil {
+		return err
+	}
+	// AutoFilter replaces the sheet's properties.
+	if err := x.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
 	}
 	if statusCol > 0 && rows > 0 {
 		c := colName(statusCol)
 		if err := x.statusFormats(sheet, fmt.Sprintf("%s2:%s%d", c, c, rows+1)); err != nil {
+			return err
+		}
+	}
+	if err := x.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!$1:$1", Scope: sheet}); err != nil {
+		return err
+	}
+	if setup != nil {
+		if err := setup(); err != nil {
 			return err
 		}
 	}
@@ -728,35 +1015,79 @@ func (x *workbook) stream(sheet string, cols []column, rows int, statusCol int, 
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
 			return err
 		}
+		// What the auditor types takes the column's style.
+		switch c.kind {
+		case kInput:
+			err = sw.SetColStyle(i+1, i+1, x.wrap)
+		case kInputDay:
+			err = sw.SetColStyle(i+1, i+1, x.day)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
 	hdr := make([]any, len(cols))
+	lines := 1
 	for i, c := range cols {
-		hdr[i] = excelize.Cell{StyleID: x.header, Value: c.name}
+		style := x.header
+		if c.kind == kInput || c.kind == kInputDay {
+			style = x.inputHeader
+		}
+		hdr[i] = excelize.Cell{StyleID: style, Value: c.name}
+		lines = max(lines, wrappedLines(c.name, c.width-1)) // bold
 	}
-	if err := sw.SetRow("A1", hdr, excelize.RowOpts{Height: 20}); err != nil {
+	if err := sw.SetRow("A1", hdr, excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
 		return err
 	}
 	row := 1
 	values := make([]any, len(cols))
-	add := func(v ...string) error {
+	add := func(v ...any) error {
+		if len(v) > len(cols) {
+			return fmt.Errorf("sheet %s: %d values for %d columns", sheet, len(v), len(cols))
+		}
 		row++
 		lines := 1
-		for i, s := range v {
-			style := x.text
-			if cols[i].wrap {
-				style = x.wrap
-				lines = max(lines, wrappedLines(s, cols[i].width))
+		for i, val := range v {
+			c := cols[i]
+			switch val := val.(type) {
+			case string:
+				if val == "" {
+					values[i] = nil
+					continue
+				}
+				style := x.text
+				text := cellText(val)
+				if c.kind == kWrap || c.kind == kInput {
+					style = x.wrap
+					var n int
+					text, n = fitCell(text, c.width, c.where)
+					lines = max(lines, n)
+				}
+				values[i] = excelize.Cell{StyleID: style, Value: text}
+			case int:
+				values[i] = excelize.Cell{StyleID: x.number, Value: val}
+			case time.Time:
+				values[i] = nil
+				if !val.IsZero() {
+					style := x.date
+					if c.kind == kDay || c.kind == kInputDay {
+						style = x.day
+					}
+					values[i] = excelize.Cell{StyleID: style, Value: val.UTC().Truncate(time.Second)}
+				}
+			case nil:
+				values[i] = nil
+			default:
+				return fmt.Errorf("sheet %s: column %s: unexpected %T", sheet, c.name, val)
 			}
-			values[i] = excelize.Cell{StyleID: style, Value: cellText(s)}
 		}
 		var opts []excelize.RowOpts
 		if lines > 1 {
-			// Spreadsheets do not all fit rows to wrapped text on opening.
-			opts = append(opts, excelize.RowOpts{Height: 15 * float64(lines)})
+			opts = append(opts, excelize.RowOpts{Height: rowHeight(lines)})
 		}
 		return sw.SetRow(cell(1, row), values[:len(v)], opts...)
 	}
@@ -769,53 +1100,68 @@ func (x *workbook) stream(sheet string, cols []column, rows int, statusCol int, 
 	return sw.Flush()
 }
 
-// wrappedLines estimates how many lines s takes in a wrapped column of
-// width characters, at most 20 (Excel rows are at most 409 points high).
-func wrappedLines(s string, width float64) int {
-	per := width * 1.1 // column widths count digits; text is narrower
-	lines := 0
-	for _, p := range strings.Split(s, "\n") {
-		w := 0.0
-		for _, r := range p {
-			if r >= 0x1100 && isWide(r) {
-				w += 2
-			} else {
-				w++
-			}
-		}
-		lines += max(1, int(math.Ceil(w/per)))
-		if lines >= 20 {
-			return 20
-		}
-	}
-	return lines
-}
+// quoteSheet quotes a sheet name for a formula.
+func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
 
-func isWide(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) ||
-		unicode.Is(unicode.Katakana, r) || r >= 0xff00 && r <= 0xff60 || r >= 0x3000 && r <= 0x303f
-}
+// The auditor's columns of the results sheet, and the remediation states
+// the status column offers.
+var (
+	auditColumns = []column{
+		{"Owner", 16, kInput, ""}, {"Remediation status", 16, kInput, ""}, {"Due date", 12, kInputDay, ""},
+		{"Comment", 40, kInput, ""},
+	}
+	remediationStates = []string{"Open", "In progress", "Remediated", "Risk accepted", "False positive", "Not applicable"}
+)
+
+const everyCitation = "the Evidence sheet lists every citation whole"
 
 func (x *workbook) results() error {
-	cols := []column{
-		{"Node", 22, false}, {"Benchmark", 10, false}, {"Target", 12, false}, {"Section", 34, true}, {"ID", 8, false},
-		{"Title", 60, true}, {"Assessment", 12, false}, {"Status", 9, false}, {"Expected", 30, true},
-		{"Observed", 30, true}, {"Reason", 30, true}, {"Remediation", 60, true}, {"Citations", 70, true},
-		{"Unverified evidence", 12, false},
-	}
+	cols := append([]column{
+		{"Node", 22, kText, ""}, {"Benchmark", 11, kText, ""}, {"Target", 12, kText, ""}, {"Section", 26, kWrap, "the benchmark has it"},
+		{"ID", 8, kText, ""}, {"Title", 50, kWrap, "the benchmark has it"}, {"Assessment", 12, kText, ""}, {"Status", 10, kText, ""},
+		{"Expected", 28, kWrap, "the JSON report has it whole"}, {"Observed", 30, kWrap, everyCitation},
+		{"Reason", 28, kWrap, "the JSON report has it whole"}, {"Waiver", 36, kWrap, "the Waivers sheet has it whole"},
+		{"Remediation", 50, kWrap, "the benchmark has it"}, {"Citations", 60, kWrap, everyCitation},
+		{"Unverified evidence", 12, kText, ""},
+	}, auditColumns...)
 	rows := 0
 	for _, n := range x.rep.Scopes() {
 		for _, tr := range n.Targets {
 			rows += len(tr.Results)
 		}
 	}
-	return x.stream(sheetResults, cols, rows, 8, func(add func(...string) error) error {
+	first := len(cols) - len(auditColumns) + 1 // the owner's column
+	setup := func() error {
+		if rows == 0 {
+			return nil
+		}
+		status := excelize.NewDataValidation(true)
+		status.SetSqref(fmt.Sprintf("%s2:%s%d", colName(first+1), colName(first+1), rows+1))
+		if err := status.SetDropList(remediationStates); err != nil {
+			return err
+		}
+		status.SetInput("Remediation status", "Pick one, or type your own.")
+		// Entries other than the list's are allowed (an information
+		// message, not an error): teams have their own words.
+		status.SetError(excelize.DataValidationErrorStyleInformation, "Remediation status", "Not one of the listed states.")
+		if err := x.f.AddDataValidation(sheetResults, status); err != nil {
+			return err
+		}
+		due := excelize.NewDataValidation(true)
+		due.SetSqref(fmt.Sprintf("%s2:%s%d", colName(first+2), colName(first+2), rows+1))
+		if err := due.SetRange(excelSerial(2000, 1, 1), excelSerial(2199, 12, 31), excelize.DataValidationTypeDate, excelize.DataValidationOperatorBetween); err != nil {
+			return err
+		}
+		due.SetError(excelize.DataValidationErrorStyleStop, "Due date", "Enter a date, like 2027-06-30.")
+		return x.f.AddDataValidation(sheetResults, due)
+	}
+	return x.stream(sheetResults, cols, rows, 8, setup, func(add func(...any) error) error {
 		for _, n := range x.rep.Scopes() {
 			for _, tr := range n.Targets {
 				for _, r := range tr.Results {
 					c := r.Check
 					if err := add(n.Node, n.Benchmark, tr.Section.Target, c.Group+" "+tr.Section.GroupTitle(c.Group), c.ID,
-						c.DisplayTitle(), assessment(c), string(r.Status), r.Expected, r.Observed, r.Reason,
+						c.Title, assessment(c), string(r.Shown()), r.Expected, r.Observed, r.Reason, waiverText(&r),
 						strings.TrimRight(c.Remediation, "\n"), citationLines(r.Citations), yesOrEmpty(r.Unverified)); err != nil {
 						return err
 					}
@@ -826,11 +1172,28 @@ func (x *workbook) results() error {
 	})
 }
 
+// waiverText is the waiver of a result as the results sheet says it: a
+// waived result's verdict, and the waiver's note ("FAIL waived until
+// 2027-06-30 by j.doe (SEC-1234): …"), or that the waiver expired.
+func waiverText(r *results.Result) string {
+	note := r.WaiverNote()
+	if note == "" || r.Waiver.Expired {
+		return note
+	}
+	return string(r.Status) + " " + note
+}
+
+// excelSerial is the spreadsheet serial number of a day (1900 date system).
+func excelSerial(y int, m time.Month, d int) float64 {
+	return float64(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+}
+
 func (x *workbook) evidence() error {
 	cols := []column{
-		{"Node", 22, false}, {"Check", 8, false}, {"Status", 9, false}, {"Bundle digest", 68, false},
-		{"Member", 40, true}, {"Member SHA-256", 68, false}, {"Locator", 40, true}, {"Observed", 60, true},
-		{"Unverified", 11, false},
+		{"Node", 22, kText, ""}, {"Check", 8, kText, ""}, {"Status", 10, kText, ""}, {"Bundle digest", 68, kText, ""},
+		{"Member", 40, kWrap, "the bundle's manifest has it"}, {"Member SHA-256", 68, kText, ""},
+		{"Locator", 40, kWrap, "the JSON report has it whole"}, {"Observed", 60, kWrap, "the JSON report has it whole"},
+		{"Unverified", 11, kText, ""},
 	}
 	rows := 0
 	for _, n := range x.rep.Scopes() {
@@ -840,12 +1203,12 @@ func (x *workbook) evidence() error {
 			}
 		}
 	}
-	return x.stream(sheetEvidence, cols, rows, 3, func(add func(...string) error) error {
+	return x.stream(sheetEvidence, cols, rows, 3, nil, func(add func(...any) error) error {
 		for _, n := range x.rep.Scopes() {
 			for _, tr := range n.Targets {
 				for _, r := range tr.Results {
 					for _, c := range r.Citations {
-						if err := add(n.Node, r.Check.ID, string(r.Status), c.Bundle.String(), c.Member,
+						if err := add(n.Node, r.Check.ID, string(r.Shown()), c.Bundle.String(), c.Member,
 							c.MemberSHA256.String(), c.Locator, c.Observed, yesOrEmpty(c.Unverified)); err != nil {
 							return err
 						}
@@ -857,22 +1220,79 @@ func (x *workbook) evidence() error {
 	})
 }
 
+// osText names a host's system: "Ubuntu 22.04.4 LTS (kernel 5.15.0-105, amd64)".
+func osText(h results.Host) string {
+	s := h.OS.PrettyName
+	if s == "" {
+		s = strings.TrimSpace(h.OS.ID + " " + h.OS.VersionID)
+	}
+	var more []string
+	if h.Kernel != "" {
+		more = append(more, "kernel "+h.Kernel)
+	}
+	if h.Architecture != "" {
+		more = append(more, h.Architecture)
+	}
+	if len(more) > 0 {
+		s = strings.TrimSpace(s + " (" + strings.Join(more, ", ") + ")")
+	}
+	return s
+}
+
+// kubeVersion is the node's Kubernetes version, or those its bundle
+// records when the node has none of its own.
+func kubeVersion(n *results.NodeResult) string {
+	if n.KubeVersion != "" {
+		return n.KubeVersion
+	}
+	var vs []string
+	for _, v := range n.Bundle.Host.Kubernetes {
+		if !slices.Contains(vs, v.Version) {
+			vs = append(vs, v.Version)
+		}
+	}
+	return strings.Join(vs, ", ")
+}
+
+// distribution names the distribution a node was recognised as.
+func distribution(n *results.NodeResult) string {
+	switch {
+	case n.PlatformTitle != "":
+		return n.PlatformTitle
+	case n.Platform != "":
+		return n.Platform
+	}
+	return ""
+}
+
 func (x *workbook) bundles() error {
 	cols := []column{
-		{"File", 36, true}, {"Digest", 68, false}, {"Host", 24, false}, {"Roles", 20, false}, {"Platform", 30, true},
-		{"Collected at", 22, false}, {"Collector version", 18, false}, {"Format version", 14, false},
-		{"Partial", 9, false}, {"Verification", 30, true}, {"Signature", 12, false}, {"Signer key", 18, false},
-		{"Problems", 60, true},
+		{"File", 36, kWrap, "the JSON report has it whole"}, {"Digest", 68, kText, ""}, {"Host", 24, kText, ""},
+		{"Roles", 20, kText, ""}, {"Kubernetes version", 14, kText, ""}, {"Distribution", 18, kWrap, "the JSON report has it whole"},
+		{"Recognised by", 30, kWrap, "the JSON report has it whole"}, {"OS", 30, kWrap, "the JSON report has it whole"},
+		{"Cluster", 20, kWrap, "the JSON report has it whole"}, {"API endpoint", 28, kWrap, "the JSON report has it whole"},
+		{"Collection started", 22, kTime, ""}, {"Collected at", 22, kTime, ""}, {"Mode", 8, kText, ""}, {"User", 14, kText, ""},
+		{"Collector version", 18, kText, ""}, {"Format version", 10, kNumber, ""},
+		{"Partial", 9, kText, ""}, {"Verification", 30, kWrap, "the JSON report has it whole"}, {"Signature", 12, kText, ""},
+		{"Signer key", 18, kText, ""}, {"Problems", 60, kWrap, "the JSON report lists them all"},
 	}
 	bs := bundles(x.rep)
-	platform := map[results.Digest]string{}
-	for _, n := range x.rep.Nodes {
-		platform[n.Bundle.Digest] = n.PlatformReason
+	node := map[results.Digest]*results.NodeResult{}
+	for i := range x.rep.Nodes {
+		if n := &x.rep.Nodes[i]; node[n.Bundle.Digest] == nil {
+			node[n.Bundle.Digest] = n
+		}
 	}
-	return x.stream(sheetBundles, cols, len(bs), 0, func(add func(...string) error) error {
+	return x.stream(sheetBundles, cols, len(bs), 0, nil, func(add func(...any) error) error {
 		for _, b := range bs {
-			if err := add(b.File, b.Digest.String(), b.Host.Hostname, strings.Join(b.Host.Roles, ", "), platform[b.Digest],
-				b.CollectedAt.UTC().Format(time.RFC3339), b.CollectorVersion, fmt.Sprint(b.FormatVersion),
+			var version, dist, reason string
+			var cluster results.ClusterInfo
+			if n := node[b.Digest]; n != nil {
+				version, dist, reason, cluster = kubeVersion(n), distribution(n), n.PlatformReason, n.Cluster
+			}
+			if err := add(b.File, b.Digest.String(), b.Host.Hostname, strings.Join(b.Host.Roles, ", "), version, dist, reason,
+				osText(b.Host), cluster.Name, cluster.Endpoint, b.CollectionStarted, b.CollectedAt, b.Mode, b.User,
+				b.CollectorVersion, b.FormatVersion,
 				yesNo(b.Partial), b.Verification, b.Signature, b.SignerKeyID, strings.Join(b.Problems, "\n")); err != nil {
 				return err
 			}

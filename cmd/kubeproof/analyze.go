@@ -94,13 +94,8 @@ func runAnalyze(c *cli.Context) error {
 		}
 	}
 	out, outDir := c.String("output"), c.String("output-dir")
-	switch {
-	case out != "" && outDir != "":
-		return &exit.UsageError{Err: errors.New("--output and --output-dir exclude each other")}
-	case out != "" && len(formats) > 1:
-		return &exit.UsageError{Err: errors.New("--output takes one format; use --output-dir for several")}
-	case out == "" && outDir == "" && (len(formats) > 1 || formats[0] == "xlsx" || formats[0] == "pdf"):
-		return &exit.UsageError{Err: fmt.Errorf("--format %s: give --output-dir DIR (or --output FILE for one format)", c.String("format"))}
+	if err := checkOutputs(c.String("format"), formats, out, outDir); err != nil {
+		return err
 	}
 	rep, err := analyzeFiles(c, files, opts)
 	if err != nil {
@@ -132,39 +127,11 @@ func runAnalyze(c *cli.Context) error {
 			return err
 		}
 	} else {
-		// Every format is written from the same results, each file
-		// atomically; on an error none of the files of this run is left.
-		var done []*atomicfile.File
-		defer func() {
-			for _, f := range done {
-				f.Abort()
-			}
-		}()
-		for _, format := range formats {
-			name := out
-			if outDir != "" {
-				if err := os.MkdirAll(outDir, 0o755); err != nil {
-					return fmt.Errorf("--output-dir %s: %w", outDir, bareError(err))
-				}
-				name = filepath.Join(outDir, "report."+extensions[format])
-			}
-			f, err := atomicfile.Create(name, 0o644)
-			if err != nil {
-				return err
-			}
-			done = append(done, f)
-			if err := renderers[format](f, rep, renderOptions{pdf: ropts.pdf}); err != nil {
-				var we *atomicfile.Error
-				if errors.As(err, &we) {
-					return we
-				}
-				return fmt.Errorf("writing %s: %w", name, err)
-			}
-		}
-		for _, f := range done {
-			if err := f.Commit(); err != nil {
-				return err
-			}
+		written, err := writeFiles(formats, out, outDir, "report", func(w io.Writer, format string) error {
+			return renderers[format](w, rep, renderOptions{pdf: ropts.pdf})
+		})
+		if err != nil {
+			return err
 		}
 		t := rep.Totals
 		waived := ""
@@ -173,8 +140,8 @@ func runAnalyze(c *cli.Context) error {
 		}
 		fmt.Fprintf(stderr, "%s: %d PASS, %d FAIL, %d WARN%s, %d INFO, %d not applicable; report id %s\n",
 			plural(len(rep.Nodes), "node"), t.Pass, t.Fail, t.Warn, waived, t.Info, t.NA, reports.ReportID(rep))
-		for _, f := range done {
-			warn("wrote %s", f.Name())
+		for _, name := range written {
+			warn("wrote %s", name)
 		}
 	}
 	if len(rep.Refused) > 0 {
@@ -226,6 +193,62 @@ func readWaivers(name string) (*waivers.File, error) {
 }
 
 var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf", "junit": "junit.xml", "sarif": "sarif"}
+
+// checkOutputs checks where the formats go: standard output takes one
+// format and no binary one, --output one format, --output-dir any.
+func checkOutputs(flag string, formats []string, out, outDir string) error {
+	switch {
+	case out != "" && outDir != "":
+		return &exit.UsageError{Err: errors.New("--output and --output-dir exclude each other")}
+	case out != "" && len(formats) > 1:
+		return &exit.UsageError{Err: errors.New("--output takes one format; use --output-dir for several")}
+	case out == "" && outDir == "" && (len(formats) > 1 || formats[0] == "xlsx" || formats[0] == "pdf"):
+		return &exit.UsageError{Err: fmt.Errorf("--format %s: give --output-dir DIR (or --output FILE for one format)", flag)}
+	}
+	return nil
+}
+
+// writeFiles writes every format to out, or to DIR/<base>.<extension>
+// with --output-dir, each file atomically; on an error none of the files
+// of this run is left. It returns the names written.
+func writeFiles(formats []string, out, outDir, base string, render func(w io.Writer, format string) error) ([]string, error) {
+	var done []*atomicfile.File
+	defer func() {
+		for _, f := range done {
+			f.Abort()
+		}
+	}()
+	for _, format := range formats {
+		name := out
+		if outDir != "" {
+			if err := os.MkdirAll(outDir, 0o755); err != nil {
+				return nil, fmt.Errorf("--output-dir %s: %w", outDir, bareError(err))
+			}
+			name = filepath.Join(outDir, base+"."+extensions[format])
+		}
+		f, err := atomicfile.Create(name, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		done = append(done, f)
+		if err := render(f, format); err != nil {
+			var we *atomicfile.Error
+			if errors.As(err, &we) {
+				return nil, we
+			}
+			return nil, fmt.Errorf("writing %s: %w", name, err)
+		}
+	}
+	var names []string
+	for _, f := range done {
+		if err := f.Commit(); err != nil {
+			return nil, err
+		}
+		names = append(names, f.Name())
+	}
+	done = nil
+	return names, nil
+}
 
 func splitList(s string) []string {
 	var out []string

@@ -13,7 +13,7 @@ import (
 
 	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/diff"
-	"github.com/kubeproof/kubeproof/internal/atomicfile"
+	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/reports"
 	"github.com/kubeproof/kubeproof/results"
@@ -37,8 +37,9 @@ func diffCommand() *cli.Command {
 			&cli.StringFlag{Name: "targets", Usage: "comma `LIST` of targets to run on every node; default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
 			&cli.StringFlag{Name: "skip", Usage: "comma list of check or group `IDS` to skip (reported as INFO)"},
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "`FORMAT` of the diff: text or json"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the diff to `FILE`, atomically, instead of standard output"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "comma list of `FORMATS` of the diff: text, json, xlsx, pdf"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the diff (one format) to `FILE`, atomically, instead of standard output"},
+			&cli.StringFlag{Name: "output-dir", Usage: "write diff.<format> for every format into `DIR`, atomically"},
 			&cli.StringFlag{Name: "report-time", Usage: "report date of analyzed bundles as `RFC3339` (default: the latest collection time among them)"},
 			&cli.BoolFlag{Name: "all-bundles", Usage: "analyze every bundle of a host instead of the newest only"},
 			&cli.BoolFlag{Name: "allow-unverified", Usage: "analyze bundles whose members or signature fail verification, marking the verdicts that rest on failed members"},
@@ -51,16 +52,26 @@ func diffCommand() *cli.Command {
 var diffRenderers = map[string]func(io.Writer, *diff.Diff) error{
 	"text": diff.Text,
 	"json": diff.JSON,
+	"xlsx": reports.DiffXLSX,
+	"pdf":  reports.DiffPDF,
 }
 
 func runDiff(c *cli.Context) error {
 	if c.NArg() != 2 {
 		return &exit.UsageError{Err: fmt.Errorf("diff takes two arguments, OLD and NEW; %d given", c.NArg())}
 	}
-	format := c.String("format")
-	render, ok := diffRenderers[format]
-	if !ok {
-		return &exit.UsageError{Err: fmt.Errorf("--format %q: want text or json", format)}
+	formats := splitList(c.String("format"))
+	if len(formats) == 0 {
+		return &exit.UsageError{Err: errors.New("--format: no format given")}
+	}
+	for _, f := range formats {
+		if _, ok := diffRenderers[f]; !ok {
+			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of text, json, xlsx, pdf", f)}
+		}
+	}
+	out, outDir := c.String("output"), c.String("output-dir")
+	if err := checkOutputs(c.String("format"), formats, out, outDir); err != nil {
+		return err
 	}
 	if c.String("benchmark") != "" && (c.String("old-benchmark") != "" || c.String("new-benchmark") != "") {
 		return &exit.UsageError{Err: errors.New("--benchmark names the benchmark of both sides; --old-benchmark and --new-benchmark of one each: give one or the other")}
@@ -74,24 +85,20 @@ func runDiff(c *cli.Context) error {
 		reps[i] = rep
 	}
 	d := diff.Compare(reps[0], reps[1])
-	if out := c.String("output"); out != "" {
-		f, err := atomicfile.Create(out, 0o644)
+	if out == "" && outDir == "" {
+		if err := diffRenderers[formats[0]](c.App.Writer, d); err != nil {
+			return err
+		}
+	} else {
+		written, err := writeFiles(formats, out, outDir, "diff", func(w io.Writer, format string) error {
+			return diffRenderers[format](w, d)
+		})
 		if err != nil {
 			return err
 		}
-		defer f.Abort()
-		if err := render(f, d); err != nil {
-			var we *atomicfile.Error
-			if errors.As(err, &we) {
-				return we
-			}
-			return fmt.Errorf("writing %s: %w", out, err)
+		for _, name := range written {
+			fmt.Fprintln(c.App.ErrWriter, display.Escape("wrote "+name))
 		}
-		if err := f.Commit(); err != nil {
-			return err
-		}
-	} else if err := render(c.App.Writer, d); err != nil {
-		return err
 	}
 	if d.Regressed() {
 		return &exit.CodeError{Code: exit.Failed, Msg: fmt.Sprintf("%s regressed", plural(d.Counts.Regressed, "verdict"))}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/kubeproof/kubeproof/collector"
 )
 
@@ -107,5 +109,93 @@ func TestDiff(t *testing.T) {
 				golden(t, filepath.Join("testdata", tt.golden), stdout.Bytes())
 			}
 		})
+	}
+}
+
+// TestDiffFormats: every format of a diff at once into a directory (text
+// and JSON as to standard output, the workbook and the PDF readable), and
+// the usage errors of --format, --output and --output-dir.
+func TestDiffFormats(t *testing.T) {
+	oldBundle, newBundle := changedSpecBundles(t)
+	dir := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"kubeproof", "diff", "--benchmark", "cis-1.6", "--format", "text,json,xlsx,pdf", "--output-dir", dir, oldBundle, newBundle}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1 (a verdict regressed)\nstderr: %s", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("standard output %q, want nothing", stdout.String())
+	}
+	for _, name := range []string{"diff.txt", "diff.json", "diff.xlsx", "diff.pdf"} {
+		if !strings.Contains(stderr.String(), "wrote "+filepath.Join(dir, name)) {
+			t.Errorf("stderr does not say it wrote %s: %s", name, stderr.String())
+		}
+	}
+	for file, golden := range map[string]string{"diff.txt": "diff-node-change.txt", "diff.json": "diff-node-change.json"} {
+		got, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join("testdata", golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from testdata/%s", file, golden)
+		}
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "diff.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Changes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, r := range rows[1:] {
+		changes = append(changes, strings.Join([]string{r[5], r[7], r[8], r[9], r[10]}, " "))
+	}
+	if got := strings.Join(changes, "; "); got != "1.1.1 regressed PASS FAIL node; 1.2.21 fixed FAIL PASS node" {
+		t.Errorf("the workbook's changes: %s", got)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "diff.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("diff.pdf starts %.10q", pdf)
+	}
+	if text := pdfPage1(t, filepath.Join(dir, "diff.pdf")); text != "" && !strings.Contains(text, "1 verdict regressed, on 1 node.") {
+		t.Errorf("the PDF's first page does not say what regressed:\n%s", text)
+	}
+
+	// One format to a file; the formats that are not text need a file.
+	file := filepath.Join(t.TempDir(), "changes.xlsx")
+	stderr.Reset()
+	if code := run([]string{"kubeproof", "diff", "--benchmark", "cis-1.6", "--format", "xlsx", "-o", file, oldBundle, newBundle}, &stdout, &stderr); code != 1 {
+		t.Errorf("--format xlsx -o: exit code %d\n%s", code, stderr.String())
+	}
+	if _, err := excelize.OpenFile(file); err != nil {
+		t.Errorf("--format xlsx -o: %v", err)
+	}
+	for _, tt := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"--format", "xlsx"}, "give --output-dir DIR"},
+		{[]string{"--format", "pdf"}, "give --output-dir DIR"},
+		{[]string{"--format", "text,json"}, "give --output-dir DIR"},
+		{[]string{"--format", "text,json", "-o", file}, "--output takes one format"},
+		{[]string{"--format", "text", "-o", file, "--output-dir", dir}, "exclude each other"},
+		{[]string{"--format", "text,html", "--output-dir", dir}, `--format "html": want some of text, json, xlsx, pdf`},
+		{[]string{"--format", ","}, "no format given"},
+	} {
+		stderr.Reset()
+		args := append([]string{"kubeproof", "diff"}, tt.args...)
+		if code := run(append(args, oldBundle, newBundle), &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("%q: exit code %d, stderr %q; want 2 and %q", tt.args, code, stderr.String(), tt.stderr)
+		}
 	}
 }

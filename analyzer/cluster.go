@@ -34,39 +34,14 @@ func clusterCAs(n *evidence.Node) []results.Digest {
 // of nodes that share no CA certificate. Nodes whose bundles hold no CA
 // are not counted. (Clusters under one shared root CA look like one.)
 func clusterWarnings(nodes []results.NodeResult) []string {
-	parent := make([]int, len(nodes))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
+	group, n := results.CAGroups(nodes)
+	groups := make([][]string, n)
+	roots := make([]int, n)
+	for i, node := range nodes {
+		if g := group[i]; g >= 0 {
+			groups[g] = append(groups[g], node.Node)
+			roots[g] = g
 		}
-		return i
-	}
-	owner := map[results.Digest]int{}
-	for i, n := range nodes {
-		for _, ca := range n.Bundle.ClusterCAs {
-			if j, ok := owner[ca]; ok {
-				parent[find(i)] = find(j)
-			} else {
-				owner[ca] = i
-			}
-		}
-	}
-	groups := map[int][]string{}
-	var roots []int
-	for i, n := range nodes {
-		if len(n.Bundle.ClusterCAs) == 0 {
-			continue
-		}
-		r := find(i)
-		if _, ok := groups[r]; !ok {
-			roots = append(roots, r)
-		}
-		groups[r] = append(groups[r], n.Node)
 	}
 	if len(roots) < 2 {
 		return nil

@@ -7,8 +7,10 @@ import (
 )
 
 // Targets, in the order kube-bench runs them. The node targets are
-// evaluated on each node; ClusterTargets once per cluster.
-var Targets = []string{"master", "etcd", "controlplane", "node", "policies", "managedservices"}
+// evaluated on each node; ClusterTargets once per cluster. (The results
+// model holds the list, so that renderers order targets without the
+// catalog.)
+var Targets = results.Targets
 
 // ClusterTargets are the targets of the cluster as a whole: its policies
 // (section 5, decided from an API snapshot) and a managed service's

@@ -9,17 +9,19 @@ package fleet
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
-	"github.com/kubeproof/kubeproof/catalog"
 	"github.com/kubeproof/kubeproof/results"
 )
 
 // Summary is a report seen across its nodes.
 type Summary struct {
-	// Nodes counts the node scopes (not the clusters').
-	Nodes int
+	// Nodes counts the node scopes (not the clusters'); Clusters the
+	// clusters they belong to, as CA certificates and API endpoints tell.
+	Nodes    int
+	Clusters int
 	// Checks, in target order, then by check id.
 	Checks []Check
 	// Inconsistencies, the ones whose verdicts differ first, then in
@@ -54,6 +56,9 @@ type Check struct {
 // that ran the same target.
 type Inconsistency struct {
 	Target, ID, Name, Title string
+	// Cluster names the cluster whose nodes differ (its name and API
+	// endpoint, or its CA): only nodes of one cluster are compared.
+	Cluster string
 	// VerdictsDiffer: the groups do not all have the same shown verdict.
 	VerdictsDiffer bool
 	// Groups of scopes by observed value, the largest first.
@@ -82,11 +87,21 @@ func Summarize(rep *results.Report) *Summary {
 	s := &Summary{Nodes: len(rep.Nodes)}
 	index := map[key]int{}
 	type obs struct {
-		node string
-		res  *results.Result
+		node, cluster string
+		res           *results.Result
 	}
+	clusters := map[string]string{} // key → label
+	caGroup, _ := results.CAGroups(rep.Nodes)
 	observed := map[key][]obs{}
-	for _, n := range rep.Scopes() {
+	for si, n := range rep.Scopes() {
+		var ck string
+		if si < len(rep.Nodes) {
+			var label string
+			ck, label = clusterOf(&n, caGroup[si])
+			if _, ok := clusters[ck]; !ok {
+				clusters[ck] = label
+			}
+		}
 		for _, tr := range n.Targets {
 			for i := range tr.Results {
 				r := &tr.Results[i]
@@ -117,7 +132,7 @@ func Summarize(rep *results.Report) *Summary {
 					c.Waived = append(c.Waived, n.Node)
 				}
 				if !n.IsCluster() && shown != results.NA && shown != results.Info {
-					observed[k] = append(observed[k], obs{n.Node, r})
+					observed[k] = append(observed[k], obs{n.Node, ck, r})
 				}
 			}
 		}
@@ -132,54 +147,63 @@ func Summarize(rep *results.Report) *Summary {
 	slices.SortStableFunc(s.Checks, func(a, b Check) int {
 		return cmp.Or(cmp.Compare(targetRank(a.Target), targetRank(b.Target)), results.CompareIDs(a.ids[0], b.ids[0]), strings.Compare(a.Name, b.Name))
 	})
+	s.Clusters = len(clusters)
 	for _, c := range s.Checks {
-		obs := observed[key{c.Target, cmp.Or(c.Name, c.ids[0])}]
-		if len(obs) < 2 {
-			continue
+		all := observed[key{c.Target, cmp.Or(c.Name, c.ids[0])}]
+		// Nodes of one cluster are compared, never nodes of two.
+		byCluster := map[string][]obs{}
+		for _, o := range all {
+			byCluster[o.cluster] = append(byCluster[o.cluster], o)
 		}
-		groups := map[string]int{}
-		var inc Inconsistency
-		for _, o := range obs {
-			v := normalize(o.res.Observed, o.node)
-			gi, ok := groups[v]
-			if !ok {
-				gi = len(inc.Groups)
-				groups[v] = gi
-				g := ValueGroup{Observed: o.res.Observed, Status: o.res.Shown()}
-				if len(o.res.Citations) > 0 {
-					cit := o.res.Citations[0]
-					g.Citation = &cit
-				}
-				inc.Groups = append(inc.Groups, g)
+		for _, ck := range slices.Sorted(maps.Keys(byCluster)) {
+			obs := byCluster[ck]
+			if len(obs) < 2 {
+				continue
 			}
-			g := &inc.Groups[gi]
-			g.Nodes = append(g.Nodes, o.node)
-			g.Statuses.Add(o.res.Shown())
+			groups := map[string]int{}
+			inc := Inconsistency{Cluster: clusters[ck]}
+			for _, o := range obs {
+				v := normalize(o.res.Observed, o.node)
+				gi, ok := groups[v]
+				if !ok {
+					gi = len(inc.Groups)
+					groups[v] = gi
+					g := ValueGroup{Observed: o.res.Observed, Status: o.res.Shown()}
+					if len(o.res.Citations) > 0 {
+						cit := o.res.Citations[0]
+						g.Citation = &cit
+					}
+					inc.Groups = append(inc.Groups, g)
+				}
+				g := &inc.Groups[gi]
+				g.Nodes = append(g.Nodes, o.node)
+				g.Statuses.Add(o.res.Shown())
+			}
+			if len(inc.Groups) < 2 {
+				continue
+			}
+			inc.Target, inc.ID, inc.Name, inc.Title = c.Target, c.ID, c.Name, c.Title
+			shared := false
+			var every results.Totals
+			for _, g := range inc.Groups {
+				every.Merge(g.Statuses)
+				shared = shared || len(g.Nodes) > 1
+			}
+			inc.VerdictsDiffer = kinds(every) > 1
+			// A value every node has its own of (an address, a name) is
+			// the node's, not a difference between alike nodes: it is one
+			// only when the verdicts differ too.
+			if !shared && !inc.VerdictsDiffer {
+				continue
+			}
+			for i := range inc.Groups {
+				slices.Sort(inc.Groups[i].Nodes)
+			}
+			slices.SortStableFunc(inc.Groups, func(a, b ValueGroup) int {
+				return cmp.Or(cmp.Compare(len(b.Nodes), len(a.Nodes)), strings.Compare(a.Nodes[0], b.Nodes[0]))
+			})
+			s.Inconsistencies = append(s.Inconsistencies, inc)
 		}
-		if len(inc.Groups) < 2 {
-			continue
-		}
-		inc.Target, inc.ID, inc.Name, inc.Title = c.Target, c.ID, c.Name, c.Title
-		shared := false
-		var all results.Totals
-		for _, g := range inc.Groups {
-			all.Merge(g.Statuses)
-			shared = shared || len(g.Nodes) > 1
-		}
-		inc.VerdictsDiffer = kinds(all) > 1
-		// A value every node has its own of (an address, a name) is the
-		// node's, not a difference between alike nodes: it is one only
-		// when the verdicts differ too.
-		if !shared && !inc.VerdictsDiffer {
-			continue
-		}
-		for i := range inc.Groups {
-			slices.Sort(inc.Groups[i].Nodes)
-		}
-		slices.SortStableFunc(inc.Groups, func(a, b ValueGroup) int {
-			return cmp.Or(cmp.Compare(len(b.Nodes), len(a.Nodes)), strings.Compare(a.Nodes[0], b.Nodes[0]))
-		})
-		s.Inconsistencies = append(s.Inconsistencies, inc)
 	}
 	slices.SortStableFunc(s.Inconsistencies, func(a, b Inconsistency) int {
 		switch {
@@ -191,6 +215,22 @@ func Summarize(rep *results.Report) *Summary {
 		return 0
 	})
 	return s
+}
+
+// clusterOf tells which cluster a node belongs to: its group of nodes
+// sharing a CA certificate (results.CAGroups), else the API endpoint its
+// kubeconfigs name, else none known ("": every such node taken as one
+// cluster). The label names it for reports: the first node's cluster name
+// and endpoint.
+func clusterOf(n *results.NodeResult, caGroup int) (key, label string) {
+	label = strings.TrimSpace(n.Cluster.Name + " " + n.Cluster.Endpoint)
+	switch {
+	case caGroup >= 0:
+		return fmt.Sprintf("ca:%06d", caGroup), label
+	case n.Cluster.Endpoint != "":
+		return "api:" + n.Cluster.Endpoint, label
+	}
+	return "", label
 }
 
 // kinds counts the statuses t holds.
@@ -206,10 +246,10 @@ func kinds(t results.Totals) int {
 
 // targetRank orders targets as the benchmarks do.
 func targetRank(t string) int {
-	if i := slices.Index(catalog.Targets, t); i >= 0 {
+	if i := slices.Index(results.Targets, t); i >= 0 {
 		return i
 	}
-	return len(catalog.Targets)
+	return len(results.Targets)
 }
 
 // normalize makes one node's observed value comparable with another's:

@@ -161,3 +161,38 @@ func TestCountAndThousands(t *testing.T) {
 		t.Errorf("line %q", got)
 	}
 }
+
+// TestInconsistencyPerCluster: nodes of two clusters are never compared
+// with each other; a cluster is a group of nodes sharing a CA, else an
+// API endpoint.
+func TestInconsistencyPerCluster(t *testing.T) {
+	in := func(n results.NodeResult, cas []results.Digest, name, endpoint string) results.NodeResult {
+		n.Bundle.ClusterCAs = cas
+		n.Cluster = results.ClusterInfo{Name: name, Endpoint: endpoint}
+		return n
+	}
+	a, b, c := results.Digest("aa"), results.Digest("bb"), results.Digest("cc")
+	rep := &results.Report{Nodes: []results.NodeResult{
+		// prod: two CAs on the master, one on the worker, shared
+		in(node("p-cp", "cis-1.6", prof("true", results.Fail)), []results.Digest{a, b}, "kubernetes", "https://prod:6443"),
+		in(node("p-w1", "cis-1.6", prof("false", results.Pass)), []results.Digest{b}, "default-cluster", "https://prod:6443"),
+		in(node("p-w2", "cis-1.6", prof("false", results.Pass)), []results.Digest{b}, "default-cluster", "https://prod:6443"),
+		// staging: alike within, but unlike prod's majority
+		in(node("s-1", "cis-1.6", prof("true", results.Fail)), []results.Digest{c}, "staging", ""),
+		in(node("s-2", "cis-1.6", prof("true", results.Fail)), []results.Digest{c}, "staging", ""),
+		// no CA in these bundles: told apart by their endpoints
+		in(node("x-1", "cis-1.6", prof("x", results.Pass)), nil, "", "https://x:6443"),
+		in(node("y-1", "cis-1.6", prof("y", results.Fail)), nil, "", "https://y:6443"),
+	}}
+	s := Summarize(rep)
+	if s.Clusters != 4 {
+		t.Errorf("%d clusters, want 4", s.Clusters)
+	}
+	if len(s.Inconsistencies) != 1 {
+		t.Fatalf("inconsistencies %+v, want prod's alone", s.Inconsistencies)
+	}
+	inc := s.Inconsistencies[0]
+	if inc.Cluster != "kubernetes https://prod:6443" || len(inc.Groups) != 2 || !slices.Equal(inc.Groups[0].Nodes, []string{"p-w1", "p-w2"}) || !slices.Equal(inc.Groups[1].Nodes, []string{"p-cp"}) {
+		t.Errorf("inconsistency %+v", inc)
+	}
+}

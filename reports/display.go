@@ -71,26 +71,33 @@ func needsEscape(walk func(func(*string))) bool {
 func walkNode(n *results.NodeResult, f func(*string)) {
 	f(&n.Node)
 	walkBundle(&n.Bundle, f)
+	f(&n.Cluster.Name)
+	f(&n.Cluster.Endpoint)
+	walkCitations(n.Cluster.Citations, f)
 	for ti := range n.Targets {
 		for ri := range n.Targets[ti].Results {
 			r := &n.Targets[ti].Results[ri]
 			f(&r.Observed)
 			f(&r.Reason)
 			f(&r.Expected)
-			for ci := range r.Citations {
-				c := &r.Citations[ci]
-				f(&c.Node)
-				f(&c.Member)
-				f(&c.Locator)
-				f(&c.Observed)
-			}
+			walkCitations(r.Citations, f)
 		}
+	}
+}
+
+func walkCitations(cs []results.Citation, f func(*string)) {
+	for ci := range cs {
+		c := &cs[ci]
+		f(&c.Node)
+		f(&c.Member)
+		f(&c.Locator)
+		f(&c.Observed)
 	}
 }
 
 func walkBundle(b *results.BundleInfo, f func(*string)) {
 	h := &b.Host
-	for _, p := range []*string{&b.File, &b.CollectorVersion, &b.Verification, &b.SignerKeyID,
+	for _, p := range []*string{&b.File, &b.CollectorVersion, &b.Verification, &b.SignerKeyID, &b.Mode, &b.User,
 		&h.Hostname, &h.OS.ID, &h.OS.VersionID, &h.OS.PrettyName, &h.Kernel, &h.Architecture} {
 		f(p)
 	}
@@ -130,6 +137,7 @@ func cloneNode(n results.NodeResult) results.NodeResult {
 	b.Host.Components = slices.Clone(b.Host.Components)
 	b.Host.Runtimes = slices.Clone(b.Host.Runtimes)
 	b.Host.Kubernetes = slices.Clone(b.Host.Kubernetes)
+	n.Cluster.Citations = slices.Clone(n.Cluster.Citations)
 	n.Targets = slices.Clone(n.Targets)
 	for ti := range n.Targets {
 		rs := slices.Clone(n.Targets[ti].Results)

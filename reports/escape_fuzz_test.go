@@ -66,8 +66,15 @@ func fuzzBundle(t *testing.T, src *bundle.Bundle, s string) string {
 	edit(bundle.ProblemsPath, &probs, func() {
 		probs.Problems = append(probs.Problems, bundle.Problem{Path: "/etc/kubernetes/kubelet.conf" + s, Op: "read", Kind: s, Message: s})
 	})
+	// The cluster's name and endpoint come from the kubelet's kubeconfig
+	// (JSON is YAML); the collecting user's name from the manifest.
+	q := yamlQuote(s)
+	if _, ok := members["files/etc/kubernetes/kubelet.conf"]; ok {
+		members["files/etc/kubernetes/kubelet.conf"] = []byte(`{"kind": "Config", "clusters": [{"name": ` + q + `, "cluster": {"server": ` + q + `}}]}`)
+	}
 	man := src.Manifest
 	man.Host.OS.PrettyName, man.Host.OS.ID, man.Host.Kernel = s, s, s
+	man.Collection.User.Name = s
 	man.Host.Hostname = "node-" + strings.Map(func(r rune) rune {
 		if display.Unsafe(r) || r == utf8.RuneError {
 			return -1
@@ -95,6 +102,28 @@ func fuzzBundle(t *testing.T, src *bundle.Bundle, s string) string {
 		t.Fatal(err)
 	}
 	return file
+}
+
+// yamlQuote writes s as a YAML double-quoted string that holds only
+// printable ASCII: every other character escaped (YAML forbids raw C1
+// and DEL characters even inside quotes). Invalid UTF-8 becomes U+FFFD.
+func yamlQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteString("\\" + string(r))
+		case r >= 0x20 && r < 0x7f:
+			b.WriteRune(r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			fmt.Fprintf(&b, "\\U%08X", r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // unsafeAt returns the first unsafe character of out other than a
@@ -133,6 +162,9 @@ func FuzzReportEscaping(f *testing.F) {
 		rep, err := analyzer.Analyze([]string{file}, analyzer.Options{Catalog: cat, Version: "fuzz"})
 		if err != nil {
 			t.Fatalf("analyze: %v", err)
+		}
+		if got := rep.Nodes[0].Cluster; utf8.ValidString(s) && (got.Name != s || got.Endpoint != s) {
+			t.Fatalf("the cluster read from the kubeconfig is %q at %q, want %q", got.Name, got.Endpoint, s)
 		}
 		hostile := strings.IndexFunc(s, display.Unsafe) >= 0 && len(s) > 1
 		check := func(format, out string) {

@@ -42,6 +42,9 @@ func (d *pdfDoc) inconsistencies(sum *fleet.Summary) {
 			nodes += len(g.Nodes)
 		}
 		outcome := fmt.Sprintf("%d values on %s that ran the %s target", len(inc.Groups), countNoun(nodes, "node"), inc.Target)
+		if sum.Clusters > 1 && inc.Cluster != "" {
+			outcome += " in cluster " + inc.Cluster
+		}
 		if inc.VerdictsDiffer {
 			outcome += " · the verdicts differ"
 		}

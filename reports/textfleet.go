@@ -86,7 +86,11 @@ func textFleet(ew *errWriter, s *fleet.Summary) {
 		if inc.VerdictsDiffer {
 			verdicts = "verdicts differ"
 		}
-		ew.printf("%s %s %s (%s):\n", inc.Target, inc.ID, display.Escape(inc.Title), verdicts)
+		where := ""
+		if s.Clusters > 1 && inc.Cluster != "" {
+			where = " in cluster " + display.Escape(inc.Cluster)
+		}
+		ew.printf("%s %s %s (%s)%s:\n", inc.Target, inc.ID, display.Escape(inc.Title), verdicts, where)
 		for i, g := range inc.Groups {
 			if i == maxTextGroups {
 				ew.printf("  and %s more\n", fleet.Count(len(inc.Groups)-i, "other value"))

@@ -996,13 +996,13 @@ func TestXLSXFleet(t *testing.T) {
 	var want []string
 	for _, in := range fl.Inconsistencies {
 		for _, g := range in.Groups {
-			want = append(want, strings.Join([]string{in.Target, in.ID, in.Title, yesOrEmpty(in.VerdictsDiffer), g.Observed,
+			want = append(want, strings.Join([]string{in.Cluster, in.Target, in.ID, in.Title, yesOrEmpty(in.VerdictsDiffer), g.Observed,
 				string(g.Status), strconv.Itoa(len(g.Nodes)), nodeList(g.Nodes)}, "|"))
 		}
 	}
 	var got []string
 	for _, r := range inc[1:] {
-		got = append(got, strings.Join(r[:8], "|"))
+		got = append(got, strings.Join(r[:9], "|"))
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("inconsistencies:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -64,7 +64,7 @@ func (x *workbook) fleet(fl *fleet.Summary) error {
 // what verdict, and where the first node's evidence is.
 func (x *workbook) inconsistencies(fl *fleet.Summary) error {
 	cols := []column{
-		{"Target", 12, kText, ""}, {"ID", 10, kText, ""}, {"Title", 40, kWrap, "the benchmark has it"},
+		{"Cluster", 24, kWrap, ""}, {"Target", 12, kText, ""}, {"ID", 10, kText, ""}, {"Title", 40, kWrap, "the benchmark has it"},
 		{"Verdicts differ", 10, kText, ""}, {"Observed value", 40, kWrap, "the Evidence sheet has it whole"},
 		{"Status", 10, kText, ""}, {"Nodes", 8, kNumber, ""},
 		{"Node names", 50, kWrap, "the Results sheet lists every node"},
@@ -81,7 +81,7 @@ func (x *workbook) inconsistencies(fl *fleet.Summary) error {
 				if g.Citation != nil {
 					cite = citationLines([]results.Citation{*g.Citation})
 				}
-				if err := add(inc.Target, inc.ID, inc.Title, yesOrEmpty(inc.VerdictsDiffer), g.Observed, string(g.Status),
+				if err := add(inc.Cluster, inc.Target, inc.ID, inc.Title, yesOrEmpty(inc.VerdictsDiffer), g.Observed, string(g.Status),
 					len(g.Nodes), nodeList(g.Nodes), cite); err != nil {
 					return err
 				}

@@ -344,6 +344,10 @@ const (
 // anyway.
 func (b BundleInfo) Failed() bool { return len(b.Problems) > 0 }
 
+// Targets are the benchmarks' targets in the order kube-bench runs them
+// (catalog.Targets is this list).
+var Targets = []string{"master", "etcd", "controlplane", "node", "policies", "managedservices"}
+
 // ScopeCluster is the Scope of the results of a cluster as a whole: the
 // policies of section 5, decided once per cluster from its API snapshot.
 const ScopeCluster = "cluster"

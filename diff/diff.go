@@ -54,6 +54,10 @@ const (
 	Redefined Kind = "redefined"
 )
 
+// Kinds are the kinds of change in the order the renderers list them:
+// what calls for action first.
+var Kinds = []Kind{Regressed, Fixed, Changed, Added, Removed, Redefined}
+
 // Cause is where a change comes from.
 type Cause string
 
@@ -117,21 +121,44 @@ type Counts struct {
 	Unchanged        int `json:"unchanged"`
 }
 
-func (c *Counts) add(k Kind) {
+// Of is the count of changes of kind k.
+func (c Counts) Of(k Kind) int {
+	if n := c.of(k); n != nil {
+		return *n
+	}
+	return 0
+}
+
+func (c *Counts) of(k Kind) *int {
 	switch k {
 	case Fixed:
-		c.Fixed++
+		return &c.Fixed
 	case Regressed:
-		c.Regressed++
+		return &c.Regressed
 	case Changed:
-		c.Changed++
+		return &c.Changed
 	case Added:
-		c.Added++
+		return &c.Added
 	case Removed:
-		c.Removed++
+		return &c.Removed
 	case Redefined:
-		c.Redefined++
+		return &c.Redefined
 	}
+	return nil
+}
+
+func (c *Counts) add(k Kind) {
+	if n := c.of(k); n != nil {
+		*n++
+	}
+}
+
+// sum adds the changes counted in o (of a scope) to c.
+func (c *Counts) sum(o Counts) {
+	for _, k := range Kinds {
+		*c.of(k) += o.Of(k)
+	}
+	c.Unchanged += o.Unchanged
 }
 
 // Regressed reports whether any verdict regressed: the diff's exit code.
@@ -262,14 +289,7 @@ func Compare(old, new *results.Report) *Diff {
 		if s.BenchmarkChanged() {
 			d.Counts.BenchmarkChanges++
 		}
-		c := &d.Counts
-		c.Fixed += s.Counts.Fixed
-		c.Regressed += s.Counts.Regressed
-		c.Changed += s.Counts.Changed
-		c.Added += s.Counts.Added
-		c.Removed += s.Counts.Removed
-		c.Redefined += s.Counts.Redefined
-		c.Unchanged += s.Counts.Unchanged
+		d.Counts.sum(s.Counts)
 	}
 	return d
 }

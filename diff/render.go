@@ -40,9 +40,6 @@ func JSON(w io.Writer, d *Diff) error {
 	return err
 }
 
-// kindOrder is the order changes are listed in: what needs action first.
-var kindOrder = []Kind{Regressed, Fixed, Changed, Added, Removed, Redefined}
-
 // Text writes the diff for people: a summary, then per scope its changes,
 // regressions first, each with its cause and the evidence that changed.
 func Text(w io.Writer, d *Diff) error {
@@ -87,7 +84,7 @@ func Text(w io.Writer, d *Diff) error {
 		sc := s.Counts
 		p("%d regressed, %d fixed, %d other verdict changes, %d checks added, %d removed, %d redefined; %d unchanged\n",
 			sc.Regressed, sc.Fixed, sc.Changed, sc.Added, sc.Removed, sc.Redefined, sc.Unchanged)
-		for _, k := range kindOrder {
+		for _, k := range Kinds {
 			for j := range s.Changes {
 				if ch := &s.Changes[j]; ch.Kind == k {
 					writeChange(p, ch)

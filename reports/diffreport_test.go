@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kubeproof/kubeproof/diff"
-	"github.com/kubeproof/kubeproof/internal/skips"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -165,7 +161,7 @@ func TestDiffXLSX(t *testing.T) {
 		text.WriteString(strings.Join(r, "|") + "\n")
 	}
 	for _, want := range []string{"|OLD|NEW", "Report time|2024-05-01 10:30:00 UTC|2024-10-28 10:30:00 UTC",
-		fmt.Sprintf("Regressed|%d", d.Counts.Regressed), fmt.Sprintf("Fixed|%d", d.Counts.Fixed),
+		fmt.Sprintf("Regressions|%d", d.Counts.Regressed), fmt.Sprintf("Fixed|%d", d.Counts.Fixed),
 		"Nodes or clusters only in NEW|1", "Nodes or clusters only in OLD|1",
 		fmt.Sprintf("FAIL|%d|%d", d.Old.Totals.Fail, d.New.Totals.Fail)} {
 		if !strings.Contains(text.String(), want) {
@@ -187,29 +183,6 @@ func TestDiffXLSX(t *testing.T) {
 	}
 }
 
-// diffPDFText is the text of a PDF, one string per page, runs of white
-// space made one space.
-func diffPDFText(t *testing.T, data []byte) []string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		skips.Skip(t, "pdftotext is not on PATH (Debian: apt-get install poppler-utils); skipping the diff PDF's text checks")
-	}
-	file := filepath.Join(t.TempDir(), "diff.pdf")
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", file, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
-	for i, p := range pages {
-		pages[i] = strings.Join(strings.Fields(p), " ")
-	}
-	return pages
-}
-
 func TestDiffPDF(t *testing.T) {
 	d := testDiff()
 	data := renderDiff(t, func(w *bytes.Buffer) error { return DiffPDF(w, d) })
@@ -219,7 +192,7 @@ func TestDiffPDF(t *testing.T) {
 	if !bytes.Equal(data, renderDiff(t, func(w *bytes.Buffer) error { return DiffPDF(w, testDiff()) })) {
 		t.Error("the same diff gives another PDF")
 	}
-	pages := diffPDFText(t, data)
+	pages := pdfText(t, data)
 	all := strings.Join(pages, " ")
 	// The order the brief gives: counts, regressions, fixed, other
 	// changes, nodes that came and went, checks added and removed.
@@ -275,7 +248,7 @@ func TestDiffPDFGroups(t *testing.T) {
 	}
 	new.Recount()
 	d := diff.Compare(old, new)
-	groups := dpGroups(d)
+	groups := groupChanges(d)
 	if len(groups[diff.Regressed]) != 1 {
 		t.Fatalf("%d groups of regressions, want 1", len(groups[diff.Regressed]))
 	}
@@ -284,11 +257,11 @@ func TestDiffPDFGroups(t *testing.T) {
 		t.Errorf("the group has %d nodes, want %d", len(g.scopes), d.Counts.Regressed)
 	}
 	names := g.scopeNames()
-	if !strings.HasSuffix(names, fmt.Sprintf(", and %d more", len(g.scopes)-dpGroupOf)) || strings.Count(names, "node ") != dpGroupOf {
+	if !strings.HasSuffix(names, fmt.Sprintf(", and %d more", len(g.scopes)-groupNamesMax)) || strings.Count(names, "node ") != groupNamesMax {
 		t.Errorf("group names %q", names)
 	}
 	data := renderDiff(t, func(w *bytes.Buffer) error { return DiffPDF(w, d) })
-	all := strings.Join(diffPDFText(t, data), " ")
+	all := strings.Join(pdfText(t, data), " ")
 	if n := strings.Count(all, "PASS → FAIL 1.1.1"); n != 1 {
 		t.Errorf("the shared regression is listed %d times, want once", n)
 	}

@@ -3,14 +3,12 @@ package reports
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kubeproof/kubeproof/diff"
-	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -25,9 +23,8 @@ const (
 // and the counts, the changes one per row (regressions first), and every
 // node and cluster of either report.
 func DiffXLSX(w io.Writer, d *diff.Diff) error {
-	info := bookInfo{title: "CIS Kubernetes Benchmark audit: changes", subject: diffSubject(d), version: d.New.AnalyzerVersion,
-		footer: "kubeproof diff: " + diffSubject(d), time: d.New.ReportTime}
-	x, err := newWorkbook(info, sheetDiffSummary, sheetChanges, sheetScopes)
+	d = safeDiff(d)
+	x, err := newWorkbook(diffInfo(d), sheetDiffSummary, sheetChanges, sheetScopes)
 	if err != nil {
 		return fmt.Errorf("xlsx diff: %w", err)
 	}
@@ -41,54 +38,6 @@ func DiffXLSX(w io.Writer, d *diff.Diff) error {
 		return fmt.Errorf("xlsx diff: %w", err)
 	}
 	return nil
-}
-
-// diffSubject names the two reports: "cis-1.6 of 2025-01-02 → cis-1.20 of
-// 2025-07-02".
-func diffSubject(d *diff.Diff) string {
-	side := func(s diff.Side) string {
-		return fmt.Sprintf("%s of %s", dpOrNone(display.Escape(s.Benchmark)), s.ReportTime.UTC().Format(time.DateOnly))
-	}
-	return side(d.Old) + " → " + side(d.New)
-}
-
-func dpOrNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
-}
-
-// diffKinds are the kinds of change in the order a diff lists them, with
-// how a table heads each.
-var diffKinds = []struct {
-	kind  diff.Kind
-	title string
-}{
-	{diff.Regressed, "Regressed"},
-	{diff.Fixed, "Fixed"},
-	{diff.Changed, "Other verdict changes"},
-	{diff.Added, "Checks added"},
-	{diff.Removed, "Checks removed"},
-	{diff.Redefined, "Redefined by the benchmark"},
-}
-
-func kindCount(c diff.Counts, k diff.Kind) int {
-	switch k {
-	case diff.Regressed:
-		return c.Regressed
-	case diff.Fixed:
-		return c.Fixed
-	case diff.Changed:
-		return c.Changed
-	case diff.Added:
-		return c.Added
-	case diff.Removed:
-		return c.Removed
-	case diff.Redefined:
-		return c.Redefined
-	}
-	return 0
 }
 
 func (x *workbook) diffSummary(d *diff.Diff) error {
@@ -129,8 +78,8 @@ func (x *workbook) diffSummary(d *diff.Diff) error {
 		old, new any
 	}{
 		{"Report time", d.Old.ReportTime, d.New.ReportTime},
-		{"Analyzer version", display.Escape(d.Old.AnalyzerVersion), display.Escape(d.New.AnalyzerVersion)},
-		{"Benchmark", dpOrNone(display.Escape(d.Old.Benchmark)), dpOrNone(display.Escape(d.New.Benchmark))},
+		{"Analyzer version", d.Old.AnalyzerVersion, d.New.AnalyzerVersion},
+		{"Benchmark", orNone(d.Old.Benchmark), orNone(d.New.Benchmark)},
 		{"Nodes", d.Old.Nodes, d.New.Nodes},
 		{"Clusters", d.Old.Clusters, d.New.Clusters},
 	} {
@@ -149,7 +98,7 @@ func (x *workbook) diffSummary(d *diff.Diff) error {
 	}
 	c := d.Counts
 	for _, k := range diffKinds {
-		if err := line(x.bold, k.title, kindCount(c, k.kind)); err != nil {
+		if err := line(x.bold, k.title, c.Of(k.kind)); err != nil {
 			return err
 		}
 	}
@@ -225,7 +174,6 @@ func (x *workbook) changes(d *diff.Diff) error {
 		}
 		return x.kindFormats(sheetChanges, fmt.Sprintf("H2:H%d", len(rows)+1))
 	}
-	esc := display.Escape
 	return x.stream(sheetChanges, cols, len(rows), 0, setup, func(add func(...any) error) error {
 		for _, e := range rows {
 			s, c := e.s, e.c
@@ -244,9 +192,9 @@ func (x *workbook) changes(d *diff.Diff) error {
 			if s.Scope == results.ScopeCluster {
 				scope = "cluster"
 			}
-			if err := add(scope, esc(s.Node), esc(c.Target), esc(c.Name), esc(oldID), esc(newID), esc(c.Title()), string(c.Kind),
-				esc(oldStatus), esc(newStatus), string(c.Cause), display.EscapeLines(strings.Join(c.Definition, "\n")), esc(expected), esc(oldObserved), esc(newObserved),
-				citationLines(escapedCitationsOf(oldEv)), citationLines(escapedCitationsOf(newEv))); err != nil {
+			if err := add(scope, s.Node, c.Target, c.Name, oldID, newID, c.Title(), string(c.Kind),
+				oldStatus, newStatus, string(c.Cause), strings.Join(c.Definition, "\n"), expected, oldObserved, newObserved,
+				citationLines(oldEv), citationLines(newEv)); err != nil {
 				return err
 			}
 		}
@@ -254,47 +202,13 @@ func (x *workbook) changes(d *diff.Diff) error {
 	})
 }
 
-// changeEvidence is the evidence of a change on each side: the citations
-// that changed, or, when none did (the benchmark or the analyzer changed
-// the verdict), every citation of each verdict.
-func changeEvidence(c *diff.Change) (old, new []results.Citation) {
-	if len(c.Evidence) == 0 {
-		if c.Old != nil {
-			old = c.Old.Citations
-		}
-		if c.New != nil {
-			new = c.New.Citations
-		}
-		return old, new
-	}
-	for _, e := range c.Evidence {
-		if e.Old != nil {
-			old = append(old, *e.Old)
-		}
-		if e.New != nil {
-			new = append(new, *e.New)
-		}
-	}
-	return old, new
-}
-
-func escapedCitationsOf(cs []results.Citation) []results.Citation {
-	out := slices.Clone(cs)
-	for i := range out {
-		for _, p := range []*string{&out[i].Member, &out[i].Locator, &out[i].Observed} {
-			*p = display.Escape(*p)
-		}
-	}
-	return out
-}
-
 // kindFormats colours the kinds of change that call for attention.
 func (x *workbook) kindFormats(sheet, ref string) error {
 	var opts []excelize.ConditionalFormatOptions
-	for _, k := range []struct {
-		kind diff.Kind
-		rgb  string
-	}{{diff.Regressed, statusRGB[results.Fail]}, {diff.Fixed, statusRGB[results.Pass]}} {
+	for _, k := range diffKinds {
+		if k.rgb == "" {
+			continue
+		}
 		id, err := x.f.NewConditionalStyle(&excelize.Style{
 			Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{k.rgb}},
@@ -338,11 +252,10 @@ func (x *workbook) scopes(d *diff.Diff) error {
 			if s.Scope == results.ScopeCluster {
 				scope = "cluster"
 			}
-			values := []any{scope, display.Escape(s.Node), in, display.Escape(s.Old.Benchmark), display.Escape(s.New.Benchmark),
-				display.Escape(s.Old.KubeVersion), display.Escape(s.New.KubeVersion), s.Old.Bundle.Short(), s.New.Bundle.Short(),
+			values := []any{scope, s.Node, in, s.Old.Benchmark, s.New.Benchmark, s.Old.KubeVersion, s.New.KubeVersion, s.Old.Bundle.Short(), s.New.Bundle.Short(),
 				s.Old.CollectedAt, s.New.CollectedAt}
 			for _, k := range diffKinds {
-				values = append(values, kindCount(s.Counts, k.kind))
+				values = append(values, s.Counts.Of(k.kind))
 			}
 			values = append(values, s.Counts.Unchanged)
 			for _, t := range []results.Totals{s.Old.Totals, s.New.Totals} {

@@ -3,6 +3,7 @@ package reports
 import (
 	"slices"
 
+	"github.com/kubeproof/kubeproof/diff"
 	"github.com/kubeproof/kubeproof/internal/display"
 	"github.com/kubeproof/kubeproof/results"
 )
@@ -147,4 +148,65 @@ func cloneNode(n results.NodeResult) results.NodeResult {
 		n.Targets[ti].Results = rs
 	}
 	return n
+}
+
+// safeDiff returns a copy of d with every string escaped for display, as
+// safeReport does for a report: node and benchmark names, versions, check
+// names, titles and statements, values, citations. The diff's PDF and
+// workbook show it; d itself is left as it is.
+func safeDiff(d *diff.Diff) *diff.Diff {
+	out := *d
+	for _, s := range []*diff.Side{&out.Old, &out.New} {
+		escapeString(&s.AnalyzerVersion)
+		escapeString(&s.Benchmark)
+	}
+	out.Scopes = slices.Clone(d.Scopes)
+	for i := range out.Scopes {
+		s := &out.Scopes[i]
+		escapeString(&s.Node)
+		for _, side := range []*diff.ScopeSide{&s.Old, &s.New} {
+			escapeString(&side.Benchmark)
+			escapeString(&side.Reason)
+			escapeString(&side.KubeVersion)
+		}
+		s.Changes = slices.Clone(s.Changes)
+		for j := range s.Changes {
+			c := &s.Changes[j]
+			escapeString(&c.Name)
+			escapeString(&c.Target)
+			c.Definition = slices.Clone(c.Definition)
+			for k := range c.Definition {
+				escapeString(&c.Definition[k])
+			}
+			c.Old, c.New = safeVerdict(c.Old), safeVerdict(c.New)
+			c.Evidence = slices.Clone(c.Evidence)
+			for k := range c.Evidence {
+				e := &c.Evidence[k]
+				e.Old, e.New = safeCitation(e.Old), safeCitation(e.New)
+			}
+		}
+	}
+	return &out
+}
+
+func safeVerdict(v *diff.Verdict) *diff.Verdict {
+	if v == nil {
+		return nil
+	}
+	c := *v
+	for _, p := range []*string{&c.ID, &c.Title, &c.Assessment, &c.Expected, &c.Observed, &c.Reason} {
+		escapeString(p)
+	}
+	c.Citations = slices.Clone(c.Citations)
+	walkCitations(c.Citations, escapeString)
+	return &c
+}
+
+func safeCitation(c *results.Citation) *results.Citation {
+	if c == nil {
+		return nil
+	}
+	cs := []results.Citation{*c}
+	walkCitations(cs, escapeString)
+	return &cs[0]
 }

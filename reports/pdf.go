@@ -48,15 +48,16 @@ var pdfTextHook func(string)
 // next thing goes. Page breaks are explicit, so nothing is ever drawn past
 // the footer.
 type pdfDoc struct {
-	f      *gofpdf.Fpdf
-	rep    *results.Report
-	opts   PDFOptions
-	id     string
-	adv    [numFaces]advances
-	y      float64
-	font   face
-	size   float64
-	onPage func() // redraws a broken table's caption and header
+	f          *gofpdf.Fpdf
+	rep        *results.Report
+	opts       PDFOptions
+	id         string
+	adv        [numFaces]advances
+	y          float64
+	font       face
+	size       float64
+	onPage     func() // redraws a broken table's caption and header
+	footerText string
 
 	layouts  map[layoutKey][]line
 	markups  map[layoutKey][]mline
@@ -100,31 +101,20 @@ func PDFWith(w io.Writer, rep *results.Report, opts PDFOptions) error {
 		return fmt.Errorf("pdf report: detail %q: want %s, %s or %s", opts.Detail, PDFDetailNone, PDFDetailFailures, PDFDetailAll)
 	}
 	rep = safeReport(rep)
-	adv, err := metrics()
+	id := ReportID(rep)
+	d, err := newPDF(docInfo{
+		title:   "CIS Kubernetes Benchmark audit: " + rep.BenchmarkNames(),
+		subject: fmt.Sprintf("%s, %s, report %s", rep.BenchmarkNames(), pdfScope(rep), id),
+		version: rep.AnalyzerVersion,
+		id:      id,
+		footer:  "kubeproof · " + rep.BenchmarkNames() + " · report " + id,
+		time:    rep.ReportTime,
+	})
 	if err != nil {
 		return fmt.Errorf("pdf report: %w", err)
 	}
-	f := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
-	d := &pdfDoc{f: f, rep: rep, opts: opts, id: ReportID(rep), adv: adv, font: numFaces, anchors: map[*checkResults]int{}}
-	// The alias must be set before fonts are added, so that gofpdf keeps
-	// the digits that replace it in the font subsets.
-	f.AliasNbPages("{nb}")
-	for _, fc := range faces {
-		if fc.data != nil {
-			f.AddUTF8FontFromBytes(fc.family, fc.style, *fc.data)
-		}
-	}
-	f.SetCatalogSort(true)
-	f.SetCreationDate(rep.ReportTime.UTC())
-	f.SetModificationDate(rep.ReportTime.UTC())
-	f.SetTitle("CIS Kubernetes Benchmark audit: "+rep.BenchmarkNames(), true)
-	f.SetSubject(fmt.Sprintf("%s, %s, report %s", rep.BenchmarkNames(), pdfScope(rep), d.id), true)
-	f.SetCreator("kubeproof "+rep.AnalyzerVersion, true)
-	f.SetProducer("kubeproof "+rep.AnalyzerVersion, true)
-	f.SetMargins(marginL, marginT, marginR)
-	f.SetAutoPageBreak(false, 0)
-	f.SetFooterFunc(d.footer)
-	f.SetLineWidth(0.2)
+	d.rep, d.opts, d.anchors = rep, opts, map[*checkResults]int{}
+	f := d.f
 
 	sum := fleet.Summarize(rep)
 	checks := indexChecks(sum, rep.Scopes())
@@ -147,6 +137,39 @@ func PDFWith(w io.Writer, rep *results.Report, opts PDFOptions) error {
 		return fmt.Errorf("pdf report: %w", err)
 	}
 	return nil
+}
+
+// newPDF starts a PDF document, A4 portrait, with the embedded fonts, the
+// properties of info (dated info.time, so that the same input gives the
+// same bytes) and info.footer with the page number on every page. The
+// audit report and the diff both draw with it.
+func newPDF(info docInfo) (*pdfDoc, error) {
+	adv, err := metrics()
+	if err != nil {
+		return nil, err
+	}
+	f := gofpdf.NewCustom(&gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
+	d := &pdfDoc{f: f, id: info.id, adv: adv, font: numFaces, footerText: clean(info.footer)}
+	// The alias must be set before fonts are added, so that gofpdf keeps
+	// the digits that replace it in the font subsets.
+	f.AliasNbPages("{nb}")
+	for _, fc := range faces {
+		if fc.data != nil {
+			f.AddUTF8FontFromBytes(fc.family, fc.style, *fc.data)
+		}
+	}
+	f.SetCatalogSort(true)
+	f.SetCreationDate(info.time.UTC())
+	f.SetModificationDate(info.time.UTC())
+	f.SetTitle(clean(info.title), true)
+	f.SetSubject(clean(info.subject), true)
+	f.SetCreator("kubeproof "+clean(info.version), true)
+	f.SetProducer("kubeproof "+clean(info.version), true)
+	f.SetMargins(marginL, marginT, marginR)
+	f.SetAutoPageBreak(false, 0)
+	f.SetFooterFunc(d.footer)
+	f.SetLineWidth(0.2)
+	return d, nil
 }
 
 func (d *pdfDoc) setFont(f face, size float64) {
@@ -217,7 +240,7 @@ func (d *pdfDoc) footer() {
 	y := pageH - 13
 	d.hline(rule, marginL, pageW-marginR, y)
 	st := style{size: 7, color: grey}
-	d.text("kubeproof · "+d.rep.BenchmarkNames()+" · report "+d.id, st, marginL, y+1.5, contentW-32, "L")
+	d.text(d.footerText, st, marginL, y+1.5, contentW-32, "L")
 	// The total is only known at the end: gofpdf replaces the alias then,
 	// so this text is set left-aligned in a box wide enough for it.
 	d.text(fmt.Sprintf("page %d of {nb}", d.f.PageNo()), st, pageW-marginR-30, y+1.5, 30, "L")

@@ -269,10 +269,6 @@ func (d *pdfDoc) cover() {
 	rep := d.rep
 	d.newPage()
 	d.section("Cover", 0)
-	d.fill(headerBG, 0, 0, pageW, 8)
-	d.y = 24
-	d.text("CIS Kubernetes Benchmark audit", style{size: 22, bold: true, color: black}, marginL, d.y, contentW, "L")
-	d.y += 11
 	sub := rep.BenchmarkNames()
 	if len(rep.Benchmarks) > 3 {
 		sub = fmt.Sprintf("%d benchmarks", len(rep.Benchmarks))
@@ -280,8 +276,7 @@ func (d *pdfDoc) cover() {
 	if len(rep.Nodes) > 0 && rep.Nodes[0].Cluster.Name != "" && len(tally(rep.Nodes, func(n *results.NodeResult) string { return n.Cluster.Name })) == 1 {
 		sub = "Cluster " + rep.Nodes[0].Cluster.Name + " · " + sub
 	}
-	d.text(sub, style{size: 13, color: grey}, marginL, d.y, contentW, "L")
-	d.y += 11
+	d.titleBlock("CIS Kubernetes Benchmark audit", sub)
 
 	kube := tallyText(tally(rep.Nodes, kubeVersion), "version", "not recorded", 3)
 	platform := tallyText(tally(rep.Nodes, func(n *results.NodeResult) string {
@@ -424,16 +419,48 @@ func (d *pdfDoc) noticeLayout(nt notice) (head, body style, title, lines []line,
 	return head, body, title, lines, h
 }
 
+// titleBlock opens a first page: a band across the top of the page, the
+// document's title and, under it in grey, what it is about.
+func (d *pdfDoc) titleBlock(title, sub string) {
+	d.fill(headerBG, 0, 0, pageW, 8)
+	d.y = 24
+	d.text(title, style{size: 22, bold: true, color: black}, marginL, d.y, contentW, "L")
+	d.y += 11
+	d.text(sub, style{size: 13, color: grey}, marginL, d.y, contentW, "L")
+	d.y += 11
+}
+
+// tile is a coloured box with a count and what it counts.
+type tile struct {
+	n         int
+	label     string
+	fill, ink rgb
+}
+
 // tiles draws one coloured box per verdict with its count.
 func (d *pdfDoc) tiles(t results.Totals, y float64) {
+	var ts []tile
+	for _, s := range pdfStatuses {
+		ts = append(ts, tile{statusCount(t, s), statusHeader(s), statusFill(s), statusText(s)})
+	}
+	d.tileRow(ts, y, 19)
+}
+
+// tileRow draws tiles side by side across the page, h high: the count
+// large, its label (of one or two lines) under it.
+func (d *pdfDoc) tileRow(ts []tile, y, h float64) {
 	const gap = 2.5
-	w := (contentW - gap*float64(len(pdfStatuses)-1)) / float64(len(pdfStatuses))
-	for i, s := range pdfStatuses {
+	w := (contentW - gap*float64(len(ts)-1)) / float64(len(ts))
+	for i, t := range ts {
 		x := marginL + float64(i)*(w+gap)
-		d.fill(statusFill(s), x, y, w, 19)
-		c := statusText(s)
-		d.text(thousands(statusCount(t, s)), style{size: 17, bold: true, color: c}, x, y+2.5, w, "C")
-		d.text(statusHeader(s), style{size: 8.5, bold: true, color: c}, x, y+12, w, "C")
+		d.fill(t.fill, x, y, w, h)
+		d.text(thousands(t.n), style{size: 17, bold: true, color: t.ink}, x, y+2.5, w, "C")
+		label := style{size: 8.5, bold: true, color: t.ink}
+		ly := y + 12
+		for _, l := range d.layout(t.label, label, w-2, 2) {
+			d.draw(l, label, x+1, ly, w-2, "C")
+			ly += label.lineH()
+		}
 	}
 }
 

@@ -36,19 +36,7 @@ func renderPDF(t testing.TB, rep *results.Report) []byte {
 // page, with runs of white space made one space.
 func pdfText(t *testing.T, data []byte) []string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		skips.Skip(t, "pdftotext is not on PATH (Debian: apt-get install poppler-utils); skipping the PDF text checks")
-	}
-	file := filepath.Join(t.TempDir(), "report.pdf")
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-layout", "-enc", "UTF-8", file, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
+	pages := pdfPages(t, data)
 	for i, p := range pages {
 		pages[i] = strings.Join(strings.Fields(p), " ")
 	}

@@ -460,16 +460,16 @@ const (
 	dayFormat  = "yyyy-mm-dd"
 )
 
-// bookInfo is what a workbook says about itself: its document properties
-// and the footer of its printed pages.
-type bookInfo struct {
+// docInfo is what a document (a workbook, a PDF) says about itself: its
+// properties and the footer of its printed pages.
+type docInfo struct {
 	title, subject, version, id, footer string
 	time                                time.Time
 }
 
-func reportInfo(rep *results.Report) bookInfo {
+func reportInfo(rep *results.Report) docInfo {
 	id := ReportID(rep)
-	return bookInfo{title: "CIS Kubernetes Benchmark audit", subject: rep.BenchmarkNames(), version: rep.AnalyzerVersion,
+	return docInfo{title: "CIS Kubernetes Benchmark audit", subject: rep.BenchmarkNames(), version: rep.AnalyzerVersion,
 		id: id, footer: "kubeproof report " + id, time: rep.ReportTime}
 }
 
@@ -477,7 +477,7 @@ func reportInfo(rep *results.Report) bookInfo {
 // printing: A4 landscape, fit to the page's width, the header row of a
 // table repeated on every page (stream does that), the report id and page
 // number in the footer.
-func newWorkbook(info bookInfo, sheets ...string) (*workbook, error) {
+func newWorkbook(info docInfo, sheets ...string) (*workbook, error) {
 	f := excelize.NewFile()
 	// Speed over size: a 1,000-node workbook compresses three times
 	// faster for a fifth more bytes.

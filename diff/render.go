@@ -136,15 +136,18 @@ func writeChange(p func(string, ...any), ch *Change) {
 	}
 	for _, e := range ch.Evidence {
 		if e.Old != nil {
-			p("    - OLD %s\n", citationText(e.Old))
+			p("    - OLD %s\n", CitationLine(e.Old))
 		}
 		if e.New != nil {
-			p("    + NEW %s\n", citationText(e.New))
+			p("    + NEW %s\n", CitationLine(e.New))
 		}
 	}
 }
 
-func citationText(c *results.Citation) string {
+// CitationLine is a citation as a diff tells it, escaped for display:
+// "member @ locator: value (bundle …, member sha256:…)", and UNVERIFIED
+// for evidence that failed verification.
+func CitationLine(c *results.Citation) string {
 	s := fmt.Sprintf("%s @ %s: %s (bundle %s, member sha256:%s)", display.Escape(c.Member), display.Escape(c.Locator),
 		quoteEmpty(c.Observed), c.Bundle.Short(), c.MemberSHA256.Short())
 	if c.Unverified {

@@ -268,10 +268,10 @@ func (p *diffDoc) layChange(g *changeGroup) laidChange {
 	}
 	for _, e := range c.Evidence {
 		if e.Old != nil {
-			rows = append(rows, p.textRow("OLD", citationLine(e.Old), changeSmall))
+			rows = append(rows, p.textRow("OLD", diff.CitationLine(e.Old), changeSmall))
 		}
 		if e.New != nil {
-			rows = append(rows, p.textRow("NEW", citationLine(e.New), style{size: changeSmall.size, color: black}))
+			rows = append(rows, p.textRow("NEW", diff.CitationLine(e.New), style{size: changeSmall.size, color: black}))
 		}
 	}
 
@@ -326,17 +326,6 @@ func firstOnly(i int, label string) string {
 		return label
 	}
 	return ""
-}
-
-// citationLine is a citation as the diff tells it, with the bundle it is
-// from: "member @ locator: value (bundle …, member sha256:…)".
-func citationLine(c *results.Citation) string {
-	s := fmt.Sprintf("%s @ %s: %s (bundle %s, member sha256:%s)", c.Member, c.Locator, quoteNothing(c.Observed),
-		c.Bundle.Short(), c.MemberSHA256.Short())
-	if c.Unverified {
-		s += " UNVERIFIED"
-	}
-	return s
 }
 
 func quoteNothing(s string) string {

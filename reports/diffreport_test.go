@@ -2,13 +2,11 @@ package reports
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/kubeproof/kubeproof/diff"
 	"github.com/kubeproof/kubeproof/results"
@@ -58,36 +56,20 @@ func testDiff() *diff.Diff {
 	return diff.Compare(old, new)
 }
 
-func renderDiff(t testing.TB, render func(w *bytes.Buffer) error) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func TestDiffXLSX(t *testing.T) {
 	d := testDiff()
 	if d.Counts.Regressed == 0 || d.Counts.Fixed == 0 || d.Counts.NewNodes != 1 || d.Counts.RemovedNodes != 1 {
 		t.Fatalf("the fixture's diff counts %+v", d.Counts)
 	}
-	data := renderDiff(t, func(w *bytes.Buffer) error { return DiffXLSX(w, d) })
-	if !bytes.Equal(data, renderDiff(t, func(w *bytes.Buffer) error { return DiffXLSX(w, testDiff()) })) {
+	data := rendered(t, func(w io.Writer) error { return DiffXLSX(w, d) })
+	if !bytes.Equal(data, rendered(t, func(w io.Writer) error { return DiffXLSX(w, testDiff()) })) {
 		t.Error("the same diff gives another workbook")
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, data)
 	if got := strings.Join(f.GetSheetList(), ","); got != "Summary,Changes,Scopes" {
 		t.Fatalf("sheets %s", got)
 	}
-	rows, err := f.GetRows(sheetChanges)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sheetRows(t, f, sheetChanges)
 	wantHeader := "Scope|Node|Target|Check|Old ID|New ID|Title|Change|Old status|New status|Cause|Benchmark changes|Expected|" +
 		"Old observed|New observed|Old evidence|New evidence"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
@@ -152,10 +134,7 @@ func TestDiffXLSX(t *testing.T) {
 	}
 
 	// The summary counts, the scopes each once.
-	summary, err := f.GetRows(sheetDiffSummary)
-	if err != nil {
-		t.Fatal(err)
-	}
+	summary := sheetRows(t, f, sheetDiffSummary)
 	var text strings.Builder
 	for _, r := range summary {
 		text.WriteString(strings.Join(r, "|") + "\n")
@@ -168,10 +147,7 @@ func TestDiffXLSX(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, text.String())
 		}
 	}
-	scopes, err := f.GetRows(sheetScopes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	scopes := sheetRows(t, f, sheetScopes)
 	if len(scopes)-1 != len(d.Scopes) {
 		t.Fatalf("scopes sheet has %d rows, want %d", len(scopes)-1, len(d.Scopes))
 	}
@@ -185,11 +161,11 @@ func TestDiffXLSX(t *testing.T) {
 
 func TestDiffPDF(t *testing.T) {
 	d := testDiff()
-	data := renderDiff(t, func(w *bytes.Buffer) error { return DiffPDF(w, d) })
+	data := rendered(t, func(w io.Writer) error { return DiffPDF(w, d) })
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %.20q", data)
 	}
-	if !bytes.Equal(data, renderDiff(t, func(w *bytes.Buffer) error { return DiffPDF(w, testDiff()) })) {
+	if !bytes.Equal(data, rendered(t, func(w io.Writer) error { return DiffPDF(w, testDiff()) })) {
 		t.Error("the same diff gives another PDF")
 	}
 	pages := pdfText(t, data)
@@ -260,7 +236,7 @@ func TestDiffPDFGroups(t *testing.T) {
 	if !strings.HasSuffix(names, fmt.Sprintf(", and %d more", len(g.scopes)-groupNamesMax)) || strings.Count(names, "node ") != groupNamesMax {
 		t.Errorf("group names %q", names)
 	}
-	data := renderDiff(t, func(w *bytes.Buffer) error { return DiffPDF(w, d) })
+	data := rendered(t, func(w io.Writer) error { return DiffPDF(w, d) })
 	all := strings.Join(pdfText(t, data), " ")
 	if n := strings.Count(all, "PASS → FAIL 1.1.1"); n != 1 {
 		t.Errorf("the shared regression is listed %d times, want once", n)
@@ -270,26 +246,13 @@ func TestDiffPDFGroups(t *testing.T) {
 	}
 }
 
-func TestDiffWriteError(t *testing.T) {
-	for name, render := range map[string]func(*failWriter) error{
-		"xlsx": func(w *failWriter) error { return DiffXLSX(w, testDiff()) },
-		"pdf":  func(w *failWriter) error { return DiffPDF(w, testDiff()) },
-	} {
-		for _, n := range []int{0, 100, 5000} {
-			if err := render(&failWriter{n: n}); !errors.Is(err, errWrite) {
-				t.Errorf("%s after %d bytes: error %v, want %v", name, n, err, errWrite)
-			}
-		}
-	}
-}
-
 func TestDiffEmpty(t *testing.T) {
 	d := diff.Compare(&results.Report{ReportTime: fixtureTime}, &results.Report{ReportTime: fixtureTime})
-	for name, render := range map[string]func(*bytes.Buffer) error{
-		"xlsx": func(w *bytes.Buffer) error { return DiffXLSX(w, d) },
-		"pdf":  func(w *bytes.Buffer) error { return DiffPDF(w, d) },
+	for name, render := range map[string]func(io.Writer) error{
+		"xlsx": func(w io.Writer) error { return DiffXLSX(w, d) },
+		"pdf":  func(w io.Writer) error { return DiffPDF(w, d) },
 	} {
-		if data := renderDiff(t, render); len(data) == 0 {
+		if data := rendered(t, render); len(data) == 0 {
 			t.Errorf("%s: nothing written", name)
 		}
 	}

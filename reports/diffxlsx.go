@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kubeproof/kubeproof/diff"
 	"github.com/kubeproof/kubeproof/results"
 )
@@ -169,10 +167,17 @@ func (x *workbook) changes(d *diff.Diff) error {
 		if len(rows) == 0 {
 			return nil
 		}
-		if err := x.statusFormats(sheetChanges, fmt.Sprintf("I2:J%d", len(rows)+1)); err != nil {
+		if err := x.colourFormats(sheetChanges, fmt.Sprintf("I2:J%d", len(rows)+1), statusColours()); err != nil {
 			return err
 		}
-		return x.kindFormats(sheetChanges, fmt.Sprintf("H2:H%d", len(rows)+1))
+		// The kinds of change that call for attention.
+		var kinds []cellColour
+		for _, k := range diffKinds {
+			if k.rgb != "" {
+				kinds = append(kinds, colourOf(string(k.kind), k.rgb))
+			}
+		}
+		return x.colourFormats(sheetChanges, fmt.Sprintf("H2:H%d", len(rows)+1), kinds)
 	}
 	return x.stream(sheetChanges, cols, len(rows), 0, setup, func(add func(...any) error) error {
 		for _, e := range rows {
@@ -200,25 +205,6 @@ func (x *workbook) changes(d *diff.Diff) error {
 		}
 		return nil
 	})
-}
-
-// kindFormats colours the kinds of change that call for attention.
-func (x *workbook) kindFormats(sheet, ref string) error {
-	var opts []excelize.ConditionalFormatOptions
-	for _, k := range diffKinds {
-		if k.rgb == "" {
-			continue
-		}
-		id, err := x.f.NewConditionalStyle(&excelize.Style{
-			Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{k.rgb}},
-		})
-		if err != nil {
-			return err
-		}
-		opts = append(opts, excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: `"` + string(k.kind) + `"`, Format: &id})
-	}
-	return x.f.SetConditionalFormat(sheet, ref, opts)
 }
 
 func (x *workbook) scopes(d *diff.Diff) error {

@@ -58,6 +58,12 @@ func safeReport(rep *results.Report) *results.Report {
 
 func escapeString(p *string) { *p = display.Escape(*p) }
 
+func escapeAll(ps ...*string) {
+	for _, p := range ps {
+		escapeString(p)
+	}
+}
+
 func needsEscape(walk func(func(*string))) bool {
 	found := false
 	walk(func(p *string) {
@@ -156,24 +162,15 @@ func cloneNode(n results.NodeResult) results.NodeResult {
 // workbook show it; d itself is left as it is.
 func safeDiff(d *diff.Diff) *diff.Diff {
 	out := *d
-	for _, s := range []*diff.Side{&out.Old, &out.New} {
-		escapeString(&s.AnalyzerVersion)
-		escapeString(&s.Benchmark)
-	}
+	escapeAll(&out.Old.AnalyzerVersion, &out.Old.Benchmark, &out.New.AnalyzerVersion, &out.New.Benchmark)
 	out.Scopes = slices.Clone(d.Scopes)
 	for i := range out.Scopes {
 		s := &out.Scopes[i]
-		escapeString(&s.Node)
-		for _, side := range []*diff.ScopeSide{&s.Old, &s.New} {
-			escapeString(&side.Benchmark)
-			escapeString(&side.Reason)
-			escapeString(&side.KubeVersion)
-		}
+		escapeAll(&s.Node, &s.Old.Benchmark, &s.Old.Reason, &s.Old.KubeVersion, &s.New.Benchmark, &s.New.Reason, &s.New.KubeVersion)
 		s.Changes = slices.Clone(s.Changes)
 		for j := range s.Changes {
 			c := &s.Changes[j]
-			escapeString(&c.Name)
-			escapeString(&c.Target)
+			escapeAll(&c.Name, &c.Target)
 			c.Definition = slices.Clone(c.Definition)
 			for k := range c.Definition {
 				escapeString(&c.Definition[k])
@@ -194,9 +191,7 @@ func safeVerdict(v *diff.Verdict) *diff.Verdict {
 		return nil
 	}
 	c := *v
-	for _, p := range []*string{&c.ID, &c.Title, &c.Assessment, &c.Expected, &c.Observed, &c.Reason} {
-		escapeString(p)
-	}
+	escapeAll(&c.ID, &c.Title, &c.Assessment, &c.Expected, &c.Observed, &c.Reason)
 	c.Citations = slices.Clone(c.Citations)
 	walkCitations(c.Citations, escapeString)
 	return &c

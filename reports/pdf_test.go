@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,11 +23,7 @@ import (
 
 func renderPDF(t testing.TB, rep *results.Report) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := PDF(&buf, rep); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return rendered(t, func(w io.Writer) error { return PDF(w, rep) })
 }
 
 // pdfText extracts the text of a PDF with poppler's pdftotext, keeping
@@ -490,14 +485,6 @@ func TestPDFDeterministic(t *testing.T) {
 			} else if !bytes.Equal(first, buf.Bytes()) {
 				t.Fatalf("detail %s: render %d differs from the first", detail, i+1)
 			}
-		}
-	}
-}
-
-func TestPDFWriteError(t *testing.T) {
-	for _, n := range []int{0, 100, 5000} {
-		if err := PDF(&failWriter{n: n}, testReport()); !errors.Is(err, errWrite) {
-			t.Errorf("after %d bytes: error %v, want %v", n, err, errWrite)
 		}
 	}
 }

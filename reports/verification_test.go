@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kubeproof/kubeproof/results"
 )
 
@@ -178,11 +176,7 @@ func TestJSONVerification(t *testing.T) {
 
 func TestXLSXVerification(t *testing.T) {
 	rep, marked := tamperedReport()
-	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, renderXLSX(t, rep))
 	// The summary says it first.
 	if a, _ := f.GetCellValue(sheetSummary, "A3"); a != "VERIFICATION FAILED" {
 		t.Errorf("Summary!A3 = %q", a)
@@ -190,10 +184,7 @@ func TestXLSXVerification(t *testing.T) {
 	if b, _ := f.GetCellValue(sheetSummary, "B3"); b != failureWarning(rep, 1) {
 		t.Errorf("Summary!B3 = %q", b)
 	}
-	rows, err := f.GetRows(sheetResults)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sheetRows(t, f, sheetResults)
 	yes := 0
 	unverified, citations := colOf(t, rows[0], "Unverified evidence"), colOf(t, rows[0], "Citations")
 	for _, r := range rows[1:] {
@@ -208,20 +199,13 @@ func TestXLSXVerification(t *testing.T) {
 	if yes != marked {
 		t.Errorf("%d results marked, want %d", yes, marked)
 	}
-	bs, err := f.GetRows(sheetBundles)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bs := sheetRows(t, f, sheetBundles)
 	if got := strings.Join(bs[2][colOf(t, bs[0], "Verification"):], "|"); got != rep.Nodes[1].Bundle.Verification+"|unknown-key|fedcba9876543210|"+rep.Nodes[1].Bundle.Problems[0] {
 		t.Errorf("bundles row of worker-1: %q", got)
 	}
 
 	// Without failures, the summary starts with its metadata.
-	f2, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, testReport())))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f2.Close()
+	f2 := openBook(t, renderXLSX(t, testReport()))
 	if a, _ := f2.GetCellValue(sheetSummary, "A3"); a != "Benchmark" {
 		t.Errorf("Summary!A3 = %q, want Benchmark", a)
 	}

@@ -593,23 +593,41 @@ func colName(col int) string {
 	return c
 }
 
-// statusFormats colours a status column by conditional formatting, so the
-// colour follows the value through sorting and filtering.
-func (x *workbook) statusFormats(sheet, ref string) error {
-	var opts []excelize.ConditionalFormatOptions
+// cellColour is how a cell holding value is coloured: its fill, and the
+// colour of its bold text.
+type cellColour struct{ value, fill, font string }
+
+// colourOf colours value with fill, in black on WARN's amber, else white.
+func colourOf(value, fill string) cellColour {
+	if fill == statusRGB[results.Warn] {
+		return cellColour{value, fill, "000000"}
+	}
+	return cellColour{value, fill, "FFFFFF"}
+}
+
+// statusColours colour each status the workbooks count.
+func statusColours() []cellColour {
+	var out []cellColour
 	for _, s := range bookStatuses {
-		font := "FFFFFF"
-		if s == results.Warn {
-			font = "000000"
-		}
+		out = append(out, colourOf(string(s), statusRGB[s]))
+	}
+	return out
+}
+
+// colourFormats colours the cells of ref by their value, by conditional
+// formatting, so the colour follows the value through sorting and
+// filtering.
+func (x *workbook) colourFormats(sheet, ref string, colours []cellColour) error {
+	var opts []excelize.ConditionalFormatOptions
+	for _, c := range colours {
 		id, err := x.f.NewConditionalStyle(&excelize.Style{
-			Font: &excelize.Font{Bold: true, Color: font},
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusRGB[s]}},
+			Font: &excelize.Font{Bold: true, Color: c.font},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}},
 		})
 		if err != nil {
 			return err
 		}
-		opts = append(opts, excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: `"` + string(s) + `"`, Format: &id})
+		opts = append(opts, excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: `"` + c.value + `"`, Format: &id})
 	}
 	return x.f.SetConditionalFormat(sheet, ref, opts)
 }
@@ -995,7 +1013,7 @@ func (x *workbook) stream(sheet string, cols []column, rows int, statusCol int, 
 	}
 	if statusCol > 0 && rows > 0 {
 		c := colName(statusCol)
-		if err := x.statusFormats(sheet, fmt.Sprintf("%s2:%s%d", c, c, rows+1)); err != nil {
+		if err := x.colourFormats(sheet, fmt.Sprintf("%s2:%s%d", c, c, rows+1), statusColours()); err != nil {
 			return err
 		}
 	}

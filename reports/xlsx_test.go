@@ -196,8 +196,14 @@ func mustStatus(t *testing.T, rep *results.Report, want ...results.Status) {
 
 func renderXLSX(t testing.TB, rep *results.Report) []byte {
 	t.Helper()
+	return rendered(t, func(w io.Writer) error { return XLSX(w, rep) })
+}
+
+// rendered is what render writes.
+func rendered(t testing.TB, render func(io.Writer) error) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := XLSX(&buf, rep); err != nil {
+	if err := render(&buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -248,20 +254,13 @@ func TestXLSXContents(t *testing.T) {
 	rep.Nodes[0].Bundle.Mode, rep.Nodes[0].Bundle.User = "live", "root (uid 0)"
 	rep.Nodes[0].Bundle.CollectionStarted = rep.Nodes[0].Bundle.CollectedAt.Add(-3 * time.Second)
 	data := renderXLSX(t, rep)
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, data)
 
 	if got, want := strings.Join(f.GetSheetList(), ","), "Summary,Fleet,Inconsistencies,Results,Waivers,Evidence,Bundles"; got != want {
 		t.Fatalf("sheets %s, want %s", got, want)
 	}
 
-	rows, err := f.GetRows(sheetResults)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sheetRows(t, f, sheetResults)
 	wantHeader := "Node|Benchmark|Target|Section|ID|Title|Assessment|Status|Expected|Observed|Reason|Waiver|Remediation|Citations|" +
 		"Unverified evidence|Owner|Remediation status|Due date|Comment"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
@@ -365,10 +364,7 @@ func TestXLSXContents(t *testing.T) {
 		t.Errorf("no data validation on %v", wantDV)
 	}
 
-	ev, err := f.GetRows(sheetEvidence)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := sheetRows(t, f, sheetEvidence)
 	if got, want := strings.Join(ev[0], "|"), "Node|Check|Status|Bundle digest|Member|Member SHA-256|Locator|Observed|Unverified"; got != want {
 		t.Errorf("evidence header %s, want %s", got, want)
 	}
@@ -391,10 +387,7 @@ func TestXLSXContents(t *testing.T) {
 		}
 	}
 
-	bs, err := f.GetRows(sheetBundles)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bs := sheetRows(t, f, sheetBundles)
 	if len(bs)-1 != len(rep.Nodes) {
 		t.Fatalf("bundles sheet has %d rows, want %d", len(bs)-1, len(rep.Nodes))
 	}
@@ -427,10 +420,7 @@ func TestXLSXContents(t *testing.T) {
 	}
 
 	// Waivers: one row per waiver, the expiry a date.
-	wv, err := f.GetRows(sheetWaivers)
-	if err != nil {
-		t.Fatal(err)
-	}
+	wv := sheetRows(t, f, sheetWaivers)
 	wantWaivers := []string{
 		"Line|Check|Nodes and roles|Justification|Approver|Ticket|Expires|Expired|Results matched|FAIL and WARN waived|Note",
 		"2|4.2.10|nodes worker-*|" + active.Justification + "|j.doe|SEC-1234|2027-06-30||2|1",
@@ -447,10 +437,7 @@ func TestXLSXContents(t *testing.T) {
 	}
 
 	// Summary: metadata, and the per-node counts.
-	summaryRows, err := f.GetRows(sheetSummary)
-	if err != nil {
-		t.Fatal(err)
-	}
+	summaryRows := sheetRows(t, f, sheetSummary)
 	text := func(rows [][]string) string {
 		var b strings.Builder
 		for _, r := range rows {
@@ -659,21 +646,25 @@ func (w *failWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestXLSXWriteError(t *testing.T) {
-	for _, n := range []int{0, 100, 5000} {
-		if err := XLSX(&failWriter{n: n}, testReport()); !errors.Is(err, errWrite) {
-			t.Errorf("after %d bytes: error %v, want %v", n, err, errWrite)
+// TestWriteError: every binary format returns the writer's error.
+func TestWriteError(t *testing.T) {
+	for name, render := range map[string]func(*failWriter) error{
+		"xlsx":      func(w *failWriter) error { return XLSX(w, testReport()) },
+		"pdf":       func(w *failWriter) error { return PDF(w, testReport()) },
+		"diff xlsx": func(w *failWriter) error { return DiffXLSX(w, testDiff()) },
+		"diff pdf":  func(w *failWriter) error { return DiffPDF(w, testDiff()) },
+	} {
+		for _, n := range []int{0, 100, 5000} {
+			if err := render(&failWriter{n: n}); !errors.Is(err, errWrite) {
+				t.Errorf("%s after %d bytes: error %v, want %v", name, n, err, errWrite)
+			}
 		}
 	}
 }
 
 func TestXLSXEmptyReport(t *testing.T) {
 	rep := &results.Report{Benchmark: "cis-1.6", AnalyzerVersion: "v0", ReportTime: fixtureTime}
-	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, renderXLSX(t, rep))
 	rows, _ := f.GetRows(sheetResults)
 	if len(rows) != 1 {
 		t.Errorf("empty report: %d result rows, want the header only", len(rows))
@@ -761,11 +752,7 @@ func TestXLSXPrinting(t *testing.T) {
 	rep := testReport()
 	waive(rep)
 	data := renderXLSX(t, rep)
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := openBook(t, data)
 	titles := map[string]string{}
 	for _, dn := range f.GetDefinedName() {
 		if dn.Name == "_xlnm.Print_Titles" {
@@ -807,11 +794,7 @@ func TestXLSXChartCaches(t *testing.T) {
 	}{{"per node", testReport()}, {"per target", bigReport(chartNodeLimit+5, 10, 1)}} {
 		t.Run(tt.name, func(t *testing.T) {
 			data := renderXLSX(t, tt.rep)
-			f, err := excelize.OpenReader(bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			f := openBook(t, data)
 			chart := unzip(t, data)["xl/charts/chart1.xml"]
 			refs := regexp.MustCompile(`<(strRef|numRef)><f>([^<]*)</f>(.*?)</(?:strRef|numRef)>`).FindAllStringSubmatch(chart, -1)
 			if len(refs) != 4*3 { // PASS, FAIL, WARN, INFO: name, categories, values
@@ -895,15 +878,8 @@ func TestXLSXRowHeights(t *testing.T) {
 		r.Citations = append(r.Citations, results.Citation{Bundle: r.Citations[0].Bundle, Member: "facts/processes.json",
 			Locator: fmt.Sprintf("pid %d kube-apiserver argv[%d]", 1000+i, i), Observed: "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"})
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(sheetResults)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, renderXLSX(t, rep))
+	rows := sheetRows(t, f, sheetResults)
 	cut := 0
 	for i := 1; i < len(rows); i++ {
 		lines := 1
@@ -946,15 +922,8 @@ func TestXLSXFleet(t *testing.T) {
 	odd := &rep.Nodes[3].Targets[0].Results[0]
 	odd.Observed, odd.Citations[0].Observed = "--setting=odd", "--setting=odd"
 	fl := fleet.Summarize(rep)
-	f, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, rep)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := f.GetRows(sheetFleet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := openBook(t, renderXLSX(t, rep))
+	rows := sheetRows(t, f, sheetFleet)
 	wantHeader := "Target|ID|Title|Assessment|Ran on|PASS|FAIL|WARN|WAIVED|INFO|NA|Fleet line|Failing nodes|Waived on|Inconsistent"
 	if got := strings.Join(rows[0], "|"); got != wantHeader {
 		t.Errorf("fleet header %s, want %s", got, wantHeader)
@@ -986,10 +955,7 @@ func TestXLSXFleet(t *testing.T) {
 	if !manyFailing {
 		t.Error("no check fails on more nodes than the sheet names")
 	}
-	inc, err := f.GetRows(sheetInconsistencies)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inc := sheetRows(t, f, sheetInconsistencies)
 	if len(fl.Inconsistencies) == 0 {
 		t.Fatal("the fixture has no inconsistency")
 	}
@@ -1013,12 +979,29 @@ func TestXLSXFleet(t *testing.T) {
 
 	// One node: no fleet.
 	one := bigReport(1, 10, 1)
-	f1, err := excelize.OpenReader(bytes.NewReader(renderXLSX(t, one)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f1.Close()
+	f1 := openBook(t, renderXLSX(t, one))
 	if got := strings.Join(f1.GetSheetList(), ","); got != "Summary,Results,Evidence,Bundles" {
 		t.Errorf("one node without waivers: sheets %s", got)
 	}
+}
+
+// openBook opens a workbook written to data, closed when the test ends.
+func openBook(t testing.TB, data []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// sheetRows are the rows of a sheet of f.
+func sheetRows(t testing.TB, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

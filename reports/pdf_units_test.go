@@ -47,8 +47,21 @@ func TestSpans(t *testing.T) {
 			t.Errorf("spans(%q) = %+v, want %+v", tc.in, got, tc.want)
 		}
 	}
-	if got := plainMarkup("Set `a`:\n\n- `b`"); got != "Set a: • b" {
-		t.Errorf("plainMarkup: %q", got)
+}
+
+// TestMarkupText: the workbook's remediation text, without markup.
+func TestMarkupText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"Set `--a=b` on\nthe node.", "Set --a=b on the node."},
+		{"Set `a`:\n\n- `b`\n- c\n\nThen restart.", "Set a:\n\n• b\n• c\n\nThen restart."},
+		{"Steps:\n1. one\n2) two", "Steps:\n\n1. one\n2. two"},
+		{"Run:\n```\nkubectl get `pods`\n  -A\n```\nthen", "Run:\n\nkubectl get `pods`\n  -A\n\nthen"},
+		{"an unpaired ` tick\nfirst\n\nsecond", "an unpaired  tick first\n\nsecond"},
+	} {
+		if got := markupText(tc.in); got != tc.want {
+			t.Errorf("markupText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

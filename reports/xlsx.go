@@ -1180,7 +1180,7 @@ func (x *workbook) results() error {
 					c := r.Check
 					if err := add(n.Node, n.Benchmark, tr.Section.Target, c.Group+" "+tr.Section.GroupTitle(c.Group), c.ID,
 						c.Title, assessment(c), string(r.Shown()), r.Expected, r.Observed, r.Reason, waiverText(&r),
-						strings.TrimRight(c.Remediation, "\n"), citationLines(r.Citations), yesOrEmpty(r.Unverified)); err != nil {
+						markupText(c.Remediation), citationLines(r.Citations), yesOrEmpty(r.Unverified)); err != nil {
 						return err
 					}
 				}

@@ -253,6 +253,9 @@ func TestXLSXContents(t *testing.T) {
 	rep.Nodes[0].Cluster = results.ClusterInfo{Name: "prod-eu", Endpoint: "https://10.0.0.1:6443"}
 	rep.Nodes[0].Bundle.Mode, rep.Nodes[0].Bundle.User = "live", "root (uid 0)"
 	rep.Nodes[0].Bundle.CollectionStarted = rep.Nodes[0].Bundle.CollectedAt.Add(-3 * time.Second)
+	// Remediation text in the catalog's markup.
+	marked := rep.Nodes[0].Targets[0].Results[0].Check
+	marked.Remediation = "Add `--profiling=false` to\nthe API server:\n\n- edit `kube-apiserver.yaml`\n- wait for the pod\n"
 	data := renderXLSX(t, rep)
 	f := openBook(t, data)
 
@@ -295,6 +298,12 @@ func TestXLSXContents(t *testing.T) {
 		}
 		if want := cellText(citationLines(escapedCitations(r.Citations))); row[col("Citations")] != want {
 			t.Errorf("row %d citations %.200q, want %.200q", i+2, row[col("Citations")], want)
+		}
+		if got := row[col("Remediation")]; got != markupText(r.Check.Remediation) || strings.Contains(got, "`") {
+			t.Errorf("row %d remediation %q, want %q", i+2, got, markupText(r.Check.Remediation))
+		}
+		if r.Check == marked && row[col("Remediation")] != "Add --profiling=false to the API server:\n\n• edit kube-apiserver.yaml\n• wait for the pod" {
+			t.Errorf("row %d: marked-up remediation reads %q", i+2, row[col("Remediation")])
 		}
 		if row[col("Unverified evidence")] != yesOrEmpty(r.Unverified) {
 			t.Errorf("row %d unverified evidence %q, want %q", i+2, row[col("Unverified evidence")], yesOrEmpty(r.Unverified))

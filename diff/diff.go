@@ -8,7 +8,8 @@
 // changed, or the benchmark added or dropped the check), the node (same
 // check, other evidence), or the analyzer (same benchmark, same evidence).
 //
-// A check that starts failing is a regression whatever it was before:
+// A check that starts failing is a regression whatever it was before
+// (unless a waiver accepts it, below):
 // PASS, WARN, INFO or NA in OLD, or absent from OLD (a check the node's
 // new roles or the new benchmark add) and FAIL in NEW. PASS → WARN is a
 // regression too (a verdict that held now needs review). FAIL or WARN →
@@ -16,6 +17,21 @@
 // check NEW no longer runs) is listed, but is neither; a failing check
 // of a node only NEW has counts with that node, not as a regression, so
 // that adding a node to a cluster is not read as a change of the others.
+//
+// Waivers (risk acceptances, see the waivers package) are compared by
+// what the reports show: a FAIL or WARN that a waiver covers is WAIVED.
+// A finding that a waiver starts to cover in NEW is "waived" (a FAIL
+// that stays a FAIL under a new waiver, and a check that starts failing
+// under a waiver that accepts it, are waived, not regressed: the waiver is
+// the decision the auditor already took, as analyze's --exit-code does
+// not count waived failures); a finding that OLD showed WAIVED and NEW
+// shows FAIL or WARN again (the waiver expired, was removed, or selects
+// the check no more) is "waiver-ended", unless a waived WARN became an
+// unwaived FAIL, which regressed. Neither is a fix or a regression. A
+// waived finding that passes in NEW is fixed; a verdict that changes under
+// a waiver that covers both sides is another change. Each verdict carries
+// its waiver (ticket, approver, expiry, justification); a change of
+// waiver alone has the cause "waiver".
 //
 // Scopes match by scope and node name; checks match by their stable
 // library name (results.Check.Name), the same in every benchmark that has
@@ -41,7 +57,7 @@ const (
 	Fixed Kind = "fixed"
 	// Regressed: the check fails in NEW and did not in OLD (PASS,
 	// WARN, INFO, NA, or absent: then Change.Old is nil), or PASS became
-	// WARN.
+	// WARN, and no waiver covers it in NEW.
 	Regressed Kind = "regressed"
 	// Changed: any other change of verdict (FAIL → WARN, FAIL → NA …).
 	Changed Kind = "changed"
@@ -52,11 +68,18 @@ const (
 	// Redefined: the same verdict, but the benchmark states the check
 	// differently (another id, title, assessment or expectation).
 	Redefined Kind = "redefined"
+	// Waived: NEW shows the check WAIVED and OLD did not: a waiver now
+	// accepts its FAIL or WARN (Change.Old is nil for a check only NEW
+	// has).
+	Waived Kind = "waived"
+	// WaiverEnded: OLD showed the check WAIVED, NEW shows its FAIL or
+	// WARN: the waiver expired, was removed or selects it no more.
+	WaiverEnded Kind = "waiver-ended"
 )
 
 // Kinds are the kinds of change in the order the renderers list them:
 // what calls for action first.
-var Kinds = []Kind{Regressed, Fixed, Changed, Added, Removed, Redefined}
+var Kinds = []Kind{Regressed, WaiverEnded, Fixed, Waived, Changed, Added, Removed, Redefined}
 
 // Cause is where a change comes from.
 type Cause string
@@ -75,6 +98,9 @@ const (
 	// CauseAnalyzer: same benchmark, same definition, same evidence, yet
 	// another verdict: the analyzers differ.
 	CauseAnalyzer Cause = "analyzer"
+	// CauseWaiver: the same verdict, covered by a waiver on one side
+	// only: the waivers differ, or one expired by the other's date.
+	CauseWaiver Cause = "waiver"
 )
 
 // Presence says whether a scope is in both reports.
@@ -104,6 +130,14 @@ type Side struct {
 	Nodes           int            `json:"nodes"`
 	Clusters        int            `json:"clusters"`
 	Totals          results.Totals `json:"totals"`
+	// Waivers names the waivers file the report was made with, if any.
+	Waivers *Waivers `json:"waivers,omitempty"`
+}
+
+// Waivers names a waivers file.
+type Waivers struct {
+	File   string         `json:"file"`
+	Digest results.Digest `json:"digest"`
 }
 
 // Counts count the changes of a diff.
@@ -114,6 +148,8 @@ type Counts struct {
 	Added        int `json:"added"`
 	Removed      int `json:"removed"`
 	Redefined    int `json:"redefined"`
+	Waived       int `json:"waived"`
+	WaiverEnded  int `json:"waiver_ended"`
 	NewNodes     int `json:"new_scopes"`
 	RemovedNodes int `json:"removed_scopes"`
 	// BenchmarkChanges counts scopes analyzed against another benchmark.
@@ -143,6 +179,10 @@ func (c *Counts) of(k Kind) *int {
 		return &c.Removed
 	case Redefined:
 		return &c.Redefined
+	case Waived:
+		return &c.Waived
+	case WaiverEnded:
+		return &c.WaiverEnded
 	}
 	return nil
 }
@@ -247,6 +287,33 @@ type Verdict struct {
 	Observed   string             `json:"observed"`
 	Reason     string             `json:"reason,omitempty"`
 	Citations  []results.Citation `json:"citations"`
+	// Waiver is the waiver that selects the FAIL or WARN, if any (an
+	// expired one too: Waiver.Expired).
+	Waiver *results.Waiver `json:"waiver,omitempty"`
+}
+
+// Shown is the status reports show: WAIVED for a verdict a waiver
+// covers, else the verdict.
+func (v *Verdict) Shown() results.Status {
+	if v.Waiver != nil && !v.Waiver.Expired {
+		return results.Waived
+	}
+	return v.Status
+}
+
+// WaiverNote says in one line which waiver covers the verdict ("FAIL
+// waived until 2027-06-30 by j.doe (SEC-1234): why") or which one expired
+// ("waiver SEC-1234 (approved by j.doe) expired 2027-06-30; the FAIL
+// stands"); "" for a verdict without a waiver.
+func (v *Verdict) WaiverNote() string {
+	if v == nil || v.Waiver == nil {
+		return ""
+	}
+	r := results.Result{Status: v.Status, Waiver: v.Waiver}
+	if v.Waiver.Expired {
+		return r.WaiverNote()
+	}
+	return string(v.Status) + " " + r.WaiverNote()
 }
 
 // Evidence is one citation that changed: Old and New point at the same
@@ -295,8 +362,12 @@ func Compare(old, new *results.Report) *Diff {
 }
 
 func side(r *results.Report) Side {
-	return Side{AnalyzerVersion: r.AnalyzerVersion, Benchmark: r.BenchmarkNames(), ReportTime: r.ReportTime,
+	s := Side{AnalyzerVersion: r.AnalyzerVersion, Benchmark: r.BenchmarkNames(), ReportTime: r.ReportTime,
 		Nodes: len(r.Nodes), Clusters: len(r.Clusters), Totals: r.Totals}
+	if r.Waivers != nil {
+		s.Waivers = &Waivers{File: r.Waivers.File, Digest: r.Waivers.Digest}
+	}
+	return s
 }
 
 func scopeSide(n *results.NodeResult) ScopeSide {
@@ -371,7 +442,10 @@ func compareScope(o, n *results.NodeResult) Scope {
 		i, ok := oldByKey[ne.key]
 		if !ok {
 			k := Added
-			if ne.r.Status == results.Fail {
+			switch {
+			case ne.r.Shown() == results.Waived:
+				k = Waived
+			case ne.r.Status == results.Fail:
 				k = Regressed
 			}
 			s.add(Change{Kind: k, Cause: onlyOne, Name: ne.r.Check.Name, Target: ne.target, New: verdict(ne.r)})
@@ -400,7 +474,8 @@ func (s *Scope) add(c Change) {
 
 func verdict(r *results.Result) *Verdict {
 	return &Verdict{ID: r.Check.ID, Title: r.Check.Title, Assessment: r.Check.AssessmentLabel(), Review: r.Check.Review,
-		Scored: r.Check.Scored, Status: r.Status, Expected: r.Expected, Observed: r.Observed, Reason: r.Reason, Citations: r.Citations}
+		Scored: r.Check.Scored, Status: r.Status, Expected: r.Expected, Observed: r.Observed, Reason: r.Reason, Citations: r.Citations,
+		Waiver: r.Waiver}
 }
 
 // compareResult compares one check's results; changed is false when the
@@ -434,17 +509,22 @@ func compareResult(o, n *results.Result, benchmarkChanged bool) (Change, bool) {
 	}
 	c.Evidence = evidence(o.Citations, n.Citations)
 	evidenceChanged := len(c.Evidence) > 0 || o.Observed != n.Observed
+	sameVerdict := o.Status == n.Status
+	sameShown := sameVerdict && o.Shown() == n.Shown()
 	switch {
-	case o.Status == n.Status && len(c.Definition) == 0:
+	case sameShown && len(c.Definition) == 0:
 		// Same verdict, same statement: the evidence may differ (a pid,
 		// a digest), but nothing an auditor acts on changed.
 		return c, false
-	case o.Status == n.Status:
+	case sameShown:
 		c.Kind = Redefined
 	default:
-		c.Kind = kind(o.Status, n.Status)
+		c.Kind = kind(o, n)
 	}
 	switch {
+	case sameVerdict && c.Kind != Redefined:
+		// Only the waiver changed.
+		c.Cause = CauseWaiver
 	case benchmarkChanged && decisive && evidenceChanged:
 		c.Cause = CauseBoth
 	case benchmarkChanged && (decisive || !evidenceChanged || c.Kind == Redefined):
@@ -468,9 +548,26 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// kind classifies a change of verdict (o != n): a check that starts
-// failing regressed, whatever it was.
-func kind(o, n results.Status) Kind {
+// kind classifies a change of what the reports show (WAIVED for a
+// verdict a waiver covers): a waiver that starts or stops covering a
+// finding, else a change of verdict (verdictKind).
+func kind(o, n *results.Result) Kind {
+	ow, nw := o.Shown() == results.Waived, n.Shown() == results.Waived
+	switch {
+	case nw && !ow:
+		return Waived
+	case ow && nw:
+		// Another verdict, both accepted by a waiver.
+		return Changed
+	case ow && (n.Status == results.Fail || n.Status == results.Warn) && !(o.Status == results.Warn && n.Status == results.Fail):
+		return WaiverEnded
+	}
+	return verdictKind(o.Status, n.Status)
+}
+
+// verdictKind classifies a change of verdict (o != n): a check that
+// starts failing regressed, whatever it was.
+func verdictKind(o, n results.Status) Kind {
 	switch {
 	case n == results.Fail, o == results.Pass && n == results.Warn:
 		return Regressed

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kubeproof/kubeproof/results"
@@ -161,5 +162,120 @@ func TestRestartedProcess(t *testing.T) {
 	new[0].Observed = "--profiling=true"
 	if e := evidence(old, new); len(e) != 1 || e[0].Old == nil || e[0].New == nil {
 		t.Errorf("evidence %+v, want one pair", e)
+	}
+}
+
+// TestCompareWaivers: a waiver that starts or stops covering a finding
+// is a change of its own kind, neither a regression nor a fix.
+func TestCompareWaivers(t *testing.T) {
+	active := &results.Waiver{Line: 3, Check: "1.2.21", Nodes: []string{"*"}, Justification: "dashboards", Approver: "j.doe",
+		Ticket: "SEC-1234", Expires: "2027-06-30"}
+	expired := *active
+	expired.Expired = true
+	observed := map[results.Status]string{results.Pass: "false", results.Fail: "true", results.Warn: "maybe", results.NA: "not running"}
+	side := func(s results.Status, w *results.Waiver) *results.Report {
+		rep := report("cis-1.6", map[string][]res{"a": {{"apiserver-profiling", "1.2.21", "profiling off", s, observed[s], true}}})
+		rep.Nodes[0].Targets[0].Results[0].Waiver = w
+		rep.Recount()
+		return rep
+	}
+	tests := []struct {
+		name                string
+		old, new            *results.Report
+		kind                Kind // "": unchanged
+		cause               Cause
+		oldShown, newShown  results.Status
+		waived, waiverEnded int
+	}{
+		{"a new waiver", side(results.Fail, nil), side(results.Fail, active), Waived, CauseWaiver, results.Fail, results.Waived, 1, 0},
+		{"a new waiver over a warn", side(results.Warn, nil), side(results.Warn, active), Waived, CauseWaiver, results.Warn, results.Waived, 1, 0},
+		{"renewed after it expired", side(results.Fail, &expired), side(results.Fail, active), Waived, CauseWaiver, results.Fail, results.Waived, 1, 0},
+		{"expired", side(results.Fail, active), side(results.Fail, &expired), WaiverEnded, CauseWaiver, results.Waived, results.Fail, 0, 1},
+		{"removed", side(results.Fail, active), side(results.Fail, nil), WaiverEnded, CauseWaiver, results.Waived, results.Fail, 0, 1},
+		{"a waived fail warns, unwaived", side(results.Fail, active), side(results.Warn, nil), WaiverEnded, CauseNode, results.Waived, results.Warn, 0, 1},
+		{"a waived warn fails, unwaived: regressed", side(results.Warn, active), side(results.Fail, nil), Regressed, CauseNode, results.Waived, results.Fail, 0, 0},
+		{"starts failing under a waiver: waived, not regressed", side(results.Pass, nil), side(results.Fail, active), Waived, CauseNode, results.Pass, results.Waived, 1, 0},
+		{"a waived fail passes: fixed", side(results.Fail, active), side(results.Pass, nil), Fixed, CauseNode, results.Waived, results.Pass, 0, 0},
+		{"a waived fail no longer applies", side(results.Fail, active), side(results.NA, nil), Changed, CauseNode, results.Waived, results.NA, 0, 0},
+		{"warn to fail under one waiver", side(results.Warn, active), side(results.Fail, active), Changed, CauseNode, results.Waived, results.Waived, 0, 0},
+		{"the same waiver", side(results.Fail, active), side(results.Fail, active), "", "", "", "", 0, 0},
+		{"expired on both sides", side(results.Fail, &expired), side(results.Fail, &expired), "", "", "", "", 0, 0},
+		{"added and waived", report("cis-1.6", map[string][]res{"a": {}}), side(results.Fail, active), Waived, CauseNode, "", results.Waived, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Compare(tt.old, tt.new)
+			if d.Counts.Waived != tt.waived || d.Counts.WaiverEnded != tt.waiverEnded {
+				t.Errorf("counts %d waived, %d waivers ended; want %d, %d", d.Counts.Waived, d.Counts.WaiverEnded, tt.waived, tt.waiverEnded)
+			}
+			if want := tt.kind == Regressed; d.Regressed() != want {
+				t.Errorf("Regressed() = %v, want %v", d.Regressed(), want)
+			}
+			changes := d.Scopes[0].Changes
+			if tt.kind == "" {
+				if len(changes) != 0 || d.Counts.Unchanged != 1 {
+					t.Fatalf("changes %+v, want none", changes)
+				}
+				return
+			}
+			if len(changes) != 1 {
+				t.Fatalf("%d changes, want 1", len(changes))
+			}
+			c := changes[0]
+			if c.Kind != tt.kind || c.Cause != tt.cause {
+				t.Errorf("%s (cause %s), want %s (cause %s)", c.Kind, c.Cause, tt.kind, tt.cause)
+			}
+			var oldShown results.Status
+			if c.Old != nil {
+				oldShown = c.Old.Shown()
+			}
+			if oldShown != tt.oldShown || c.New.Shown() != tt.newShown {
+				t.Errorf("shown %s → %s, want %s → %s", oldShown, c.New.Shown(), tt.oldShown, tt.newShown)
+			}
+		})
+	}
+}
+
+func TestWaiverNote(t *testing.T) {
+	w := &results.Waiver{Line: 3, Justification: "dashboards", Approver: "j.doe", Ticket: "SEC-1234", Expires: "2027-06-30"}
+	expired := *w
+	expired.Expired = true
+	for _, tc := range []struct {
+		v    *Verdict
+		want string
+	}{
+		{nil, ""},
+		{&Verdict{Status: results.Fail}, ""},
+		{&Verdict{Status: results.Fail, Waiver: w}, "FAIL waived until 2027-06-30 by j.doe (SEC-1234): dashboards"},
+		{&Verdict{Status: results.Warn, Waiver: &expired}, "waiver SEC-1234 (approved by j.doe) expired 2027-06-30; the WARN stands"},
+	} {
+		if got := tc.v.WaiverNote(); got != tc.want {
+			t.Errorf("WaiverNote() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestTextWaivers: the text names the waiver of each side.
+func TestTextWaivers(t *testing.T) {
+	w := &results.Waiver{Line: 3, Check: "1.2.21", Nodes: []string{"*"}, Justification: "dashboards\u202e", Approver: "j.doe",
+		Ticket: "SEC-1234", Expires: "2027-06-30"}
+	old := report("cis-1.6", map[string][]res{"a": {{"apiserver-profiling", "1.2.21", "profiling off", results.Fail, "true", true}}})
+	new := report("cis-1.6", map[string][]res{"a": {{"apiserver-profiling", "1.2.21", "profiling off", results.Fail, "true", true}}})
+	new.Nodes[0].Targets[0].Results[0].Waiver = w
+	new.Waivers = &results.WaiverSet{File: "w.yaml", Digest: results.Digest(strings.Repeat("ab", 32))}
+	new.Recount()
+	var b strings.Builder
+	if err := Text(&b, Compare(old, new)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"NEW: report of 0001-01-01T00:00:00Z, kubeproof , cis-1.6, 1 node; 0 PASS, 0 FAIL, 0 WARN, 1 WAIVED, 0 INFO, 0 NA; waivers w.yaml (sha256:abababababab)",
+		"changes: 0 regressed, 0 fixed, 1 waived, 0 waivers ended,",
+		"[WAIVED] 1.2.21 profiling off (apiserver-profiling, master)\n    FAIL → WAIVED; cause: waiver\n",
+		"    OLD waiver: (none)\n    NEW waiver: FAIL waived until 2027-06-30 by j.doe (SEC-1234): dashboards\\u202e\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the text lacks %q:\n%s", want, b.String())
+		}
 	}
 }

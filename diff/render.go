@@ -51,13 +51,11 @@ func Text(w io.Writer, d *Diff) error {
 		label string
 		side  Side
 	}{{"OLD", d.Old}, {"NEW", d.New}} {
-		p("%s: report of %s, kubeproof %s, %s, %s; %s\n", s.label, s.side.ReportTime.UTC().Format(time.RFC3339), esc(s.side.AnalyzerVersion),
-			esc(orNone(s.side.Benchmark)), scopesText(s.side.Nodes, s.side.Clusters), totalsText(s.side.Totals))
+		p("%s: report of %s, kubeproof %s, %s, %s; %s%s\n", s.label, s.side.ReportTime.UTC().Format(time.RFC3339), esc(s.side.AnalyzerVersion),
+			esc(orNone(s.side.Benchmark)), scopesText(s.side.Nodes, s.side.Clusters), totalsText(s.side.Totals), waiversText(s.side.Waivers))
 	}
-	c := d.Counts
-	p("changes: %d regressed, %d fixed, %d other verdict changes, %d checks added, %d removed, %d redefined; %d unchanged\n",
-		c.Regressed, c.Fixed, c.Changed, c.Added, c.Removed, c.Redefined, c.Unchanged)
-	p("scopes: %d new, %d removed, %d analyzed against another benchmark\n", c.NewNodes, c.RemovedNodes, c.BenchmarkChanges)
+	p("changes: %s\n", countsText(d.Counts))
+	p("scopes: %d new, %d removed, %d analyzed against another benchmark\n", d.Counts.NewNodes, d.Counts.RemovedNodes, d.Counts.BenchmarkChanges)
 	for i := range d.Scopes {
 		s := &d.Scopes[i]
 		p("\n")
@@ -81,9 +79,7 @@ func Text(w io.Writer, d *Diff) error {
 		}{{"OLD", s.Old}, {"NEW", s.New}} {
 			p("%s: %s%s\n", side.label, bundleText(side.s), totalsText(side.s.Totals))
 		}
-		sc := s.Counts
-		p("%d regressed, %d fixed, %d other verdict changes, %d checks added, %d removed, %d redefined; %d unchanged\n",
-			sc.Regressed, sc.Fixed, sc.Changed, sc.Added, sc.Removed, sc.Redefined, sc.Unchanged)
+		p("%s\n", countsText(s.Counts))
 		for _, k := range Kinds {
 			for j := range s.Changes {
 				if ch := &s.Changes[j]; ch.Kind == k {
@@ -108,17 +104,17 @@ func writeChange(p func(string, ...any), ch *Change) {
 	p("[%s] %s %s (%s)\n", strings.ToUpper(string(ch.Kind)), esc(id), esc(ch.Title()), esc(name))
 	switch {
 	case ch.Old == nil:
-		p("    %s in NEW, not in OLD; cause: %s\n", ch.New.Status, ch.Cause)
+		p("    %s in NEW, not in OLD; cause: %s\n", ch.New.Shown(), ch.Cause)
 		p("    expected: %s\n    observed: %s\n", esc(ch.New.Expected), esc(ch.New.Observed))
 	case ch.New == nil:
-		p("    %s in OLD, not in NEW; cause: %s\n", ch.Old.Status, ch.Cause)
+		p("    %s in OLD, not in NEW; cause: %s\n", ch.Old.Shown(), ch.Cause)
 	case ch.Kind == Redefined:
-		p("    %s, verdict unchanged; cause: %s\n", ch.New.Status, ch.Cause)
+		p("    %s, verdict unchanged; cause: %s\n", ch.New.Shown(), ch.Cause)
 		for _, def := range ch.Definition {
 			p("    benchmark: %s\n", esc(def))
 		}
 	default:
-		p("    %s → %s; cause: %s\n", ch.Old.Status, ch.New.Status, ch.Cause)
+		p("    %s → %s; cause: %s\n", ch.Old.Shown(), ch.New.Shown(), ch.Cause)
 		for _, def := range ch.Definition {
 			p("    benchmark: %s\n", esc(def))
 		}
@@ -132,6 +128,16 @@ func writeChange(p func(string, ...any), ch *Change) {
 		}
 		if ch.New.Reason != "" && ch.New.Reason != ch.Old.Reason {
 			p("    reason: %s\n", esc(ch.New.Reason))
+		}
+	}
+	if ch.Old.WaiverNote() != "" || ch.New.WaiverNote() != "" {
+		for _, side := range []struct {
+			label string
+			v     *Verdict
+		}{{"OLD", ch.Old}, {"NEW", ch.New}} {
+			if side.v != nil {
+				p("    %s waiver: %s\n", side.label, esc(orNone(side.v.WaiverNote())))
+			}
 		}
 	}
 	for _, e := range ch.Evidence {
@@ -185,7 +191,23 @@ func bundleText(s ScopeSide) string {
 }
 
 func totalsText(t results.Totals) string {
-	return fmt.Sprintf("%d PASS, %d FAIL, %d WARN, %d INFO, %d NA", t.Pass, t.Fail, t.Warn, t.Info, t.NA)
+	waived := ""
+	if t.Waived > 0 {
+		waived = fmt.Sprintf(", %d WAIVED", t.Waived)
+	}
+	return fmt.Sprintf("%d PASS, %d FAIL, %d WARN%s, %d INFO, %d NA", t.Pass, t.Fail, t.Warn, waived, t.Info, t.NA)
+}
+
+func countsText(c Counts) string {
+	return fmt.Sprintf("%d regressed, %d fixed, %d waived, %d waivers ended, %d other verdict changes, %d checks added, %d removed, %d redefined; %d unchanged",
+		c.Regressed, c.Fixed, c.Waived, c.WaiverEnded, c.Changed, c.Added, c.Removed, c.Redefined, c.Unchanged)
+}
+
+func waiversText(w *Waivers) string {
+	if w == nil {
+		return ""
+	}
+	return fmt.Sprintf("; waivers %s (sha256:%s)", display.Escape(w.File), w.Digest.Short())
 }
 
 func scopesText(nodes, clusters int) string {

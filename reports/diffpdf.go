@@ -74,17 +74,29 @@ func (p *diffDoc) first() {
 		{"Nodes", strconv.Itoa(d.Old.Nodes), strconv.Itoa(d.New.Nodes)},
 		{"Clusters", strconv.Itoa(d.Old.Clusters), strconv.Itoa(d.New.Clusters)},
 		{"Verdicts", totalsLine(d.Old.Totals), totalsLine(d.New.Totals)},
+		{"Waivers", waiversLine(d.Old.Waivers), waiversLine(d.New.Waivers)},
 	} {
+		if r[0] == "Waivers" && !p.waivers() {
+			continue
+		}
 		p.tableRow(t, []tcell{{text: r[0], bold: true}, {text: r[1]}, {text: r[2]}})
 	}
 	p.tableEnd()
 	p.y += 6
 
-	// The counts, as tiles; a kind without changes in grey.
+	// The counts, as tiles (those of waivers when a side has waivers); a
+	// kind without changes in grey.
 	c := d.Counts
 	var ts []tile
 	for _, k := range diffKinds {
-		ts = append(ts, tile{c.Of(k.kind), k.label, kindFill(k.rgb), white})
+		if (k.kind == diff.Waived || k.kind == diff.WaiverEnded) && !p.waivers() {
+			continue
+		}
+		ink := white
+		if k.rgb == statusRGB[results.Warn] {
+			ink = black
+		}
+		ts = append(ts, tile{c.Of(k.kind), k.label, kindFill(k.rgb), ink})
 	}
 	ts = append(ts, tile{c.Unchanged, "unchanged", statusFill(results.NA), white})
 	for i := range ts {
@@ -121,14 +133,18 @@ func (p *diffDoc) first() {
 	p.paragraph(fmt.Sprintf("Nodes and clusters: %d only in NEW, %d only in OLD, %d analyzed against another benchmark.",
 		c.NewNodes, c.RemovedNodes, c.BenchmarkChanges), style{size: 9, color: black}, marginL, contentW)
 	p.y += 4
-	for _, s := range []string{
-		"How changes are told: a check that starts failing regressed, whatever it was before (PASS, WARN, INFO, NA, or not run); PASS → WARN regressed too; FAIL or WARN → PASS is fixed. A node only NEW has is listed with its verdicts, not as regressions.",
-		"Each change names its cause: the benchmark (it states the check otherwise, or has it and the other does not), the node (same check, other evidence), both, or the analyzer (same statement, same evidence, another verdict). Checks are matched across benchmarks by their name in kubeproof's check library, so a renumbered check is the same check.",
-		"A change that several nodes share is listed once, with its nodes and the evidence of the first. The workbook (--format xlsx) and the JSON list every change of every node.",
-	} {
+	for _, s := range append(diffRules[:len(diffRules):len(diffRules)],
+		"A change that several nodes share is listed once, with its nodes and the evidence of the first. The workbook (--format xlsx) and the JSON list every change of every node.") {
 		p.paragraph(s, style{size: 8.5, color: grey}, marginL, contentW)
 		p.y += 1.5
 	}
+}
+
+// waivers reports whether either report was made with waivers, or the
+// diff has changes of waivers.
+func (p *diffDoc) waivers() bool {
+	d := p.d
+	return d.Old.Waivers != nil || d.New.Waivers != nil || d.Counts.Waived > 0 || d.Counts.WaiverEnded > 0
 }
 
 // kindFill is the colour of a kind of change: its status colour, else
@@ -156,7 +172,7 @@ func groupChanges(d *diff.Diff) map[diff.Kind][]*changeGroup {
 		if v == nil {
 			return "\x00none"
 		}
-		return strings.Join([]string{v.ID, v.Title, v.Assessment, string(v.Status), v.Expected, v.Observed, v.Reason}, "\x00")
+		return strings.Join([]string{v.ID, v.Title, v.Assessment, string(v.Status), v.Expected, v.Observed, v.Reason, v.WaiverNote()}, "\x00")
 	}
 	for i := range d.Scopes {
 		s := &d.Scopes[i]
@@ -248,8 +264,8 @@ func (p *diffDoc) layChange(g *changeGroup) laidChange {
 			rows = append(rows, p.textRow("Expected", n.Expected, changeValue))
 		}
 		if o.Observed != n.Observed {
-			rows = append(rows, p.badgeRow("Observed", o.Status, quoteNothing(o.Observed), changeValue),
-				p.badgeRow("", n.Status, quoteNothing(n.Observed), changeValue))
+			rows = append(rows, p.badgeRow("Observed", o.Shown(), quoteNothing(o.Observed), changeValue),
+				p.badgeRow("", n.Shown(), quoteNothing(n.Observed), changeValue))
 		} else {
 			rows = append(rows, p.textRow("Observed", quoteNothing(n.Observed), changeValue))
 		}
@@ -262,6 +278,13 @@ func (p *diffDoc) layChange(g *changeGroup) laidChange {
 			v = o
 		}
 		rows = append(rows, p.textRow("Expected", v.Expected, changeValue), p.textRow("Observed", quoteNothing(v.Observed), changeValue))
+	}
+	if c.Old.WaiverNote() != "" || c.New.WaiverNote() != "" {
+		for i, v := range []*diff.Verdict{c.Old, c.New} {
+			if v != nil {
+				rows = append(rows, p.waiverRow(firstOnly(i, "Waiver"), []string{"OLD", "NEW"}[i], v))
+			}
+		}
 	}
 	if len(g.scopes) > 1 && len(c.Evidence) > 0 {
 		rows = append(rows, p.textRow("Evidence", "of "+g.scopes[0].Label()+":", changeSmall))
@@ -283,6 +306,22 @@ func (p *diffDoc) layChange(g *changeGroup) laidChange {
 		}
 	}
 	return laidChange{g: g, title: title, rows: rows, h: h}
+}
+
+// waiverRow is the waiver of one side of a change: in the waived colour
+// while it holds, in red once expired.
+func (p *diffDoc) waiverRow(label, side string, v *diff.Verdict) brow {
+	st := style{size: changeValue.size, color: black}
+	note := v.WaiverNote()
+	switch {
+	case note == "":
+		note = "none"
+	case v.Waiver.Expired:
+		st.bold, st.color = true, statusFill(results.Fail)
+	default:
+		st.bold, st.color = true, statusFill(results.Waived)
+	}
+	return p.textRow(label, side+": "+note, st)
 }
 
 // drawChange draws a change laid out, on one page if it fits on one.
@@ -313,7 +352,7 @@ func (p *diffDoc) drawChange(lc laidChange) {
 // for a check the report does not have.
 func (p *diffDoc) verdictBadge(v *diff.Verdict, x, y, h float64) {
 	if v != nil {
-		p.badge(v.Status, x, y, badgeW, h)
+		p.badge(v.Shown(), x, y, badgeW, h)
 		return
 	}
 	st := style{size: 7, bold: true, color: grey}
@@ -365,7 +404,7 @@ func (p *diffDoc) tableSection(title, note string, groups []*changeGroup, defini
 		if len(g.scopes) > 1 {
 			nodes = thousands(len(g.scopes)) + ": " + nodes
 		}
-		p.tableRow(t, []tcell{{text: changeID(c)}, {text: c.Title()}, {text: string(v.Status), status: v.Status}, {text: fourth}, {text: nodes}})
+		p.tableRow(t, []tcell{{text: changeID(c)}, {text: c.Title()}, {text: string(v.Shown()), status: v.Shown()}, {text: fourth}, {text: nodes}})
 	}
 	p.tableEnd()
 }

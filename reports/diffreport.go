@@ -45,12 +45,30 @@ var diffKinds = []struct {
 	rgb                string
 	table              bool
 }{
-	{diff.Regressed, "Regressions", "regressed", "Checks that fail in NEW and did not in OLD (or were not run), and checks that passed and now need review.", statusRGB[results.Fail], false},
-	{diff.Fixed, "Fixed", "fixed", "Checks that failed or needed review in OLD and pass in NEW.", statusRGB[results.Pass], false},
+	{diff.Regressed, "Regressions", "regressed", "Checks that fail in NEW and did not in OLD (or were not run), and checks that passed and now need review; none a waiver accepts.", statusRGB[results.Fail], false},
+	{diff.WaiverEnded, "Waivers ended", "waivers ended", "Findings OLD showed WAIVED that NEW shows as FAIL or WARN again: the waiver expired, was removed, or selects the check no more.", statusRGB[results.Warn], false},
+	{diff.Fixed, "Fixed", "fixed", "Checks that failed or needed review in OLD (waived or not) and pass in NEW.", statusRGB[results.Pass], false},
+	{diff.Waived, "Waived", "waived", "Findings a waiver accepts in NEW and did not in OLD: a FAIL or WARN under a new waiver, or a check that starts failing under one. Neither regressions nor fixes.", statusRGB[results.Waived], false},
 	{diff.Changed, "Other changes of verdict", "other changes", "Changes that are neither: FAIL → WARN, FAIL → NA, NA → PASS, …", "", false},
 	{diff.Added, "Checks added", "checks added", "Checks NEW runs and OLD did not (a failing one is a regression, above).", "", true},
 	{diff.Removed, "Checks removed", "checks removed", "Checks OLD ran and NEW does not.", "", true},
 	{diff.Redefined, "Redefined by the benchmark", "redefined", "The same verdict, but the benchmark states the check otherwise: another id, title, assessment or expectation.", "", true},
+}
+
+// diffRules say how a diff tells changes, on the first page of the PDF
+// and the workbook's summary.
+var diffRules = []string{
+	"How changes are told: a check that starts failing regressed, whatever it was before (PASS, WARN, INFO, NA, or not run); PASS → WARN regressed too; FAIL or WARN → PASS is fixed. A node only NEW has is listed with its verdicts, not as regressions.",
+	"Each change names its cause: the benchmark (it states the check otherwise, or has it and the other does not), the node (same check, other evidence), both, the analyzer (same statement, same evidence, another verdict), or the waivers (same verdict, waived on one side only). Checks are matched across benchmarks by their name in kubeproof's check library, so a renumbered check is the same check.",
+	"Waivers are compared as the reports show them: a finding a waiver starts to accept is waived, one whose waiver expired, was removed or selects it no more is a waiver ended; neither is a regression or a fix, and a check that starts failing under a waiver that accepts it is waived.",
+}
+
+// waiversLine names a report's waivers file.
+func waiversLine(w *diff.Waivers) string {
+	if w == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%s (sha256:%s)", w.File, w.Digest.Short())
 }
 
 // changeID is a change's check id, "1.2.21 → 1.2.18" where the benchmark

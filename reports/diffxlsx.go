@@ -80,6 +80,7 @@ func (x *workbook) diffSummary(d *diff.Diff) error {
 		{"Benchmark", orNone(d.Old.Benchmark), orNone(d.New.Benchmark)},
 		{"Nodes", d.Old.Nodes, d.New.Nodes},
 		{"Clusters", d.Old.Clusters, d.New.Clusters},
+		{"Waivers", waiversLine(d.Old.Waivers), waiversLine(d.New.Waivers)},
 	} {
 		if err := line(x.bold, r.label, r.old, r.new); err != nil {
 			return err
@@ -114,11 +115,8 @@ func (x *workbook) diffSummary(d *diff.Diff) error {
 		}
 	}
 	row++
-	for _, note := range []string{
-		"A check that starts failing regressed, whatever it was before (PASS, WARN, INFO, NA, or not run); PASS → WARN regressed too. FAIL or WARN → PASS is fixed.",
-		"Each change names its cause: the benchmark (it states the check otherwise, or has it and the other not), the node (other evidence), both, or the analyzer (same statement, same evidence).",
-		"The Changes sheet lists every change, the Scopes sheet every node and cluster of either report.",
-	} {
+	for _, note := range append(diffRules[:len(diffRules):len(diffRules)],
+		"The Changes sheet lists every change, the Scopes sheet every node and cluster of either report.") {
 		if err := x.str(sh, cell(1, row), note, x.wrap); err != nil {
 			return err
 		}
@@ -144,6 +142,7 @@ func (x *workbook) changes(d *diff.Diff) error {
 		{"Scope", 9, kText, ""}, {"Node", 22, kText, ""}, {"Target", 12, kText, ""}, {"Check", 26, kText, ""},
 		{"Old ID", 8, kText, ""}, {"New ID", 8, kText, ""}, {"Title", 44, kWrap, "the benchmark has it"},
 		{"Change", 11, kText, ""}, {"Old status", 10, kText, ""}, {"New status", 10, kText, ""}, {"Cause", 12, kWrap, ""},
+		{"Old waiver", 36, kWrap, whole}, {"New waiver", 36, kWrap, whole},
 		{"Benchmark changes", 30, kWrap, whole}, {"Expected", 28, kWrap, whole},
 		{"Old observed", 28, kWrap, whole}, {"New observed", 28, kWrap, whole},
 		{"Old evidence", 50, kWrap, whole}, {"New evidence", 50, kWrap, whole},
@@ -184,10 +183,10 @@ func (x *workbook) changes(d *diff.Diff) error {
 			s, c := e.s, e.c
 			var oldID, newID, oldStatus, newStatus, expected, oldObserved, newObserved string
 			if c.Old != nil {
-				oldID, oldStatus, expected, oldObserved = c.Old.ID, string(c.Old.Status), c.Old.Expected, c.Old.Observed
+				oldID, oldStatus, expected, oldObserved = c.Old.ID, string(c.Old.Shown()), c.Old.Expected, c.Old.Observed
 			}
 			if c.New != nil {
-				newID, newStatus, expected, newObserved = c.New.ID, string(c.New.Status), c.New.Expected, c.New.Observed
+				newID, newStatus, expected, newObserved = c.New.ID, string(c.New.Shown()), c.New.Expected, c.New.Observed
 				if c.Old != nil && c.Old.Expected != c.New.Expected {
 					expected = c.Old.Expected + " → " + c.New.Expected
 				}
@@ -198,7 +197,7 @@ func (x *workbook) changes(d *diff.Diff) error {
 				scope = "cluster"
 			}
 			if err := add(scope, s.Node, c.Target, c.Name, oldID, newID, c.Title(), string(c.Kind),
-				oldStatus, newStatus, string(c.Cause), strings.Join(c.Definition, "\n"), expected, oldObserved, newObserved,
+				oldStatus, newStatus, string(c.Cause), c.Old.WaiverNote(), c.New.WaiverNote(), strings.Join(c.Definition, "\n"), expected, oldObserved, newObserved,
 				citationLines(oldEv), citationLines(newEv)); err != nil {
 				return err
 			}

@@ -163,6 +163,13 @@ func cloneNode(n results.NodeResult) results.NodeResult {
 func safeDiff(d *diff.Diff) *diff.Diff {
 	out := *d
 	escapeAll(&out.Old.AnalyzerVersion, &out.Old.Benchmark, &out.New.AnalyzerVersion, &out.New.Benchmark)
+	for _, w := range []**diff.Waivers{&out.Old.Waivers, &out.New.Waivers} {
+		if *w != nil {
+			c := **w
+			escapeString(&c.File)
+			*w = &c
+		}
+	}
 	out.Scopes = slices.Clone(d.Scopes)
 	for i := range out.Scopes {
 		s := &out.Scopes[i]
@@ -194,6 +201,11 @@ func safeVerdict(v *diff.Verdict) *diff.Verdict {
 	escapeAll(&c.ID, &c.Title, &c.Assessment, &c.Expected, &c.Observed, &c.Reason)
 	c.Citations = slices.Clone(c.Citations)
 	walkCitations(c.Citations, escapeString)
+	if c.Waiver != nil {
+		w := *c.Waiver
+		escapeAll(&w.Check, &w.Justification, &w.Approver, &w.Ticket, &w.Benchmark, &w.Expires)
+		c.Waiver = &w
+	}
 	return &c
 }
 

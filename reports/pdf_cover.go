@@ -447,15 +447,30 @@ func (d *pdfDoc) tiles(t results.Totals, y float64) {
 }
 
 // tileRow draws tiles side by side across the page, h high: the count
-// large, its label (of one or two lines) under it.
+// large, its label (of one or two lines) under it, in a size that fits
+// every word of every label on a line.
 func (d *pdfDoc) tileRow(ts []tile, y, h float64) {
 	const gap = 2.5
 	w := (contentW - gap*float64(len(ts)-1)) / float64(len(ts))
+	size := 8.5
+	for fits := false; !fits && size > 6; {
+		fits = true
+		for _, t := range ts {
+			for _, word := range strings.Fields(t.label) {
+				if d.width(word, style{size: size, bold: true}) > w-2 {
+					fits = false
+				}
+			}
+		}
+		if !fits {
+			size -= 0.5
+		}
+	}
 	for i, t := range ts {
 		x := marginL + float64(i)*(w+gap)
 		d.fill(t.fill, x, y, w, h)
 		d.text(thousands(t.n), style{size: 17, bold: true, color: t.ink}, x, y+2.5, w, "C")
-		label := style{size: 8.5, bold: true, color: t.ink}
+		label := style{size: size, bold: true, color: t.ink}
 		ly := y + 12
 		for _, l := range d.layout(t.label, label, w-2, 2) {
 			d.draw(l, label, x+1, ly, w-2, "C")

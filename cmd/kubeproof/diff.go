@@ -17,6 +17,7 @@ import (
 	"github.com/kubeproof/kubeproof/internal/exit"
 	"github.com/kubeproof/kubeproof/reports"
 	"github.com/kubeproof/kubeproof/results"
+	"github.com/kubeproof/kubeproof/waivers"
 )
 
 func diffCommand() *cli.Command {
@@ -27,7 +28,10 @@ func diffCommand() *cli.Command {
 			"OLD and NEW are each a JSON report of kubeproof analyze (report.json), or bundles to analyze:\n" +
 			"a bundle, a directory of bundles, or several of these joined with commas (a.kpb,b.kpb).\n" +
 			"Bundles are analyzed as analyze does, with the flags below; --old-benchmark and\n" +
-			"--new-benchmark name a benchmark for one side (an old bundle against a newer benchmark).",
+			"--new-benchmark name a benchmark for one side (an old bundle against a newer benchmark).\n" +
+			"--waivers applies to the bundles of both sides, each as of its own report date; a JSON\n" +
+			"report keeps the waivers it was made with. A finding a waiver starts to accept is\n" +
+			"\"waived\", one whose waiver ended is \"waiver-ended\": neither counts as a regression.",
 		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: "benchmark", Usage: "analyze the bundles of both sides against benchmark `NAME` (embedded: " + strings.Join(catalog.Benchmarks(), ", ") + "); default: the benchmark of each node's Kubernetes version"},
 			&cli.StringFlag{Name: "old-benchmark", Usage: "analyze OLD's bundles against benchmark `NAME`"},
@@ -37,6 +41,7 @@ func diffCommand() *cli.Command {
 			&cli.StringFlag{Name: "targets", Usage: "comma `LIST` of targets to run on every node; default: by each node's roles"},
 			&cli.StringFlag{Name: "check", Usage: "comma list of check or group `IDS` to run, and no others"},
 			&cli.StringFlag{Name: "skip", Usage: "comma list of check or group `IDS` to skip (reported as INFO)"},
+			&cli.StringFlag{Name: "waivers", Usage: "apply the risk acceptances of waivers `FILE` (YAML) to the bundles of both sides, as analyze does"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "comma list of `FORMATS` of the diff: text, json, xlsx, pdf"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the diff (one format) to `FILE`, atomically, instead of standard output"},
 			&cli.StringFlag{Name: "output-dir", Usage: "write diff.<format> for every format into `DIR`, atomically"},
@@ -76,9 +81,16 @@ func runDiff(c *cli.Context) error {
 	if c.String("benchmark") != "" && (c.String("old-benchmark") != "" || c.String("new-benchmark") != "") {
 		return &exit.UsageError{Err: errors.New("--benchmark names the benchmark of both sides; --old-benchmark and --new-benchmark of one each: give one or the other")}
 	}
+	var wf *waivers.File
+	if name := c.String("waivers"); name != "" {
+		var err error
+		if wf, err = readWaivers(name); err != nil {
+			return err
+		}
+	}
 	var reps [2]*results.Report
 	for i, side := range []string{"old", "new"} {
-		rep, err := diffSide(c, side, c.Args().Get(i))
+		rep, err := diffSide(c, side, c.Args().Get(i), wf)
 		if err != nil {
 			return fmt.Errorf("%s: %w", strings.ToUpper(side), err)
 		}
@@ -106,15 +118,20 @@ func runDiff(c *cli.Context) error {
 	return nil
 }
 
-// diffSide reads one side: a JSON report, or bundles analyzed with the
-// side's benchmark.
-func diffSide(c *cli.Context, side, arg string) (*results.Report, error) {
+// diffSide reads one side: a JSON report (with the waivers it was made
+// with), or bundles analyzed with the side's benchmark and the waivers of
+// wf, if given.
+func diffSide(c *cli.Context, side, arg string, wf *waivers.File) (*results.Report, error) {
 	paths := splitList(arg)
 	if len(paths) == 0 {
 		return nil, &exit.UsageError{Err: fmt.Errorf("no report or bundle given")}
 	}
+	label := strings.ToUpper(side)
 	if len(paths) == 1 {
 		if rep, ok, err := readReport(paths[0]); ok || err != nil {
+			if err == nil && wf != nil {
+				fmt.Fprintln(c.App.ErrWriter, display.Escape(fmt.Sprintf("warning: %s is a JSON report: it keeps the waivers it was made with; --waivers applies to bundles", label)))
+			}
 			return rep, err
 		}
 	}
@@ -130,7 +147,17 @@ func diffSide(c *cli.Context, side, arg string) (*results.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return analyzeFiles(c, files, opts)
+	rep, err := analyzeFiles(c, files, opts)
+	if err != nil || wf == nil {
+		return rep, err
+	}
+	// What the waivers did on this side: unmatched, expired.
+	before := len(rep.Warnings)
+	waivers.Apply(rep, wf)
+	for _, w := range rep.Warnings[before:] {
+		fmt.Fprintln(c.App.ErrWriter, display.Escape(fmt.Sprintf("warning: %s: %s", label, w)))
+	}
+	return rep, nil
 }
 
 // readReport reads path as a JSON report if it is a file that starts

@@ -67,6 +67,11 @@ func TestDiff(t *testing.T) {
 	if code := run([]string{"kubeproof", "analyze", "--benchmark", "cis-1.6", "--format", "json", "-o", report, master}, &stdout, &stderr); code != 0 {
 		t.Fatalf("analyze: exit %d: %s", code, stderr.String())
 	}
+	// OLD's bundle analyzed with waivers, as a JSON report: it keeps them.
+	waived := filepath.Join(dir, "waived.json")
+	if code := run([]string{"kubeproof", "analyze", "--benchmark", "cis-1.6", "--waivers", "testdata/waivers-diff.yaml", "--format", "json", "-o", waived, oldBundle}, &stdout, &stderr); code != 0 {
+		t.Fatalf("analyze --waivers: exit %d: %s", code, stderr.String())
+	}
 	notReport := filepath.Join(dir, "kube-bench.json")
 	if err := os.WriteFile(notReport, []byte(`{"Controls": []}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -84,6 +89,13 @@ func TestDiff(t *testing.T) {
 		{"old report, new bundle", []string{"diff", "--new-benchmark", "cis-1.20", report, master}, 0, "diff-tkestack-cis-1.6-cis-1.20.txt", ""},
 		{"node change text", []string{"diff", "--benchmark", "cis-1.6", oldBundle, newBundle}, 1, "diff-node-change.txt", "1 verdict regressed"},
 		{"node change json", []string{"diff", "--benchmark", "cis-1.6", "--format", "json", oldBundle, newBundle}, 1, "diff-node-change.json", ""},
+		{"waivers text", []string{"diff", "--benchmark", "cis-1.6", "--waivers", "testdata/waivers-diff.yaml", oldBundle, newBundle}, 0, "diff-waivers.txt",
+			"warning: NEW: waiver testdata/waivers-diff.yaml:10 (check 1.2.22, SEC-1500) expired 2025-03-31"},
+		{"waivers json", []string{"diff", "--benchmark", "cis-1.6", "--waivers", "testdata/waivers-diff.yaml", "--format", "json", oldBundle, newBundle}, 0, "diff-waivers.json", ""},
+		{"a report keeps its waivers", []string{"diff", "--benchmark", "cis-1.6", waived, newBundle}, 1, "diff-waivers-report.txt", "1 verdict regressed"},
+		{"waivers for a report side", []string{"diff", "--benchmark", "cis-1.6", "--waivers", "testdata/waivers-diff.yaml", report, master}, 0, "",
+			"warning: OLD is a JSON report: it keeps the waivers it was made with"},
+		{"bad waivers", []string{"diff", "--waivers", "testdata/waivers-bad.yaml", master, master}, 2, "", "--waivers: testdata/waivers-bad.yaml:"},
 		{"bundle lists", []string{"diff", "--benchmark", "cis-1.6", oldBundle + "," + fx + "tkestack-worker.kpb", newBundle}, 1, "", "1 verdict regressed"},
 		{"nothing changed", []string{"diff", "--benchmark", "cis-1.6", report, master}, 0, "", ""},
 		{"one argument", []string{"diff", master}, 2, "", "diff takes two arguments"},

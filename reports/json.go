@@ -151,6 +151,7 @@ func JSON(w io.Writer, rep *results.Report) error {
 	meta := jsonMeta{AnalyzerVersion: rep.AnalyzerVersion, Benchmark: rep.Benchmark, Benchmarks: rep.Benchmarks, ReportTime: rep.ReportTime, Bundles: []results.BundleInfo{},
 		Refused: rep.Refused, LeftOut: rep.LeftOut, Warnings: rep.Warnings, Waivers: rep.Waivers}
 	var totals jsonSummary
+	var enc indentedEncoder
 	bw.WriteString("{\n  \"Controls\": [")
 	first := true
 	for _, n := range rep.Scopes() {
@@ -168,7 +169,7 @@ func JSON(w io.Writer, rep *results.Report) error {
 			first = false
 			c := control(rep, n, tr)
 			totals.merge(c.jsonSummary)
-			if err := encodeIndented(bw, c, "    "); err != nil {
+			if err := enc.encode(bw, c, "    "); err != nil {
 				return err
 			}
 		}
@@ -191,15 +192,32 @@ func JSON(w io.Writer, rep *results.Report) error {
 // encodeIndented writes v as indented JSON whose lines after the first
 // start with prefix, without HTML escaping or a final newline.
 func encodeIndented(w *bufio.Writer, v any, prefix string) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	var e indentedEncoder
+	return e.encode(w, v, prefix)
+}
+
+// indentedEncoder is encodeIndented with buffers kept from one value to
+// the next: a large report's controls reuse them instead of allocating
+// twice each control's size.
+type indentedEncoder struct {
+	b   bytes.Buffer
+	out []byte
+}
+
+func (e *indentedEncoder) encode(w *bufio.Writer, v any, prefix string) error {
+	e.b.Reset()
+	enc := json.NewEncoder(&e.b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	out := indentJSON(make([]byte, 0, 2*b.Len()), bytes.TrimSuffix(b.Bytes(), []byte("\n")), prefix, "  ")
+	src := bytes.TrimSuffix(e.b.Bytes(), []byte("\n"))
+	if cap(e.out) < 2*len(src) {
+		e.out = make([]byte, 0, 2*len(src))
+	}
+	e.out = indentJSON(e.out[:0], src, prefix, "  ")
 	// encoding/json leaves DEL, C1 and bidirectional controls raw.
-	_, err := w.Write(display.JSON(out))
+	_, err := w.Write(display.JSON(e.out))
 	return err
 }
 

@@ -292,6 +292,7 @@ func SARIF(w io.Writer, rep *results.Report) error {
 	bw.Write(display.JSON(before))
 	bw.WriteString("\n      \"results\": [")
 	first := true
+	var ie indentedEncoder
 	err := each(func(n *results.NodeResult, r *results.Result, id string, idx int) error {
 		if first {
 			bw.WriteString("\n        ")
@@ -299,7 +300,7 @@ func SARIF(w io.Writer, rep *results.Report) error {
 			bw.WriteString(",\n        ")
 		}
 		first = false
-		return encodeIndented(bw, sarifResultOf(n, r, id, idx), "        ")
+		return ie.encode(bw, sarifResultOf(n, r, id, idx), "        ")
 	})
 	if err != nil {
 		return fmt.Errorf("sarif report: %w", err)

@@ -125,7 +125,7 @@ func clusterScopes(snaps []snapshotResult, nodes []results.NodeResult, opts Opti
 	if err != nil {
 		return nil, err
 	}
-	scope := results.NodeResult{Scope: results.ScopeCluster, Node: "cluster (no API snapshot)",
+	scope := results.NodeResult{Scope: results.ScopeCluster, Node: results.NoSnapshotName,
 		Benchmark: cat.Benchmark, BenchmarkVersion: cat.Version,
 		BenchmarkReason: fmt.Sprintf("the benchmark of %s", nodeList(namesOf(nodes, rest))),
 		Bundle:          results.BundleInfo{Verification: "no API snapshot given", Host: results.Host{Hostname: "cluster"}}}

@@ -225,10 +225,7 @@ func (s *Scope) BenchmarkChanged() bool {
 
 // Label is "node NAME" or "cluster NAME".
 func (s *Scope) Label() string {
-	if s.Scope == results.ScopeCluster {
-		return "cluster " + s.Node
-	}
-	return "node " + s.Node
+	return results.ScopeTitle(s.Scope, s.Node)
 }
 
 // ScopeSide is a scope as one report has it.

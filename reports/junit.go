@@ -172,11 +172,11 @@ func JUnit(w io.Writer, rep *results.Report) error {
 // suiteName is "k8s-master-1 master (cis-1.12)", or for a cluster
 // "cluster prod policies (cis-1.12)".
 func suiteName(n results.NodeResult, tr results.TargetResult) string {
-	name := n.Node + " " + tr.Section.Target + " (" + n.Benchmark + ")"
+	name := n.Node
 	if n.IsCluster() {
-		name = "cluster " + name
+		name = n.Title()
 	}
-	return name
+	return name + " " + tr.Section.Target + " (" + n.Benchmark + ")"
 }
 
 func suiteProperties(n results.NodeResult, tr results.TargetResult) []junitProperty {

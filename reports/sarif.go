@@ -388,10 +388,7 @@ func sarifRuleOf(benchmark, id string, c *results.Check) sarifRule {
 }
 
 func sarifResultMessage(n results.NodeResult, r results.Result) string {
-	where := "node " + n.Node
-	if n.IsCluster() {
-		where = "cluster " + n.Node
-	}
+	where := n.Title()
 	s := fmt.Sprintf("%s %s on %s: %s", r.Check.ID, r.Status, where, r.Check.Title)
 	if r.Status == results.Warn {
 		s += " — review needed"

@@ -40,8 +40,8 @@ func benchmarkNodes(rep *results.Report) []benchmarkGroup {
 			out = append(out, benchmarkGroup{benchmark: n.Benchmark})
 		}
 		name := n.Node
-		if n.IsCluster() && n.Bundle.Digest != "" {
-			name = "cluster " + name
+		if n.IsCluster() {
+			name = n.Title()
 		}
 		out[i].nodes = append(out[i].nodes, display.Escape(name))
 	}

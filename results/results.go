@@ -445,6 +445,25 @@ func (r *Report) BenchmarkNames() string {
 // IsCluster reports whether the results are a cluster's.
 func (n *NodeResult) IsCluster() bool { return n.Scope == ScopeCluster }
 
+// NoSnapshotName names the cluster scope of a report without an API
+// snapshot: it says "cluster" itself.
+const NoSnapshotName = "cluster (no API snapshot)"
+
+// ScopeTitle names a scope for reports: "node NAME", "cluster NAME", or
+// NoSnapshotName as it is.
+func ScopeTitle(scope, name string) string {
+	switch {
+	case scope != ScopeCluster:
+		return "node " + name
+	case name == NoSnapshotName:
+		return name
+	}
+	return "cluster " + name
+}
+
+// Title is ScopeTitle of the scope.
+func (n *NodeResult) Title() string { return ScopeTitle(n.Scope, n.Node) }
+
 // ScopeLabel is "node" or "cluster", for reports.
 func (n *NodeResult) ScopeLabel() string {
 	if n.IsCluster() {

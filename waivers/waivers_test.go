@@ -206,23 +206,23 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "unmatched: a check no node has", day: "2027-01-01 10:00",
-			waivers:  []results.Waiver{w(7, "9.9.9", "2027-06-30", "*")},
-			matched:  []int{0}, applied: []int{0},
+			waivers: []results.Waiver{w(7, "9.9.9", "2027-06-30", "*")},
+			matched: []int{0}, applied: []int{0},
 			warnings: []string{"w.yaml:7 (check 9.9.9, T-9.9.9) matches no result"},
 			totals:   results.Totals{Pass: 2, Fail: 4, Warn: 2},
 		},
 		{
 			name: "unmatched: a node that is not in the report", day: "2027-01-01 10:00",
-			waivers:  []results.Waiver{w(7, "1.2.21", "2027-06-30", "cp-9")},
-			matched:  []int{0}, applied: []int{0},
+			waivers: []results.Waiver{w(7, "1.2.21", "2027-06-30", "cp-9")},
+			matched: []int{0}, applied: []int{0},
 			warnings: []string{"matches no result"},
 			totals:   results.Totals{Pass: 2, Fail: 4, Warn: 2},
 		},
 		{
 			name: "a PASS is never waived", day: "2027-01-01 10:00",
-			waivers:  []results.Waiver{w(4, "1.2.23", "2027-06-30", "*")},
-			shown:    map[string]results.Status{"cp-1/1.2.23": results.Pass},
-			matched:  []int{1}, applied: []int{0},
+			waivers: []results.Waiver{w(4, "1.2.23", "2027-06-30", "*")},
+			shown:   map[string]results.Status{"cp-1/1.2.23": results.Pass},
+			matched: []int{1}, applied: []int{0},
 			warnings: []string{"waives nothing: the 1 results it selects neither fail nor warn"},
 			totals:   results.Totals{Pass: 2, Fail: 4, Warn: 2},
 		},
@@ -252,7 +252,11 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "roles and nodes both must hold", day: "2027-01-01 10:00",
-			waivers: []results.Waiver{func() results.Waiver { x := w(3, "1.2.21", "2027-06-30", "*-1"); x.Roles = []string{"master"}; return x }()},
+			waivers: []results.Waiver{func() results.Waiver {
+				x := w(3, "1.2.21", "2027-06-30", "*-1")
+				x.Roles = []string{"master"}
+				return x
+			}()},
 			shown:   map[string]results.Status{"cp-1/1.2.21": results.Waived, "wk-1/1.2.21": results.Fail, "cp-2/1.2.21": results.Fail},
 			matched: []int{1}, applied: []int{1},
 			totals: results.Totals{Pass: 2, Fail: 3, Warn: 2, Waived: 1},
@@ -266,9 +270,9 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "a group id is not a prefix of a longer number", day: "2027-01-01 10:00",
-			waivers:  []results.Waiver{w(3, "1.2.2", "2027-06-30", "*")},
-			shown:    map[string]results.Status{"cp-1/1.2.21": results.Fail, "cp-1/1.2.22": results.Warn},
-			matched:  []int{0}, applied: []int{0},
+			waivers: []results.Waiver{w(3, "1.2.2", "2027-06-30", "*")},
+			shown:   map[string]results.Status{"cp-1/1.2.21": results.Fail, "cp-1/1.2.22": results.Warn},
+			matched: []int{0}, applied: []int{0},
 			warnings: []string{"matches no result"},
 			totals:   results.Totals{Pass: 2, Fail: 4, Warn: 2},
 		},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,13 +86,8 @@ func runAnalyze(c *cli.Context) error {
 		}
 		formats = []string{"json"}
 	}
-	if len(formats) == 0 {
-		return &exit.UsageError{Err: errors.New("--format: no format given")}
-	}
-	for _, f := range formats {
-		if _, ok := renderers[f]; !ok {
-			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of text, json, xlsx, pdf, junit, sarif", f)}
-		}
+	if err := checkFormats(formats, slices.Collect(maps.Keys(renderers)), "text, json, xlsx, pdf, junit, sarif"); err != nil {
+		return err
 	}
 	out, outDir := c.String("output"), c.String("output-dir")
 	if err := checkOutputs(c.String("format"), formats, out, outDir); err != nil {
@@ -193,6 +189,19 @@ func readWaivers(name string) (*waivers.File, error) {
 }
 
 var extensions = map[string]string{"text": "txt", "json": "json", "xlsx": "xlsx", "pdf": "pdf", "junit": "junit.xml", "sarif": "sarif"}
+
+// checkFormats refuses an empty list of formats and a format not known.
+func checkFormats(formats, known []string, want string) error {
+	if len(formats) == 0 {
+		return &exit.UsageError{Err: errors.New("--format: no format given")}
+	}
+	for _, f := range formats {
+		if !slices.Contains(known, f) {
+			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of %s", f, want)}
+		}
+	}
+	return nil
+}
 
 // checkOutputs checks where the formats go: standard output takes one
 // format and no binary one, --output one format, --output-dir any.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -66,13 +67,8 @@ func runDiff(c *cli.Context) error {
 		return &exit.UsageError{Err: fmt.Errorf("diff takes two arguments, OLD and NEW; %d given", c.NArg())}
 	}
 	formats := splitList(c.String("format"))
-	if len(formats) == 0 {
-		return &exit.UsageError{Err: errors.New("--format: no format given")}
-	}
-	for _, f := range formats {
-		if _, ok := diffRenderers[f]; !ok {
-			return &exit.UsageError{Err: fmt.Errorf("--format %q: want some of text, json, xlsx, pdf", f)}
-		}
+	if err := checkFormats(formats, slices.Collect(maps.Keys(diffRenderers)), "text, json, xlsx, pdf"); err != nil {
+		return err
 	}
 	out, outDir := c.String("output"), c.String("output-dir")
 	if err := checkOutputs(c.String("format"), formats, out, outDir); err != nil {

@@ -225,7 +225,7 @@ func (l *lineRedaction) assignment(w word, comp string) {
 // or systemd reads it as before), a quoted one is quoted again.
 func (l *lineRedaction) envAssignment(w word, comp string) {
 	name, value, ok := strings.Cut(w.value, "=")
-	if !ok || name == "" || quoteWord(name) != name {
+	if !ok || quoteWord(name) != name { // quoteWord("") is `""`
 		l.assignment(w, comp)
 		return
 	}

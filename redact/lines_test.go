@@ -63,6 +63,8 @@ func TestLineFiles(t *testing.T) {
 		{env, "PATH=/bin X=secret\n", "PATH=/bin X=<redacted:6>\n", 1},
 		{env, "X=1 Y=22 PATH=/bin\n", "X=<redacted:1> Y=<redacted:2> PATH=/bin\n", 2},
 		{env, "PATH=/bin word\n", "PATH=/bin <redacted:4>\n", 1},
+		{env, "=x\n", "=<redacted:1>\n", 1},
+		{env, "=x PATH=/bin\n", "=<redacted:1> PATH=/bin\n", 1},
 		{kubelet, "KUBELET_ARGS=--v=2 --token=abc\n", "KUBELET_ARGS=--v=2 --token=<redacted:3>\n", 1},
 		{kubelet, "KUBELET_ARGS=--token=abc\n", "KUBELET_ARGS=--token=<redacted:3>\n", 1},
 		// An environment file names its variable bare; a value's

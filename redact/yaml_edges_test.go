@@ -1,0 +1,225 @@
+package redact
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Tests of the YAML reader at the edges of its input: files that end
+// without a line break (or inside a token), CRLF, byte order marks,
+// Unicode line breaks, document markers, blanks around keys, anchors, the
+// nesting bound; the spans it gives its nodes, which redaction replaces
+// in place; the line and text of what it refuses (issue 15, make mutate).
+
+// checkSpans checks that every node's span is where its text is.
+func checkSpans(t *testing.T, src string, n *node, path string) {
+	t.Helper()
+	if n == nil {
+		return
+	}
+	if n.start < 0 || n.end < n.start || n.end > len(src) {
+		t.Errorf("%q %s: span [%d,%d) out of the source", src, path, n.start, n.end)
+		return
+	}
+	text := src[n.start:n.end]
+	if want := strings.Count(src[:n.start], "\n") + 1; n.line != want {
+		t.Errorf("%q %s: line %d, want %d", src, path, n.line, want)
+	}
+	switch n.kind {
+	case scalarNode:
+		switch n.style {
+		case 0:
+			if !strings.ContainsAny(text, "\n") && text != n.value {
+				t.Errorf("%q %s: plain span %q, value %q", src, path, text, n.value)
+			}
+		case '"', '\'':
+			if len(text) < 2 || text[0] != n.style || text[len(text)-1] != n.style {
+				t.Errorf("%q %s: quoted span %q", src, path, text)
+			}
+		case '|', '>':
+			if text == "" || text[0] != n.style || strings.HasSuffix(text, "\n") {
+				t.Errorf("%q %s: block span %q", src, path, text)
+			}
+		}
+	case aliasNode:
+		if text != "*"+n.value {
+			t.Errorf("%q %s: alias span %q, name %q", src, path, text, n.value)
+		}
+	case mapNode:
+		for i, k := range n.keys {
+			checkSpans(t, src, k, path+".key")
+			checkSpans(t, src, n.vals[i], path+"."+k.value)
+			if k.start < n.start || n.vals[i].end > n.end {
+				t.Errorf("%q %s: entry %q [%d,%d) outside the mapping [%d,%d)", src, path, k.value, k.start, n.vals[i].end, n.start, n.end)
+			}
+		}
+	case seqNode:
+		for i, it := range n.items {
+			checkSpans(t, src, it, path+"[]")
+			if it.start < n.start || it.end > n.end || i > 0 && it.start < n.items[i-1].end {
+				t.Errorf("%q %s: item %d [%d,%d) outside the sequence [%d,%d) or before the last", src, path, i, it.start, it.end, n.start, n.end)
+			}
+		}
+	}
+}
+
+// TestParseYAMLEdges: inputs read as goyaml reads them, spans right.
+func TestParseYAMLEdges(t *testing.T) {
+	for _, in := range []string{
+		// The end of the file without a line break, in every token.
+		"a", "'a'", "\"a\"", "'a'  ", "a:", "a: ", "a: b", "a: &x", "a: !t", "a: &x 1\nb: *x", "- x", "-", "- ", "a: [x]", "a: {b: c}", "[a, b]",
+		"a: 'x'", "a: \"x\"", "a: 1 # c", "a: 1\n# c", "a:\n  b: c", "a: |\n  x", "a: >-\n  x", "- 'a'", "'a': 1", "\"a\": 1",
+		// Line ends and prefixes.
+		"\na: 1\n", "\n\na: 1\n\n", "\r\na: 1\r\n", "a: 1\r\nb: 2\r\n", "# c\na: 1\n", "\xEF\xBB\xBFa: 1\n", "\xEF\xBB\xBF", "\xEF\xBB\xBFa",
+		"a: x\u2019y\u20acz\n", // E2 80 99 and E2 82 AC: no line breaks
+		// Document markers.
+		"---", "---\n", "a: 1\n---", "---\n---\na: 1\n", "a: 1\n...\n", "a: 1\n...\n---\nb: 2\n", "a: 1\n---\nb", "--- a\n",
+		"--- |\n  x\n---\nb: 1\n", "--- >\n  x\n...\n", "--- |1\n  x\n", "&a\n---\nb: 1\n", "a: &x\n---\nb: 1\n", "--- &a\n", "!t\n...\n",
+		"- &a\n---\n", "---\n- a\n...\n", "--- # c\na: 1\n",
+		// Keys: blanks, quotes, "#", "-".
+		"'a' : 1\n", "\"a\"\t: 1\n", "'a'  :  1\n", "a  : 1\n", "a: 1\nb : 2\n", "a: 1\n-x: 2\n", "a: 1\n-: 2\n", "a#b: 1\n", "a# b: 1\n",
+		"a #b: 1\n", "'a#': 1\n", "'it''s': 1\n", "\"a\\\"b\": 1\n", "'a': 'b'\n'c': d\n",
+		// Sequences and their items.
+		"-\n- x\n", "- \n- x", "- - - x\n", "a:\n- x\n- y\nb: 1\n", "a:\n  -\n  - x\n", "- a: 1\n  b: 2\n- c\n", "- |\n  x\n- y\n",
+		// Anchors and aliases.
+		"a: &x-1_b 1\nb: *x-1_b\n", "a: &Z9 1\nb: *Z9\n", "a: &az 1\nb: *az\n", "- &a\n  b: 1\n- *a\n", "[&a x, *a]\n", "{a: &b c, d: *b}\n",
+		// Block scalars.
+		"a: |\n  x\nb: 1\n", "a: |+\n  x\n\nb: 1\n", "a: >\n  x\n  y\n", "a: |2\n   x\n", "a: |\n\n  x\n",
+		"a:\n  b: |\n    x\n  c: 1\n",
+		// Quoted scalars over lines.
+		"a: 'x\n  y'\n", "a: \"x\\\n  y\"\n", "a: \"x\n\n  y\"\n",
+	} {
+		ours, theirs, oe, te := compareParsers([]byte(in))
+		if te != nil {
+			t.Errorf("%q: goyaml refuses it (%v): not a valid case", in, te)
+			continue
+		}
+		if oe != nil {
+			t.Errorf("%q: %v", in, oe)
+			continue
+		}
+		if !slices.Equal(ours, theirs) {
+			t.Errorf("%q:\n ours   %q\n goyaml %q", in, ours, theirs)
+		}
+		f, _ := parseYAML([]byte(in))
+		for _, d := range f.docs {
+			checkSpans(t, in, d.root, "root")
+		}
+	}
+}
+
+// TestParseYAMLRefused: what the reader refuses, by line and reason.
+func TestParseYAMLRefused(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		line int
+		msg  string
+	}{
+		{"a: 1\r", 1, "a carriage return that ends no line"},
+		{"a: 1\nb: 2\r", 2, "a carriage return that ends no line"},
+		{"a: 1\rb: 2\n", 1, "a carriage return that ends no line"},
+		{"a: x\u0085y\n", 1, "a Unicode line break"},
+		{"a: 1\nb: x\u2028y\n", 2, "a Unicode line break"},
+		{"a: x\u2029y\n", 1, "a Unicode line break"},
+		{"\u2028", 1, "a Unicode line break"},
+		{"a: \xff\n", 1, "not valid UTF-8"},
+		{"a: \x01\n", 1, "control character"},
+		{"a: 'x'#c\n", 1, "unexpected '#'"},
+		{"a: 'x' y\n", 1, "unexpected 'y'"},
+		{"\"a", 1, "unclosed quoted scalar"},
+		{"'a", 1, "unclosed quoted scalar"},
+		{"a: \"x\n", 1, "unclosed quoted scalar"},
+		{"a: & x\n", 1, "bad anchor or alias name"},
+		{"a: &\n", 1, "bad anchor or alias name"},
+		{"a: &x.y 1\n", 1, "bad anchor or alias name"},
+		{"'a'\nb\n", 2, "unexpected content at column 1"},
+		{"a: 1\n...\nb\n c: 1\n", 4, "unexpected content at column 2"},
+		{"--- |\nfoo\n", 2, "unexpected content at column 1"},
+		{"a: 1\n... x\n", 2, "content after a document end marker"},
+		{"a: b\n\t- c\n", 2, "a tab indents a line"},
+		{"? a\n", 1, "explicit mapping keys are not supported"},
+		{"a:\n  b: 1\n c: 2\n", 3, "bad indentation of a mapping entry"},
+		{"- a\n - b\n", 2, "bad indentation of a sequence entry"},
+		{"a: |x\n", 1, "unexpected 'x' after a block scalar header"},
+		{"a: [b, \n", 1, "unclosed flow collection"},
+		{"a: [b\n", 2, "expected ',' or ']' in a flow collection"},
+		{"a: \"\\q\"\n", 1, "bad escape \\q"},
+		{"a: b: c\n", 1, "a block collection cannot start on its key's line"},
+	} {
+		_, err := parseYAML([]byte(tt.in))
+		se, ok := err.(*SyntaxError)
+		if !ok || se.Line != tt.line || se.Msg != tt.msg {
+			t.Errorf("parseYAML(%q) = %v, want line %d: %s", tt.in, err, tt.line, tt.msg)
+		}
+	}
+}
+
+// TestParseYAMLDepth: nesting is bounded at 200 nodes.
+func TestParseYAMLDepth(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{strings.Repeat("- ", 199) + "x\n", true}, // 200 nodes deep
+		{strings.Repeat("- ", 200) + "x\n", false},
+		{strings.Repeat("[", 199) + strings.Repeat("]", 199) + "\n", true},
+		{strings.Repeat("[", 201) + strings.Repeat("]", 201) + "\n", false},
+		{"a: " + strings.Repeat("[", 199) + strings.Repeat("]", 199) + "\n", false},
+		{"a: " + strings.Repeat("[", 198) + strings.Repeat("]", 198) + "\n", true},
+	} {
+		_, err := parseYAML([]byte(tt.in))
+		if se, _ := err.(*SyntaxError); (err == nil) != tt.ok || err != nil && se.Msg != "nested too deeply" {
+			t.Errorf("parseYAML(%.20q… %d bytes) = %v, want ok %v", tt.in, len(tt.in), err, tt.ok)
+		}
+	}
+}
+
+// TestParseYAMLStream: the documents of a stream, the comments found
+// (each once), and blank or commented tails that hold no document.
+func TestParseYAMLStream(t *testing.T) {
+	for _, tt := range []struct {
+		in       string
+		docs     int
+		comments []string
+	}{
+		{"", 0, nil},
+		{"\n", 0, nil},
+		{"# a\n", 0, []string{" a"}},
+		{"a: 1 # b\n# c\nd: 2 #e\n", 1, []string{" b", " c", "e"}},
+		{"a: 1\n...\n", 1, nil},
+		{"a: 1\n...\n# c\n", 1, []string{" c"}},
+		{"a: 1\n...\nb: 2\n", 2, nil},
+		{"a: 1\n---\n", 2, nil},
+		{"a: 1\n---\n# c\n", 2, []string{" c"}},
+		{"---\n", 1, nil},
+		{"--- # a\n--- # b\n", 2, []string{" a", " b"}},
+		{"a: |\n  x\n# c\n", 1, []string{" c"}},
+		{"a: [x, # c\n  y]\n", 1, []string{" c"}},
+		{"a:   # c\n  b: 1\n", 1, []string{" c"}},
+		{"- # c\n  x\n", 1, []string{" c"}},
+		{"a: &x # c\n  b: 1\n", 1, []string{" c"}},
+	} {
+		f, err := parseYAML([]byte(tt.in))
+		if err != nil {
+			t.Errorf("%q: %v", tt.in, err)
+			continue
+		}
+		var cs []string
+		for _, c := range f.comments {
+			cs = append(cs, tt.in[c.start:c.end])
+		}
+		if len(f.docs) != tt.docs || !slices.Equal(cs, tt.comments) {
+			t.Errorf("%q: %d documents, comments %q; want %d, %q", tt.in, len(f.docs), cs, tt.docs, tt.comments)
+		}
+	}
+}
+
+func TestIsAlnumByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if got := isAlnumByte(byte(c)); got != want {
+			t.Errorf("isAlnumByte(%q) = %v, want %v", byte(c), got, want)
+		}
+	}
+}

@@ -175,30 +175,36 @@ func TestParseYAMLDepth(t *testing.T) {
 	}
 }
 
-// TestParseYAMLStream: the documents of a stream, the comments found
-// (each once), and blank or commented tails that hold no document.
+// TestParseYAMLStream: the documents of a stream ("r" for one with a
+// root, "-" for an empty one), the comments found (each once), and blank
+// or commented tails that hold no document.
 func TestParseYAMLStream(t *testing.T) {
 	for _, tt := range []struct {
 		in       string
-		docs     int
+		docs     string
 		comments []string
 	}{
-		{"", 0, nil},
-		{"\n", 0, nil},
-		{"# a\n", 0, []string{" a"}},
-		{"a: 1 # b\n# c\nd: 2 #e\n", 1, []string{" b", " c", "e"}},
-		{"a: 1\n...\n", 1, nil},
-		{"a: 1\n...\n# c\n", 1, []string{" c"}},
-		{"a: 1\n...\nb: 2\n", 2, nil},
-		{"a: 1\n---\n", 2, nil},
-		{"a: 1\n---\n# c\n", 2, []string{" c"}},
-		{"---\n", 1, nil},
-		{"--- # a\n--- # b\n", 2, []string{" a", " b"}},
-		{"a: |\n  x\n# c\n", 1, []string{" c"}},
-		{"a: [x, # c\n  y]\n", 1, []string{" c"}},
-		{"a:   # c\n  b: 1\n", 1, []string{" c"}},
-		{"- # c\n  x\n", 1, []string{" c"}},
-		{"a: &x # c\n  b: 1\n", 1, []string{" c"}},
+		{"", "", nil},
+		{"\n", "", nil},
+		{"# a\n", "", []string{" a"}},
+		{"a: 1 # b\n# c\nd: 2 #e\n", "r", []string{" b", " c", "e"}},
+		{"a: 1\n...\n", "r", nil},
+		{"a: 1\n...", "r", nil},
+		{"a: 1\n...\n# c\n", "r", []string{" c"}},
+		{"a: 1\n...\nb: 2\n", "rr", nil},   // YAML 1.2: a bare document after "..."
+		{"a: 1\n...\n  b: 2\n", "rr", nil}, // … indented
+		{"a: 1\n---\n", "r-", nil},
+		{"a: 1\n---", "r-", nil},
+		{"a: 1\n---\n# c\n", "r-", []string{" c"}},
+		{"---\n", "-", nil},
+		{"---\n...\n", "-", nil},
+		{"---\n---\na: 1\n", "-r", nil},
+		{"--- # a\n--- # b\n", "--", []string{" a", " b"}},
+		{"a: |\n  x\n# c\n", "r", []string{" c"}},
+		{"a: [x, # c\n  y]\n", "r", []string{" c"}},
+		{"a:   # c\n  b: 1\n", "r", []string{" c"}},
+		{"- # c\n  x\n", "r", []string{" c"}},
+		{"a: &x # c\n  b: 1\n", "r", []string{" c"}},
 	} {
 		f, err := parseYAML([]byte(tt.in))
 		if err != nil {
@@ -209,8 +215,27 @@ func TestParseYAMLStream(t *testing.T) {
 		for _, c := range f.comments {
 			cs = append(cs, tt.in[c.start:c.end])
 		}
-		if len(f.docs) != tt.docs || !slices.Equal(cs, tt.comments) {
-			t.Errorf("%q: %d documents, comments %q; want %d, %q", tt.in, len(f.docs), cs, tt.docs, tt.comments)
+		docs := ""
+		for _, d := range f.docs {
+			if d.root == nil {
+				docs += "-"
+			} else {
+				docs += "r"
+			}
+		}
+		if docs != tt.docs || !slices.Equal(cs, tt.comments) {
+			t.Errorf("%q: documents %q, comments %q; want %q, %q", tt.in, docs, cs, tt.docs, tt.comments)
+		}
+	}
+}
+
+// TestFileEmptyDocuments: an empty document names no type.
+func TestFileEmptyDocuments(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n"
+	for _, in := range []string{pod + "---\n", "---\n" + pod, pod + "---\n---\n", pod + "...\n", "# c\n---\n" + pod + "---"} {
+		f := New(nil).File("/etc/kubernetes/manifests/a.yaml", []byte(in), Via{})
+		if f.Type != "pod" || f.Skipped != "" {
+			t.Errorf("%q: type %q (skipped %q), want pod", in, f.Type, f.Skipped)
 		}
 	}
 }

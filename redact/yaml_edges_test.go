@@ -86,7 +86,9 @@ func TestParseYAMLEdges(t *testing.T) {
 		"a: &x-1_b 1\nb: *x-1_b\n", "a: &Z9 1\nb: *Z9\n", "a: &az 1\nb: *az\n", "- &a\n  b: 1\n- *a\n", "[&a x, *a]\n", "{a: &b c, d: *b}\n",
 		// Block scalars.
 		"a: |\n  x\nb: 1\n", "a: |+\n  x\n\nb: 1\n", "a: >\n  x\n  y\n", "a: |2\n   x\n", "a: |\n\n  x\n",
-		"a:\n  b: |\n    x\n  c: 1\n",
+		"a:\n  b: |\n    x\n  c: 1\n", "a: |", "a: |-", "a: >+", "a: |2", "a:\n  b: |1\n    x\n", "a:\n  b: >2\n     x\n",
+		"--- |\n x\n", "|\n x\n", "- |\n x\n", "a: |\n  x\n  \nb: 1\n", "a: |\n  x\n   \n", "a: |+\n  x\n  \n",
+		"k:\n- a\n-x: 1\n", "k:\n- a\nl: 1\n",
 		// Quoted scalars over lines.
 		"a: 'x\n  y'\n", "a: \"x\\\n  y\"\n", "a: \"x\n\n  y\"\n",
 	} {
@@ -142,6 +144,10 @@ func TestParseYAMLRefused(t *testing.T) {
 		{"a:\n  b: 1\n c: 2\n", 3, "bad indentation of a mapping entry"},
 		{"- a\n - b\n", 2, "bad indentation of a sequence entry"},
 		{"a: |x\n", 1, "unexpected 'x' after a block scalar header"},
+		{"a: |1-+\n  x\n", 1, "unexpected '+' after a block scalar header"},
+		{"a:\n  b: |\n  x\n", 3, "expected a mapping key"},
+		{"a: 'x\n---\n  y'\n", 2, "document marker inside a quoted scalar"},
+		{"a: \"x\n...\n\"\n", 2, "document marker inside a quoted scalar"},
 		{"a: [b, \n", 1, "unclosed flow collection"},
 		{"a: [b\n", 2, "expected ',' or ']' in a flow collection"},
 		{"a: \"\\q\"\n", 1, "bad escape \\q"},
@@ -236,6 +242,45 @@ func TestFileEmptyDocuments(t *testing.T) {
 		f := New(nil).File("/etc/kubernetes/manifests/a.yaml", []byte(in), Via{})
 		if f.Type != "pod" || f.Skipped != "" {
 			t.Errorf("%q: type %q (skipped %q), want pod", in, f.Type, f.Skipped)
+		}
+	}
+}
+
+// TestParseYAMLSpans: where scalars start and end, to the byte, where a
+// redaction would replace them.
+func TestParseYAMLSpans(t *testing.T) {
+	for _, tt := range []struct {
+		in         string
+		path       []string
+		start, end int
+	}{
+		{"a: |\n  x\n  \nb: 1\n", []string{"a"}, 3, 8},   // a line of blanks no longer than the indentation is not in it
+		{"a: |\n  x\n   \nb: 1\n", []string{"a"}, 3, 12}, // a longer one is content
+		{"a: |\n  x\n   \n  y\n", []string{"a"}, 3, 16},  // … unless content follows
+		{"a: |+\n  x\n\nb: 1\n", []string{"a"}, 3, 9},    // kept empty lines are in the value, not the span
+		{"a: 'x'  # c\n", []string{"a"}, 3, 6},
+		{"a: x y  \nb: 1\n", []string{"a"}, 3, 6},
+		{"a: x\n  y\nb: 1\n", []string{"a"}, 3, 8},
+		{"a:\n- x\n-  y \n", []string{"a", "1"}, 10, 11},
+		{"\xEF\xBB\xBFa: b\n", []string{"a"}, 6, 7},
+		{"a: [x, 'y' ]\n", []string{"a", "1"}, 7, 10},
+	} {
+		f, err := parseYAML([]byte(tt.in))
+		if err != nil || len(f.docs) != 1 {
+			t.Errorf("%q: %v", tt.in, err)
+			continue
+		}
+		n := f.docs[0].root
+		for _, k := range tt.path {
+			switch n.kind {
+			case mapNode:
+				n = n.get(k)
+			case seqNode:
+				n = n.items[int(k[0]-'0')]
+			}
+		}
+		if n == nil || n.start != tt.start || n.end != tt.end {
+			t.Errorf("%q %v: node %+v, want [%d,%d)", tt.in, tt.path, n, tt.start, tt.end)
 		}
 	}
 }

@@ -89,6 +89,13 @@ func TestParseYAMLEdges(t *testing.T) {
 		"a:\n  b: |\n    x\n  c: 1\n", "a: |", "a: |-", "a: >+", "a: |2", "a:\n  b: |1\n    x\n", "a:\n  b: >2\n     x\n",
 		"--- |\n x\n", "|\n x\n", "- |\n x\n", "a: |\n  x\n  \nb: 1\n", "a: |\n  x\n   \n", "a: |+\n  x\n  \n",
 		"k:\n- a\n-x: 1\n", "k:\n- a\nl: 1\n",
+		// Plain scalars: "#" starts a comment only after a blank; empty
+		// lines between lines of a multi-line scalar; flow scalars over
+		// lines.
+		"a: 1 #c\n", "a: x# y\n", "a: x#\n", "- x #y\n", "a: x\n\n  y\n", "a: x\n\n\n  y\n  z\n", "a: x\n  \n  y\n",
+		"[a\n, b]\n", "[a\n b]\n", "{a: b\n c}\n", "[a,\n\n b]\n",
+		// Escapes.
+		"a: \"\\x41\\u00e9\\U0001F600\"\n", "a: \"\\x41\"",
 		// Quoted scalars over lines.
 		"a: 'x\n  y'\n", "a: \"x\\\n  y\"\n", "a: \"x\n\n  y\"\n",
 	} {
@@ -151,12 +158,30 @@ func TestParseYAMLRefused(t *testing.T) {
 		{"a: [b, \n", 1, "unclosed flow collection"},
 		{"a: [b\n", 2, "expected ',' or ']' in a flow collection"},
 		{"a: \"\\q\"\n", 1, "bad escape \\q"},
+		{"a: \"\\x41", 1, "unclosed quoted scalar"},
+		{"a: \"\\x4", 1, "bad escape"},
+		{"a: \"\\u00e", 1, "bad escape"},
+		{"a: \"\\U0001F60", 1, "bad escape"},
+		{"a: \"\\xg1\"\n", 1, "bad escape"},
 		{"a: b: c\n", 1, "a block collection cannot start on its key's line"},
 	} {
 		_, err := parseYAML([]byte(tt.in))
 		se, ok := err.(*SyntaxError)
 		if !ok || se.Line != tt.line || se.Msg != tt.msg {
 			t.Errorf("parseYAML(%q) = %v, want line %d: %s", tt.in, err, tt.line, tt.msg)
+		}
+	}
+}
+
+// TestParseYAMLSubslice: the reader reads its input's bytes, never those
+// past its end that the slice's capacity holds.
+func TestParseYAMLSubslice(t *testing.T) {
+	for _, full := range []string{"a: \"\\x41\"\n", "a: \"\\u00e9\"\n", "a: \"\\U0001F600\"\n"} {
+		b := []byte(full)
+		n := strings.IndexByte(full, '\\') + 3 // the escape cut after its first digit
+		_, err := parseYAML(b[:n])
+		if se, ok := err.(*SyntaxError); !ok || se.Msg != "bad escape" {
+			t.Errorf("parseYAML(%q, followed in memory by %q) = %v, want a bad escape", b[:n], full[n:], err)
 		}
 	}
 }

@@ -93,7 +93,7 @@ func TestParseYAMLEdges(t *testing.T) {
 		// lines between lines of a multi-line scalar; flow scalars over
 		// lines.
 		"a: 1 #c\n", "a: x# y\n", "a: x#\n", "- x #y\n", "a: x\n\n  y\n", "a: x\n\n\n  y\n  z\n", "a: x\n  \n  y\n",
-		"[a\n, b]\n", "[a\n b]\n", "{a: b\n c}\n", "[a,\n\n b]\n",
+		"[a\n, b]\n", "a: [b,\n --- ]\n", "[a\n b]\n", "{a: b\n c}\n", "[a,\n\n b]\n",
 		// Escapes.
 		"a: \"\\x41\\u00e9\\U0001F600\"\n", "a: \"\\x41\"",
 		// Quoted scalars over lines.
@@ -156,6 +156,8 @@ func TestParseYAMLRefused(t *testing.T) {
 		{"a: 'x\n---\n  y'\n", 2, "document marker inside a quoted scalar"},
 		{"a: \"x\n...\n\"\n", 2, "document marker inside a quoted scalar"},
 		{"a: [b, \n", 1, "unclosed flow collection"},
+		{"a: [b,\n---\n]\n", 2, "document marker inside a flow collection"},
+		{"a: {b: c,\n...\n}\n", 2, "document marker inside a flow collection"},
 		{"a: [b\n", 2, "expected ',' or ']' in a flow collection"},
 		{"a: \"\\q\"\n", 1, "bad escape \\q"},
 		{"a: \"\\x41", 1, "unclosed quoted scalar"},

@@ -378,7 +378,7 @@ func validHostPort(hp string) bool {
 		}
 		port = strings.TrimPrefix(port, ":")
 		for i := 0; i < len(host); i++ {
-			if c := host[i]; !(isHex(string(c|0x20)) || c == ':' || c == '.' || c == '%' || isAlnumByte(c)) {
+			if c := host[i]; !(isAlnumByte(c) || c == ':' || c == '.' || c == '%') {
 				return false
 			}
 		}

@@ -263,7 +263,8 @@ func TestValidHostPort(t *testing.T) {
 		{"my_host", true}, {"a%20b", true}, {"a~b", true}, {"a-b.c", true}, {"10.0.0.1:6443", true},
 		{"h!st", false}, {"h st", false}, {"h/st", false}, {"h@st", false}, {"h,st", false},
 		{"[::1]", true}, {"[::1]:2379", true}, {"[fe80::1%eth0]:1", true}, {"[::1]x", false}, {"[::1", false},
-		{"[::1]:x", false}, {"[::/1]", false},
+		{"[::1]:x", false}, {"[::/1]", false}, {"[::1]2379", false}, {"[FE80::A]", true},
+		{"[\x10]", false}, {"[\x19]:1", false}, {"[::\x01]", false}, // control bytes are no hex digits, whatever their case bit
 	} {
 		if got := validHostPort(tt.hp); got != tt.want {
 			t.Errorf("validHostPort(%q) = %v, want %v", tt.hp, got, tt.want)

@@ -89,6 +89,9 @@ func TestParseYAMLEdges(t *testing.T) {
 		"a:\n  b: |\n    x\n  c: 1\n", "a: |", "a: |-", "a: >+", "a: |2", "a:\n  b: |1\n    x\n", "a:\n  b: >2\n     x\n",
 		"--- |\n x\n", "|\n x\n", "- |\n x\n", "a: |\n  x\n  \nb: 1\n", "a: |\n  x\n   \n", "a: |+\n  x\n  \n",
 		"k:\n- a\n-x: 1\n", "k:\n- a\nl: 1\n",
+		// Continuation lines of a plain scalar: deeper than its parent,
+		// a "- " only two columns deeper or more, a "---" ends it.
+		"a: x\n y\n", "- a\n b\n", "a: x\n  - b\n", "- a\n  - b\n", "a: x\n -b\n", "- a\n -b\n", "a\n---\nb\n", "a\n b\n",
 		// Plain scalars: "#" starts a comment only after a blank; empty
 		// lines between lines of a multi-line scalar; flow scalars over
 		// lines.
@@ -153,6 +156,11 @@ func TestParseYAMLRefused(t *testing.T) {
 		{"a: |x\n", 1, "unexpected 'x' after a block scalar header"},
 		{"a: |1-+\n  x\n", 1, "unexpected '+' after a block scalar header"},
 		{"a:\n  b: |\n  x\n", 3, "expected a mapping key"},
+		{"a: x\nb\n", 2, "expected a mapping key"},
+		{"- a\n - b\n", 2, "bad indentation of a sequence entry"}, // goyaml reads "a - b"
+		{"a: x\n - b\n", 2, "bad indentation of a mapping entry"},
+		{"- a\n  b: c\n", 2, "bad indentation of a sequence entry"},
+		{"[a\n---\n]\n", 2, "document marker inside a flow collection"},
 		{"a: 'x\n---\n  y'\n", 2, "document marker inside a quoted scalar"},
 		{"a: \"x\n...\n\"\n", 2, "document marker inside a quoted scalar"},
 		{"a: [b, \n", 1, "unclosed flow collection"},
@@ -200,6 +208,12 @@ func TestParseYAMLDepth(t *testing.T) {
 		{strings.Repeat("[", 201) + strings.Repeat("]", 201) + "\n", false},
 		{"a: " + strings.Repeat("[", 199) + strings.Repeat("]", 199) + "\n", false},
 		{"a: " + strings.Repeat("[", 198) + strings.Repeat("]", 198) + "\n", true},
+		// Depth is nesting, not count: siblings do not add up.
+		{"[" + strings.Repeat("[], ", 300) + "]\n", true},
+		{"{" + strings.Repeat("a: {}, ", 300) + "}\n", true},
+		{strings.Repeat("- a\n", 300), true},
+		{strings.Repeat("- [a]\n", 300), true},
+		{strings.Repeat("a: b\n", 300), true},
 	} {
 		_, err := parseYAML([]byte(tt.in))
 		if se, _ := err.(*SyntaxError); (err == nil) != tt.ok || err != nil && se.Msg != "nested too deeply" {

@@ -218,14 +218,16 @@ func planArgs(component string, args []string) []argCut {
 			continue
 		}
 		// An unknown flag with no "=": the next argument may be its
-		// value. It is kept only when it is a known flag.
+		// value. It is kept only when it is a known flag, or empty.
 		if next != "" && next[0] == '-' && next != "-" && next != "--" {
 			nn, _, _ := strings.Cut(strings.TrimLeft(next, "-"), "=")
 			if _, ok := t.lookup(nn); ok {
 				continue
 			}
 		}
-		add(i+1, whole(next), 0)
+		if next != "" {
+			add(i+1, whole(next), 0)
+		}
 		i++
 	}
 	return cuts

@@ -287,7 +287,8 @@ func urlCuts(v string, base int) []cut {
 		}
 		a := sc + 3
 		if at := strings.LastIndexByte(v[a:segEnd], '@'); at >= 0 {
-			if !IsMarker(v[a : a+at]) {
+			// An empty userinfo ("https://@host") hides nothing.
+			if at > 0 && !IsMarker(v[a:a+at]) {
 				cuts = append(cuts, cut{base + a, base + a + at})
 			}
 			a += at + 1
@@ -377,7 +378,7 @@ func validHostPort(hp string) bool {
 		}
 		port = strings.TrimPrefix(port, ":")
 		for i := 0; i < len(host); i++ {
-			if c := host[i]; !(isHex(string(c|0x20)) || c == ':' || c == '.' || c == '%' || isAlnumByte(c)) {
+			if c := host[i]; !(isAlnumByte(c) || c == ':' || c == '.' || c == '%') {
 				return false
 			}
 		}

@@ -216,6 +216,32 @@ func (l *lineRedaction) assignment(w word, comp string) {
 	l.redactWord(w, cs)
 }
 
+// envAssignment redacts one NAME=VALUE word of an environment file.
+// Unlike systemd's Environment=, whose words are quoted whole
+// ("NAME=a b"), an environment file names its variable bare: systemd's
+// EnvironmentFile= ignores a line that starts with a quote, and a shell
+// runs it as a command. The name stays as it is; an unquoted value has
+// its parts replaced in place (its source is its value, and the shell
+// or systemd reads it as before), a quoted one is quoted again.
+func (l *lineRedaction) envAssignment(w word, comp string) {
+	name, value, ok := strings.Cut(w.value, "=")
+	if !ok || quoteWord(name) != name { // quoteWord("") is `""`
+		l.assignment(w, comp)
+		return
+	}
+	cs := envValueCuts(comp, name, value)
+	if len(cs) == 0 {
+		return
+	}
+	l.n += len(cs)
+	if !w.quoted {
+		vs := w.start + len(name) + 1
+		l.edits = append(l.edits, edit{vs, w.end, l.r.apply(string(l.src[vs:w.end]), cs)})
+		return
+	}
+	l.edits = append(l.edits, edit{w.start, w.end, name + "=" + quoteWord(l.r.apply(value, cs))})
+}
+
 // comment redacts the text of a comment, from the byte after its "#".
 func (l *lineRedaction) comment(start, end int) {
 	t := string(l.src[start:end])
@@ -419,14 +445,14 @@ func (l *lineRedaction) envFile(comp string) {
 			// Several words: "A=1 B=2", or a value the shell would split.
 			for _, w := range words {
 				if strings.Contains(w.value, "=") {
-					l.assignment(w, comp)
+					l.envAssignment(w, comp)
 				} else {
 					l.redactWord(w, decide(unknown, w.value))
 				}
 			}
 			continue
 		}
-		l.assignment(words[0], comp)
+		l.envAssignment(words[0], comp)
 	}
 }
 

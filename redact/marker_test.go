@@ -76,6 +76,9 @@ func TestMarkerKeyed(t *testing.T) {
 	if got := New(nil).Marker("abcd"); got != "<redacted:4>" || New(nil).Digest("x") != "" {
 		t.Errorf("no key: %q", got)
 	}
+	if e := New([]byte{}); e.Marker("abcd") != "<redacted:4>" || e.KeyID() != "" || e.Digest("x") != "" {
+		t.Errorf("an empty key is no key: %q %q", e.Marker("abcd"), e.KeyID())
+	}
 	r := New([]byte("0123456789abcdef0123456789abcdef"))
 	m := r.Marker("secret")
 	want := "<redacted:6:" + r.KeyID() + ":" + r.Digest("secret")[:16] + ">"

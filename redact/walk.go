@@ -198,12 +198,16 @@ func (y *yamlRedaction) container(n *node, f *field) {
 	cmd, args := n.get("command"), n.get("args")
 	program := ""
 	switch {
-	case cmd != nil && cmd.kind == seqNode:
+	case cmd != nil && cmd.kind == seqNode && len(cmd.items) > 0:
 		argv = append(argv, cmd.items...)
 	case cmd != nil && cmd.kind == scalarNode:
 		argv = append(argv, cmd) // a kubeconfig's exec plugin: command is the program
 	default:
-		if img := n.get("image"); img != nil && img.kind == scalarNode {
+		// The image's entrypoint runs the args. An image that names no
+		// program (none, ":v1") runs an unknown one: its args are never
+		// read as a program path kept whole.
+		program = "-"
+		if img := n.get("image"); img != nil && img.kind == scalarNode && imageProgram(img.value) != "" {
 			program = imageProgram(img.value)
 		}
 	}
@@ -241,6 +245,9 @@ func imageProgram(image string) string {
 func (y *yamlRedaction) argv(items []*node, program string) string {
 	var args []string
 	var nodes []*node
+	if program == "" && len(items) > 0 && items[0].kind != scalarNode {
+		program = "-" // no program named: none whose flags are known
+	}
 	if program != "" {
 		args = append(args, program)
 		nodes = append(nodes, nil)

@@ -108,9 +108,9 @@ func TestPlatformCitations(t *testing.T) {
 		{"kube-apiserver", "profiling", "facts/processes.json|pid 7 dist-server argv|dist-server passes profiling=false to it by default (dist profile: https://example.org/a); no argument of its 2 arguments overrides it"},
 		{"kube-apiserver", "encryption-provider-config", "as its --secrets-encryption is true"},
 		{"kube-scheduler", "profiling", "files/etc/dist/args/kube-scheduler|line 2|--profiling=false"},
-		{"kube-apiserver", "anonymous-auth", "--anonymous-auth not set among the --kube-apiserver-arg items of dist-server's 2 arguments or its configuration"},
+		{"kube-apiserver", "anonymous-auth", "facts/processes.json|pid 7 dist-server argv|--anonymous-auth not set among the --kube-apiserver-arg items of dist-server's 2 arguments or its configuration"},
 		{"kube-scheduler", "kubeconfig", "--kubeconfig not set in /etc/dist/args/kube-scheduler, the flags dist-server gives kube-scheduler"},
-		{"dist-server", "anonymous-auth", "--anonymous-auth not set among its 2 arguments or in its configuration file"},
+		{"dist-server", "anonymous-auth", "facts/processes.json|pid 7 dist-server argv|--anonymous-auth not set among its 2 arguments or in its configuration file"},
 	} {
 		o := n.Setting(tt.component, &catalog.Setting{Flag: tt.flag})
 		if got := showCites(o.Citations); !strings.Contains(got, tt.want) {
@@ -157,6 +157,16 @@ func TestShows(t *testing.T) {
 		}
 		if ok && (c.Member == "" || c.Locator == "") {
 			t.Errorf("%s: citation %+v names no member or locator", tt.s.Describe(), c)
+		}
+	}
+	// Where: a process on its whole command line; an image at its line.
+	for s, want := range map[catalog.Signal]string{
+		{Process: "dist-server"}:                       "facts/processes.json|pid 3 dist-server argv",
+		{Image: "registry.example/"}:                   "files/etc/kubernetes/manifests/kube-apiserver.yaml|line 3",
+		{Component: "kubelet", Arg: "vendor.example/"}: "facts/processes.json|pid 4 kubelet argv[1]",
+	} {
+		if c, _ := n.Shows(s); c.Member+"|"+c.Locator != want {
+			t.Errorf("%s: cited at %s|%s, want %s", s.Describe(), c.Member, c.Locator, want)
 		}
 	}
 }
@@ -225,6 +235,21 @@ func TestPodConfigArgs(t *testing.T) {
 				t.Errorf("--%s: %q, want %q", tt.flag, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPodConfigArgsUnsetCitation: a flag neither the command line nor the
+// config file sets is cited on the whole command line (no one argument).
+func TestPodConfigArgsUnsetCitation(t *testing.T) {
+	const manifest, host = "/etc/kubernetes/manifests/kube-apiserver-pod.yaml", "/etc/kubernetes/static-pod-resources/kube-apiserver-pod-3/configmaps/config/config.yaml"
+	f := fx{procs: []bundle.Process{pr(9, "kube-apiserver", "--openshift-config=/etc/kubernetes/static-pod-resources/configmaps/config/config.yaml", "-v=2")},
+		stats: []bundle.Stat{reg(manifest, "0600"), reg(host, "0600")}, files: map[string]string{manifest: podManifest, host: `{"apiServerArguments":{"v":["4"]}}`}}
+	n := f.node(t)
+	n.SetPlatform(podPlatform())
+	o := n.Setting("kube-apiserver", &catalog.Setting{Flag: "audit-log-path"})
+	want := "facts/processes.json|pid 9 kube-apiserver argv|--audit-log-path not set among its 2 arguments or in "
+	if got := showCites(o.Citations); o.State != Unset || !strings.Contains(got, want) {
+		t.Errorf("%v cited as\n%s\nwant %q", o.State, got, want)
 	}
 }
 

@@ -267,7 +267,7 @@ func outcomeBody(r results.Result) string {
 		b.WriteString("UNVERIFIED: some evidence comes from members that failed verification\n")
 	}
 	if rem := strings.TrimSpace(r.Check.Remediation); rem != "" {
-		b.WriteString("remediation:\n" + display.EscapeLines(rem) + "\n")
+		b.WriteString("remediation:\n" + display.EscapeLines(markupText(rem)) + "\n")
 	}
 	if len(r.Citations) > 0 {
 		b.WriteString("evidence:\n")

@@ -88,6 +88,9 @@ type sarifDriver struct {
 
 type sarifMessage struct {
 	Text string `json:"text"`
+	// Markdown is the same text with its markup, for viewers that
+	// render it (SARIF's multiformatMessageString).
+	Markdown string `json:"markdown,omitempty"`
 }
 
 type sarifRule struct {
@@ -381,8 +384,9 @@ func sarifRuleOf(benchmark, id string, c *results.Check) sarifRule {
 			Scored: c.Scored, Review: c.Review, Component: c.Component, Name: c.Name},
 	}
 	if rem := strings.TrimSpace(c.Remediation); rem != "" {
-		r.FullDescription = &sarifMessage{Text: rem}
-		r.Help = &sarifMessage{Text: rem}
+		plain := markupText(rem)
+		r.FullDescription = &sarifMessage{Text: plain}
+		r.Help = &sarifMessage{Text: plain, Markdown: rem}
 	}
 	return r
 }

@@ -100,7 +100,7 @@ func TestParseYAMLEdges(t *testing.T) {
 		// Escapes.
 		"a: \"\\x41\\u00e9\\U0001F600\"\n", "a: \"\\x41\"",
 		// Quoted scalars over lines.
-		"a: 'x\n  y'\n", "a: \"x\\\n  y\"\n", "a: \"x\n\n  y\"\n",
+		"a: 'x\n  y'\n", "a: \"x\\\n  y\"\n", "a: \"x\n\n  y\"\n", "a: \"x\n\\\n  y\"\n", "a: \"x\\\r\n  y\"\r\n",
 	} {
 		ours, theirs, oe, te := compareParsers([]byte(in))
 		if te != nil {
@@ -169,6 +169,7 @@ func TestParseYAMLRefused(t *testing.T) {
 		{"a: [b\n", 2, "expected ',' or ']' in a flow collection"},
 		{"a: \"\\q\"\n", 1, "bad escape \\q"},
 		{"a: \"\\x41", 1, "unclosed quoted scalar"},
+		{"a: \"x\\\n  ", 1, "unclosed quoted scalar"},
 		{"a: \"\\x4", 1, "bad escape"},
 		{"a: \"\\u00e", 1, "bad escape"},
 		{"a: \"\\U0001F60", 1, "bad escape"},
